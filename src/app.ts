@@ -1,0 +1,91 @@
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { isUnavailable, sqlState } from './db/errors.ts';
+import { authenticate } from './http/auth.ts';
+import type { AppEnv, Deps } from './http/context.ts';
+import { ApiError, problemOf } from './http/errors.ts';
+import { type Log, silentLog } from './http/log.ts';
+import { requestLog, requireJsonBody } from './http/middleware.ts';
+import { router } from './http/router.ts';
+import { registerAudit } from './routes/audit/index.ts';
+import { registerExperts } from './routes/experts/index.ts';
+import { registerMe } from './routes/me/index.ts';
+import { registerMeta } from './routes/meta/index.ts';
+import { registerRequests } from './routes/requests/index.ts';
+import { registerTokens } from './routes/tokens/index.ts';
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+export type AppOptions = Deps & { log?: Log };
+
+/** The whole HTTP API, runtime-neutral: Node (node.ts) and Workers (worker.ts) both serve it. */
+export function createApp({ log = silentLog, ...deps }: AppOptions) {
+  const app = router();
+
+  app.use('*', requestLog(log));
+  app.use('*', secureHeaders());
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError('payload-too-large', `The body may be at most ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use('/v1/*', requireJsonBody);
+  app.use('*', authenticate);
+
+  registerMeta(app);
+  registerRequests(app);
+  registerExperts(app);
+  registerTokens(app);
+  registerMe(app);
+  registerAudit(app);
+
+  app.notFound((c) =>
+    problem(c, new ApiError('not-found', `No route for ${c.req.method} ${c.req.path}`)),
+  );
+  app.onError((error, c) => problem(c, toApiError(error, c, log)));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+function toApiError(error: unknown, c: Context<AppEnv>, log: Log): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof HTTPException) {
+    if (error.status === 400) return new ApiError('malformed-json', error.message);
+    if (error.status === 413) return new ApiError('payload-too-large', error.message);
+    if (error.status === 401) return new ApiError('unauthorized', error.message);
+  }
+  if (isUnavailable(error)) {
+    return new ApiError(
+      'database-unavailable',
+      'The database cannot be reached; try again shortly',
+    );
+  }
+  // A driver error's message can quote query parameters (personal data): log its SQLSTATE only.
+  const state = sqlState(error);
+  log('error', 'unhandled error', {
+    requestId: c.get('requestId'),
+    error: state
+      ? `database error ${state}`
+      : error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : String(error),
+  });
+  return new ApiError('internal', 'Something went wrong on our side');
+}
+
+function problem(c: Context<AppEnv>, error: ApiError) {
+  return c.body(JSON.stringify(problemOf(error, c.get('requestId'))), error.status as 400, {
+    'Content-Type': 'application/problem+json',
+  });
+}

@@ -1,0 +1,101 @@
+import ical, {
+  type ICalCalendar,
+  ICalCalendarMethod,
+  type ICalEventData,
+  ICalEventStatus,
+  ICalEventTransparency,
+} from 'ical-generator';
+
+export type CalendarSession = {
+  id: string;
+  sequence: number;
+  status: 'confirmed' | 'completed' | 'cancelled' | 'no_show';
+  start: Date;
+  end: Date;
+  updatedAt: Date;
+  format: 'onsite' | 'online';
+  companyName: string;
+  /** Japanese name, e.g. 愛知県. */
+  prefectureName: string;
+  /** Japanese topic names. */
+  topicNames: readonly string[];
+  expertName: string;
+  requestId: string;
+};
+
+export type SessionsCalendarInput = {
+  /** Shown by clients as the calendar's name (NAME and X-WR-CALNAME). */
+  name: string;
+  sessions: readonly CalendarSession[];
+  /** How often subscribers should re-fetch (REFRESH-INTERVAL, X-PUBLISHED-TTL). */
+  refreshMinutes?: number;
+  method?: 'PUBLISH';
+};
+
+const PROD_ID = '//haken//expert dispatch//JA';
+const SUMMARY_PREFIX = '技術情報管理 専門家派遣';
+
+// Clients that ignore STATUS:CANCELLED (some subscribed-calendar importers) still show
+// the event, so the title says it too.
+const STATUS_LABEL: Record<CalendarSession['status'], string> = {
+  confirmed: '',
+  completed: '',
+  cancelled: '【中止】',
+  no_show: '【不在】',
+};
+
+export function sessionUid(id: string): string {
+  return `${id}@haken`;
+}
+
+export function sessionsCalendar(input: SessionsCalendarInput): string {
+  const calendar = newCalendar();
+  // ical-generator writes NAME / X-WR-CALNAME verbatim, so TEXT escaping is ours to do.
+  calendar.name(escapeText(input.name));
+  calendar.ttl((input.refreshMinutes ?? 60) * 60);
+  for (const session of input.sessions) calendar.createEvent(sessionEvent(session));
+  return calendar.toString();
+}
+
+export function sessionEventFile(session: CalendarSession): string {
+  const calendar = newCalendar();
+  calendar.createEvent(sessionEvent(session));
+  return calendar.toString();
+}
+
+// No calendar time zone on purpose: with one set, ical-generator formats JS Dates in the
+// server's local zone. Every instant is written in UTC instead.
+function newCalendar(): ICalCalendar {
+  return ical({ prodId: PROD_ID, method: ICalCalendarMethod.PUBLISH });
+}
+
+function sessionEvent(session: CalendarSession): ICalEventData {
+  const active = session.status === 'confirmed' || session.status === 'completed';
+  return {
+    id: sessionUid(session.id),
+    sequence: session.sequence,
+    stamp: session.updatedAt,
+    lastModified: session.updatedAt,
+    start: session.start,
+    end: session.end,
+    summary: `${STATUS_LABEL[session.status]}${SUMMARY_PREFIX}: ${session.companyName}`,
+    location: session.format === 'onsite' ? session.prefectureName : 'オンライン',
+    description: describe(session),
+    status: active ? ICalEventStatus.CONFIRMED : ICalEventStatus.CANCELLED,
+    // A cancelled visit that a client keeps showing must not block the expert's time.
+    transparency: active ? ICalEventTransparency.OPAQUE : ICalEventTransparency.TRANSPARENT,
+  };
+}
+
+function describe(session: CalendarSession): string {
+  return [
+    `相談テーマ: ${session.topicNames.length > 0 ? session.topicNames.join('、') : '未定'}`,
+    `専門家: ${session.expertName}`,
+    `形式: ${session.format === 'onsite' ? `訪問（${session.prefectureName}）` : 'オンライン'}`,
+    `申込ID: ${session.requestId}`,
+  ].join('\n');
+}
+
+function escapeText(value: string): string {
+  return value.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, '\\n');
+}

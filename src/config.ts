@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+    DATABASE_URL: z.string().url().optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    STAFF_TOKEN: z.string().min(16, 'STAFF_TOKEN must be at least 16 characters').optional(),
+    PUBLIC_BASE_URL: z.string().url().optional(),
+    VISITS_PER_COMPANY_PER_FY: positiveInt(3),
+    MIN_NOTICE_HOURS: z.coerce.number().int().min(0).default(72),
+    HORIZON_DAYS: positiveInt(90),
+    FEED_SYNC_MINUTES: positiveInt(15),
+    FEED_ALLOW_PRIVATE: flag,
+  })
+  .transform((e) => ({
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    staffToken: e.STAFF_TOKEN,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    visitsPerCompanyPerFy: e.VISITS_PER_COMPANY_PER_FY,
+    minNoticeHours: e.MIN_NOTICE_HOURS,
+    horizonDays: e.HORIZON_DAYS,
+    feedSyncMinutes: e.FEED_SYNC_MINUTES,
+    feedAllowPrivate: e.FEED_ALLOW_PRIVATE,
+  }));
+
+export type Config = z.output<typeof envSchema>;
+
+/** Reads the configuration of PRODUCT.md from an environment (process.env or a Worker's env). */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "unset", as a shell user would expect of `FOO= npm start`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}

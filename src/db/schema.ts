@@ -1,0 +1,298 @@
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  time,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+// Instants are timestamptz everywhere; `mode: 'date'` hands JS Dates to the code.
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => instant('created_at').notNull().defaultNow();
+const updatedAt = () => instant('updated_at').notNull().defaultNow();
+const textArray = (name: string) => text(name).array().notNull().default(sql`'{}'::text[]`);
+
+export const experts = pgTable(
+  'experts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    affiliation: text('affiliation').notNull().default(''),
+    industries: textArray('industries'),
+    tags: textArray('tags'),
+    topics: textArray('topics'),
+    prefectures: textArray('prefectures'),
+    online: boolean('online').notNull().default(true),
+    languages: textArray('languages'),
+    maxVisitsPerMonth: integer('max_visits_per_month').notNull().default(8),
+    travelBufferMinutes: integer('travel_buffer_minutes').notNull().default(60),
+    conflicts: textArray('conflicts'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('experts_max_visits_positive', sql`${t.maxVisitsPerMonth} >= 0`),
+    check('experts_buffer_range', sql`${t.travelBufferMinutes} between 0 and 480`),
+  ],
+);
+
+export const weeklyHours = pgTable(
+  'expert_weekly_hours',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    expertId: uuid('expert_id')
+      .notNull()
+      .references(() => experts.id, { onDelete: 'cascade' }),
+    weekday: smallint('weekday').notNull(),
+    start: time('start_time').notNull(),
+    end: time('end_time').notNull(),
+  },
+  (t) => [
+    index('expert_weekly_hours_expert_idx').on(t.expertId),
+    check('weekly_weekday_range', sql`${t.weekday} between 1 and 7`),
+    check('weekly_start_before_end', sql`${t.start} < ${t.end}`),
+  ],
+);
+
+// A date with rows here replaces that date's weekly hours; a row with null times closes it.
+export const dateOverrides = pgTable(
+  'expert_date_overrides',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    expertId: uuid('expert_id')
+      .notNull()
+      .references(() => experts.id, { onDelete: 'cascade' }),
+    date: date('date', { mode: 'string' }).notNull(),
+    start: time('start_time'),
+    end: time('end_time'),
+  },
+  (t) => [
+    index('expert_date_overrides_expert_date_idx').on(t.expertId, t.date),
+    check(
+      'override_times',
+      sql`(${t.start} is null and ${t.end} is null) or (${t.start} is not null and ${t.end} is not null and ${t.start} < ${t.end})`,
+    ),
+  ],
+);
+
+export const companies = pgTable(
+  'companies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    corporateNumber: text('corporate_number'),
+    name: text('name').notNull(),
+    industryCode: text('industry_code').notNull(),
+    prefectureCode: text('prefecture_code').notNull(),
+    employees: integer('employees').notNull(),
+    capitalYen: bigint('capital_yen', { mode: 'number' }).notNull(),
+    isSme: boolean('is_sme').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('companies_corporate_number_key').on(t.corporateNumber),
+    check('companies_corporate_number_format', sql`${t.corporateNumber} ~ '^[0-9]{13}$'`),
+  ],
+);
+
+export const requestStatuses = ['received', 'scheduled', 'completed', 'cancelled'] as const;
+export const visitFormats = ['onsite', 'online', 'either'] as const;
+
+export const requests = pgTable(
+  'requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    companyId: uuid('company_id')
+      .notNull()
+      .references(() => companies.id),
+    // The company as declared on this application. Matching and reports read these, so a
+    // later application cannot rewrite an earlier one, and a FY report keeps the SME status
+    // the company had when it applied.
+    companyName: text('company_name').notNull(),
+    industryCode: text('industry_code').notNull(),
+    prefectureCode: text('prefecture_code').notNull(),
+    employees: integer('employees').notNull(),
+    capitalYen: bigint('capital_yen', { mode: 'number' }).notNull(),
+    isSme: boolean('is_sme').notNull(),
+    contactName: text('contact_name').notNull(),
+    contactEmail: text('contact_email').notNull(),
+    contactPhone: text('contact_phone'),
+    topics: textArray('topics'),
+    format: text('format', { enum: visitFormats }).notNull(),
+    durationMinutes: integer('duration_minutes').notNull(),
+    preferredWindows: jsonb('preferred_windows')
+      .$type<{ start: string; end: string }[]>()
+      .notNull(),
+    notes: text('notes').notNull().default(''),
+    followUpOf: uuid('follow_up_of').references((): AnyPgColumn => requests.id),
+    status: text('status', { enum: requestStatuses }).notNull().default('received'),
+    // The fiscal year the application arrived in, for the staff queue's filter.
+    fiscalYear: integer('fiscal_year').notNull(),
+    cancelReason: text('cancel_reason'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('requests_status_created_idx').on(t.status, t.createdAt, t.id),
+    index('requests_fiscal_year_created_idx').on(t.fiscalYear, t.createdAt, t.id),
+    index('requests_created_idx').on(t.createdAt, t.id),
+    index('requests_company_idx').on(t.companyId),
+    index('requests_follow_up_idx').on(t.followUpOf),
+    check('requests_duration_range', sql`${t.durationMinutes} between 60 and 240`),
+  ],
+);
+
+export const sessionStatuses = ['confirmed', 'completed', 'cancelled', 'no_show'] as const;
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id),
+    expertId: uuid('expert_id')
+      .notNull()
+      .references(() => experts.id),
+    companyId: uuid('company_id')
+      .notNull()
+      .references(() => companies.id),
+    start: instant('start_at').notNull(),
+    end: instant('end_at').notNull(),
+    format: text('format', { enum: ['onsite', 'online'] }).notNull(),
+    travelBufferMinutes: integer('travel_buffer_minutes').notNull().default(0),
+    // The expert's blocked range: the visit widened by the travel buffer for on-site ones.
+    // Stored rather than generated because timestamptz ± interval is not immutable.
+    blockedFrom: instant('blocked_from').notNull(),
+    blockedTo: instant('blocked_to').notNull(),
+    status: text('status', { enum: sessionStatuses }).notNull().default('confirmed'),
+    sequence: integer('sequence').notNull().default(0),
+    cancelReason: text('cancel_reason'),
+    report: jsonb('report').$type<{
+      topicsCovered: string[];
+      summary: string;
+      followUpNeeded: boolean;
+    }>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('sessions_expert_blocked_idx').on(t.expertId, t.blockedFrom),
+    index('sessions_company_start_idx').on(t.companyId, t.start),
+    index('sessions_request_idx').on(t.requestId),
+    index('sessions_start_idx').on(t.start),
+    check('sessions_start_before_end', sql`${t.start} < ${t.end}`),
+    check(
+      'sessions_blocked_covers_visit',
+      sql`${t.blockedFrom} <= ${t.start} and ${t.blockedTo} >= ${t.end}`,
+    ),
+  ],
+);
+
+export const calendarFeeds = pgTable(
+  'calendar_feeds',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    expertId: uuid('expert_id')
+      .notNull()
+      .references(() => experts.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    etag: text('etag'),
+    lastModified: text('last_modified'),
+    lastSyncedAt: instant('last_synced_at'),
+    lastSuccessAt: instant('last_success_at'),
+    lastError: text('last_error'),
+    eventCount: integer('event_count').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index('calendar_feeds_expert_idx').on(t.expertId)],
+);
+
+export const busyBlocks = pgTable(
+  'busy_blocks',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    feedId: uuid('feed_id')
+      .notNull()
+      .references(() => calendarFeeds.id, { onDelete: 'cascade' }),
+    expertId: uuid('expert_id')
+      .notNull()
+      .references(() => experts.id, { onDelete: 'cascade' }),
+    start: instant('start_at').notNull(),
+    end: instant('end_at').notNull(),
+  },
+  (t) => [
+    index('busy_blocks_expert_start_idx').on(t.expertId, t.start, t.end),
+    index('busy_blocks_feed_idx').on(t.feedId),
+    check('busy_blocks_start_before_end', sql`${t.start} < ${t.end}`),
+  ],
+);
+
+export const tokenRoles = ['staff', 'expert', 'company', 'feed'] as const;
+
+// Bearer secrets are kept only as SHA-256 hashes; the plain token is shown once.
+export const tokens = pgTable(
+  'tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    hash: text('hash').notNull(),
+    role: text('role', { enum: tokenRoles }).notNull(),
+    expertId: uuid('expert_id').references(() => experts.id, { onDelete: 'cascade' }),
+    requestId: uuid('request_id').references(() => requests.id, { onDelete: 'cascade' }),
+    label: text('label').notNull().default(''),
+    createdAt: createdAt(),
+    revokedAt: instant('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('tokens_hash_key').on(t.hash),
+    check(
+      'tokens_subject',
+      sql`(${t.role} = 'staff' and ${t.expertId} is null and ${t.requestId} is null)
+        or (${t.role} in ('expert', 'feed') and ${t.expertId} is not null and ${t.requestId} is null)
+        or (${t.role} = 'company' and ${t.requestId} is not null and ${t.expertId} is null)`,
+    ),
+  ],
+);
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    body: jsonb('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+);
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: instant('at').notNull().defaultNow(),
+    actorRole: text('actor_role').notNull(),
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    data: jsonb('data').notNull().default({}),
+  },
+  (t) => [index('audit_events_entity_idx').on(t.entityType, t.entityId, t.id)],
+);

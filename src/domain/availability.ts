@@ -1,0 +1,233 @@
+// When an expert can be visited. A visit [s, s + d) is bookable iff it lies inside working
+// time, the bookable range and a preferred window, and its blocked range
+// [s − buffer, s + d + buffer) overlaps neither an imported busy block nor an existing
+// session's blocked range. The database's EXCLUDE constraint compares the same blocked ranges,
+// so a slot offered here is one the booking transaction will accept.
+
+import { isHoliday } from './holidays.js';
+import { clip, type Interval, intersect, slotsIn, subtract, widen } from './intervals.js';
+import {
+  DAY_MS,
+  HOUR_MS,
+  isLocalDate,
+  isTimeOfDay,
+  type LocalDate,
+  MINUTE_MS,
+  minutesOfDay,
+  tokyoDate,
+  tokyoInstant,
+  tokyoWeekday,
+} from './time.js';
+
+/** Hours on a weekday, Asia/Tokyo wall clock; Monday = 1 … Sunday = 7; end may be '24:00'. */
+export type WeeklyHours = { weekday: number; start: string; end: string };
+/** Replaces the weekly hours of one date: closed, or open for these hours (rows add up). */
+export type DateOverride =
+  | { date: LocalDate; available: false }
+  | { date: LocalDate; available: true; start: string; end: string };
+export type Availability = { weekly: readonly WeeklyHours[]; overrides: readonly DateOverride[] };
+export type BookingWindow = { minNoticeHours: number; horizonDays: number };
+/** bufferMinutes: the travel buffer the session blocks on each side (0 for online). */
+export type ExistingSession = { start: number; end: number; bufferMinutes: number };
+export type FreeTimeInput = {
+  availability: Availability;
+  busy: readonly Interval[];
+  sessions: readonly ExistingSession[];
+  range: Interval;
+  /** The travel buffer the new visit needs on each side: the expert's for on-site, 0 online. */
+  bufferMinutes: number;
+};
+export type SlotsInput = FreeTimeInput & {
+  durationMinutes: number;
+  /** The request's preferred windows. */
+  windows: readonly Interval[];
+  stepMinutes?: number;
+};
+export type ValidationIssue = { path: string; message: string };
+
+type Hours = { start: string; end: string };
+type Minutes = { start: number; end: number };
+
+export function bookableRange(now: Date | number, window: BookingWindow): Interval {
+  const t = typeof now === 'number' ? now : now.getTime();
+  return { start: t + window.minNoticeHours * HOUR_MS, end: t + window.horizonDays * DAY_MS };
+}
+
+export function workingTime(availability: Availability, range: Interval): Interval[] {
+  if (!(range.start < range.end)) return [];
+  const weekly = groupBy(availability.weekly.map(inMinutes), (w) => w.weekday);
+  const overrides = groupBy(availability.overrides, (o) => o.date);
+  const out: Interval[] = [];
+  // Walks the days by epoch arithmetic (Tokyo days are all 24 h long) rather than parsing a
+  // date string per day: this runs for every expert over the whole horizon on each request.
+  const firstDate = tokyoDate(range.start);
+  let weekday = tokyoWeekday(firstDate);
+  for (let midnight = tokyoInstant(firstDate).getTime(); midnight < range.end; midnight += DAY_MS) {
+    for (const { start, end } of hoursOn(tokyoDate(midnight), weekday, weekly, overrides)) {
+      out.push({ start: midnight + start * MINUTE_MS, end: midnight + end * MINUTE_MS });
+    }
+    weekday = (weekday % 7) + 1;
+  }
+  return clip(out, range);
+}
+
+function inMinutes<T extends Hours>(row: T): Omit<T, keyof Hours> & Minutes {
+  return { ...row, start: minutesOfDay(row.start), end: minutesOfDay(row.end) };
+}
+
+// An override decides the whole date, even a holiday; a closed row wins over any hours rows
+// (validation forbids mixing them, so this only matters for data saved before that rule).
+function hoursOn(
+  date: LocalDate,
+  weekday: number,
+  weekly: ReadonlyMap<number, readonly Minutes[]>,
+  overrides: ReadonlyMap<LocalDate, readonly DateOverride[]>,
+): readonly Minutes[] {
+  const rows = overrides.get(date);
+  if (rows) {
+    const open = rows.flatMap((r) => (r.available ? [inMinutes(r)] : []));
+    return open.length === rows.length ? open : [];
+  }
+  if (isHoliday(date)) return [];
+  return weekly.get(weekday) ?? [];
+}
+
+export function freeTime(input: FreeTimeInput): Interval[] {
+  const sessionsBlocked = input.sessions.map((s) => ({
+    start: s.start - s.bufferMinutes * MINUTE_MS,
+    end: s.end + s.bufferMinutes * MINUTE_MS,
+  }));
+  // Widening what is blocked by the new visit's buffer is the same as widening the visit:
+  // [s − b, s + d + b) misses a block exactly when [s, s + d) misses the block widened by b.
+  const buffer = input.bufferMinutes * MINUTE_MS;
+  const blocked = widen([...input.busy, ...sessionsBlocked], buffer, buffer);
+  return subtract(workingTime(input.availability, input.range), blocked);
+}
+
+export function availableSlots(input: SlotsInput): Interval[] {
+  if (input.windows.length === 0) return [];
+  // Working time is only built over the span of the preferred windows: usually a few days
+  // rather than the whole horizon, and this runs for every expert on every matching request.
+  const span = {
+    start: Math.max(input.range.start, Math.min(...input.windows.map((w) => w.start))),
+    end: Math.min(input.range.end, Math.max(...input.windows.map((w) => w.end))),
+  };
+  const free = intersect(freeTime({ ...input, range: span }), input.windows);
+  return slotsIn(free, input.durationMinutes * MINUTE_MS, (input.stepMinutes ?? 30) * MINUTE_MS);
+}
+
+/**
+ * Rules a saved availability must satisfy; paths are dotted ('weekly.0.start',
+ * 'overrides.2.date'). With `now`, override dates must also fall between one year before and
+ * two years after today in Tokyo: older rows can no longer matter, later ones are typos
+ * (the horizon is 90 days), and either would otherwise sit in the table forever.
+ */
+export function validateAvailability(
+  availability: Availability,
+  now?: Date | number,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const weekly: Array<{ key: number; path: string; hours: Hours }> = [];
+  for (const [i, row] of availability.weekly.entries()) {
+    const path = `weekly.${i}`;
+    if (!Number.isInteger(row.weekday) || row.weekday < 1 || row.weekday > 7) {
+      issues.push({ path: `${path}.weekday`, message: 'weekday must be 1 (Monday) to 7 (Sunday)' });
+    } else if (checkHours(row, path, issues)) {
+      weekly.push({ key: row.weekday, path, hours: row });
+    }
+  }
+  issues.push(...overlapsWithin(weekly, 'the same weekday'));
+
+  const bounds = now === undefined ? null : dateBounds(tokyoDate(now));
+  const open: Array<{ key: LocalDate; path: string; hours: Hours }> = [];
+  const closed = new Map<LocalDate, string>();
+  for (const [i, row] of availability.overrides.entries()) {
+    const path = `overrides.${i}`;
+    if (!isLocalDate(row.date)) {
+      issues.push({ path: `${path}.date`, message: 'date must be a calendar date, YYYY-MM-DD' });
+      continue;
+    }
+    if (bounds && (row.date < bounds.min || row.date > bounds.max)) {
+      issues.push({
+        path: `${path}.date`,
+        message: `date must be between ${bounds.min} and ${bounds.max}`,
+      });
+      continue;
+    }
+    if (!row.available) {
+      const first = closed.get(row.date);
+      if (first) issues.push({ path, message: `${row.date} is already closed by ${first}` });
+      else closed.set(row.date, path);
+    } else if (checkHours(row, path, issues)) {
+      open.push({ key: row.date, path, hours: row });
+    }
+  }
+  issues.push(...overlapsWithin(open, 'the same date'));
+  for (const row of open) {
+    const closedBy = closed.get(row.key);
+    if (closedBy) {
+      issues.push({
+        path: row.path,
+        message: `${row.key} is closed by ${closedBy}; a date is either closed or has hours`,
+      });
+    }
+  }
+  return issues;
+}
+
+function checkHours(hours: Hours, path: string, issues: ValidationIssue[]): boolean {
+  let ok = true;
+  for (const field of ['start', 'end'] as const) {
+    if (!isTimeOfDay(hours[field])) {
+      issues.push({ path: `${path}.${field}`, message: `${field} must be HH:MM (00:00–24:00)` });
+      ok = false;
+    }
+  }
+  if (ok && minutesOfDay(hours.start) >= minutesOfDay(hours.end)) {
+    issues.push({ path: `${path}.end`, message: 'end must be after start' });
+    ok = false;
+  }
+  return ok;
+}
+
+// Touching rows (09:00–12:00, 12:00–17:00) are fine; sharing a minute is not.
+function overlapsWithin<K>(
+  rows: ReadonlyArray<{ key: K; path: string; hours: Hours }>,
+  scope: string,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const group of groupBy(rows, (r) => r.key).values()) {
+    const sorted = [...group].sort(
+      (a, b) => minutesOfDay(a.hours.start) - minutesOfDay(b.hours.start),
+    );
+    const [first, ...others] = sorted;
+    if (!first) continue;
+    let latest = first;
+    for (const row of others) {
+      if (minutesOfDay(row.hours.start) < minutesOfDay(latest.hours.end)) {
+        issues.push({ path: row.path, message: `overlaps ${latest.path} on ${scope}` });
+      }
+      if (minutesOfDay(row.hours.end) > minutesOfDay(latest.hours.end)) latest = row;
+    }
+  }
+  return issues;
+}
+
+// Lexicographic order of 'YYYY-MM-DD' is chronological, so bounds can stay strings made by
+// moving the year; from a 29 February, '2027-02-29' still sorts between the 28th and 1 March.
+function dateBounds(today: LocalDate): { min: LocalDate; max: LocalDate } {
+  const year = Number(today.slice(0, 4));
+  const rest = today.slice(4);
+  return { min: `${year - 1}${rest}`, max: `${year + 2}${rest}` };
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,1 @@
+export type Localized = { ja: string; en: string };

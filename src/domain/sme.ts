@@ -1,0 +1,32 @@
+import { industry } from './industries.ts';
+
+// 中小企業基本法 第2条第1項: a company is an SME when either its capital or its workforce is
+// within its sector's limit.
+
+export type SmeSector = 'manufacturing-and-others' | 'wholesale' | 'retail' | 'services';
+
+const limits: Record<SmeSector, { capitalYen: number; employees: number }> = {
+  'manufacturing-and-others': { capitalYen: 300_000_000, employees: 300 },
+  wholesale: { capitalYen: 100_000_000, employees: 100 },
+  retail: { capitalYen: 50_000_000, employees: 50 },
+  services: { capitalYen: 50_000_000, employees: 100 },
+};
+
+const serviceDivisions = new Set(['G', 'K', 'L', 'M', 'N', 'O', 'P', 'Q', 'R']);
+
+// The law's own sector lines follow JSIC middle and minor groups (wholesale is I50–I55, retail
+// I56–I61, and only parts of G and K count as services); the taxonomy carries divisions only
+// outside manufacturing, so the sector is read from the division. Division I is taken as
+// wholesale: its limits are the more generous of the two, and an applicant must not be judged
+// by a stricter line than the law may allow it.
+export function smeSector(industryCode: string): SmeSector {
+  const division = industry(industryCode)?.division;
+  if (!division) throw new RangeError(`unknown industry code: ${industryCode}`);
+  if (division === 'I') return 'wholesale';
+  return serviceDivisions.has(division) ? 'services' : 'manufacturing-and-others';
+}
+
+export function isSme(company: { industryCode: string; capitalYen: number; employees: number }) {
+  const limit = limits[smeSector(company.industryCode)];
+  return company.capitalYen <= limit.capitalYen || company.employees <= limit.employees;
+}

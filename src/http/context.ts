@@ -1,0 +1,18 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../db/types.ts';
+
+export type Deps = {
+  db: Db;
+  config: Config;
+  /** Injected so tests can place "now" anywhere; nothing else reads the wall clock. */
+  clock: () => Date;
+};
+
+export type Principal =
+  | { role: 'staff'; tokenId: string | null }
+  | { role: 'expert'; tokenId: string; expertId: string }
+  | { role: 'company'; tokenId: string; requestId: string };
+
+export type AppEnv = {
+  Variables: { deps: Deps; principal: Principal | null; requestId: string };
+};

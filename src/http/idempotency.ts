@@ -1,0 +1,62 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { hashSecret } from '../auth/secrets.ts';
+import { idempotencyKeys } from '../db/schema.ts';
+import { transaction } from '../db/transaction.ts';
+import type { Db, Tx } from '../db/types.ts';
+import { ApiError, invalid } from './errors.ts';
+
+export type Outcome<T> = { status: 201 | 200; body: T; replayed: boolean };
+
+/**
+ * Runs a creating `work` in one transaction, at most once per Idempotency-Key. The key row is
+ * inserted first in the same transaction: a concurrent twin waits on its unique index and then
+ * replays the committed answer; a failed attempt rolls back and leaves the key free to retry.
+ */
+export async function idempotent<T>(
+  db: Db,
+  input: { key: string | undefined; scope: string; body: unknown },
+  work: (tx: Tx) => Promise<{ status: 201 | 200; body: T; stored?: T }>,
+): Promise<Outcome<T>> {
+  if (input.key === undefined) {
+    const { status, body } = await transaction(db, work);
+    return { status, body, replayed: false };
+  }
+  if (!/^[\x21-\x7e]{1,255}$/.test(input.key)) {
+    throw invalid('Idempotency-Key', 'must be 1–255 visible ASCII characters');
+  }
+  const key = input.key;
+  const requestHash = await hashSecret(JSON.stringify(input.body ?? null));
+  return transaction(db, async (tx) => {
+    const claimed = await tx
+      .insert(idempotencyKeys)
+      .values({ scope: input.scope, key, requestHash, status: 0, body: {} })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    if (claimed.length === 0) return replay<T>(tx, input.scope, key, requestHash);
+    const result = await work(tx);
+    // `stored` lets a route keep secrets (a one-time token) out of the replay record.
+    const stored = result.stored ?? result.body;
+    await tx
+      .update(idempotencyKeys)
+      .set({ status: result.status, body: sql`${JSON.stringify(stored)}::jsonb` })
+      .where(and(eq(idempotencyKeys.scope, input.scope), eq(idempotencyKeys.key, key)));
+    return { status: result.status, body: result.body, replayed: false };
+  });
+}
+
+async function replay<T>(tx: Tx, scope: string, key: string, requestHash: string) {
+  const [row] = await tx
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+  if (!row || row.status === 0) {
+    throw new ApiError('idempotency-in-progress', 'Retry once the first request has finished');
+  }
+  if (row.requestHash !== requestHash) {
+    throw new ApiError(
+      'idempotency-key-reused',
+      'This Idempotency-Key was used with a different body',
+    );
+  }
+  return { status: row.status as 201 | 200, body: row.body as T, replayed: true };
+}

@@ -1,0 +1,14 @@
+export type LogEntry = Record<string, string | number | boolean | null | undefined>;
+export type Log = (level: 'info' | 'warn' | 'error', message: string, fields?: LogEntry) => void;
+
+/**
+ * One JSON object a line on stdout. Callers pass route patterns, ids and codes, never
+ * bodies, emails, phone numbers or tokens, so logs carry no personal data.
+ */
+export const jsonLog: Log = (level, message, fields = {}) => {
+  process.stdout.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`,
+  );
+};
+
+export const silentLog: Log = () => {};

@@ -1,0 +1,68 @@
+import { z } from '@hono/zod-openapi';
+
+/** Shared OpenAPI pieces: the problem body, ids, timestamps, pagination. */
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  })
+  .openapi('Problem');
+
+export const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
+
+/** The failures any authenticated route may answer with. */
+export const commonErrors = {
+  400: problemResponse('Invalid input; `errors` names each field'),
+  401: problemResponse('No token, or an unknown or revoked one'),
+  403: problemResponse('The token’s role may not use this route'),
+  404: problemResponse('Unknown id, or another tenant’s'),
+  503: problemResponse('The database is unavailable'),
+} as const;
+
+export const IdParam = z.object({
+  id: z.uuid({ message: 'must be a UUID' }).openapi({ param: { name: 'id', in: 'path' } }),
+});
+
+export const Instant = z.string().openapi({ format: 'date-time', example: '2026-12-03T01:00:00Z' });
+
+/** RFC 3339 with any offset; carried on as a Date. */
+export const InstantInput = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i,
+    'must be an RFC 3339 date-time with an offset, e.g. 2026-12-03T10:00:00+09:00',
+  )
+  .transform((s, ctx) => {
+    const d = new Date(s);
+    if (Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: 'custom', message: 'is not a real date-time' });
+      return z.NEVER;
+    }
+    return d;
+  })
+  .openapi({ type: 'string', format: 'date-time', example: '2026-12-03T10:00:00+09:00' });
+
+export const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+};
+
+export const bearer = [{ bearer: [] }];
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
+export const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+});

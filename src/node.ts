@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import { migrate } from './db/migrate.ts';
+import { jsonLog } from './http/log.ts';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const config = loadConfig(process.env);
+if (!config.databaseUrl && !config.dataDir.startsWith('memory://')) {
+  mkdirSync(config.dataDir, { recursive: true });
+}
+const database = await openDatabase(config);
+await migrate(database);
+
+const app = createApp({ db: database.db, config, clock: () => new Date(), log: jsonLog });
+const server = serve(
+  { fetch: app.fetch, port: config.port, hostname: process.env.HOST },
+  (info) => {
+    jsonLog('info', 'listening', {
+      port: info.port,
+      database: database.kind === 'postgres' ? 'postgres' : `pglite:${config.dataDir}`,
+    });
+  },
+);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  jsonLog('info', 'shutting down', { signal });
+  // Stop accepting, let in-flight requests finish (bounded), then close the database.
+  const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
+  force.unref();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await database.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

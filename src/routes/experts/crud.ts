@@ -1,0 +1,155 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { and, asc, eq, gt, or } from 'drizzle-orm';
+import { audit } from '../../db/audit.ts';
+import { experts } from '../../db/schema.ts';
+import { transaction } from '../../db/transaction.ts';
+import { actorOf, requireRole } from '../../http/auth.ts';
+import type { AppEnv } from '../../http/context.ts';
+import { decodeCursor, page } from '../../http/cursor.ts';
+import {
+  bearer,
+  commonErrors,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  PageQuery,
+} from '../../http/schemas.ts';
+import { expertById, loadExperts } from './queries.ts';
+import { ExpertInput, ExpertPatch, ExpertSchema } from './schema.ts';
+
+const createExpert = createRoute({
+  method: 'post',
+  path: '/v1/experts',
+  tags: ['experts'],
+  summary: 'Register an expert (staff)',
+  security: bearer,
+  request: { body: jsonBody(ExpertInput) },
+  responses: { 201: jsonResponse('The new expert', ExpertSchema), ...commonErrors },
+});
+
+const listExperts = createRoute({
+  method: 'get',
+  path: '/v1/experts',
+  tags: ['experts'],
+  summary: 'Experts in the order they were registered (staff)',
+  security: bearer,
+  request: {
+    query: z.strictObject({
+      active: z.enum(['true', 'false']).optional(),
+      ...PageQuery,
+    }),
+  },
+  responses: {
+    200: jsonResponse(
+      'A page of experts',
+      z.object({ items: z.array(ExpertSchema), nextCursor: z.string().nullable() }),
+    ),
+    ...commonErrors,
+  },
+});
+
+const getExpert = createRoute({
+  method: 'get',
+  path: '/v1/experts/{id}',
+  tags: ['experts'],
+  summary: 'One expert with availability (staff)',
+  security: bearer,
+  request: { params: IdParam },
+  responses: { 200: jsonResponse('The expert', ExpertSchema), ...commonErrors },
+});
+
+const patchExpert = createRoute({
+  method: 'patch',
+  path: '/v1/experts/{id}',
+  tags: ['experts'],
+  summary: 'Change an expert’s fields; `active: false` retires them from matching (staff)',
+  security: bearer,
+  request: { params: IdParam, body: jsonBody(ExpertPatch) },
+  responses: { 200: jsonResponse('The expert', ExpertSchema), ...commonErrors },
+});
+
+type Expert = z.infer<typeof ExpertSchema>;
+
+export function registerExpertCrud(app: OpenAPIHono<AppEnv>) {
+  app.openapi(createExpert, async (c) => {
+    const principal = requireRole(c, 'staff');
+    const { db, clock } = c.get('deps');
+    const input = c.req.valid('json');
+    const [body] = await transaction(db, async (tx) => {
+      const now = clock();
+      const [row] = await tx
+        .insert(experts)
+        .values({ ...input, createdAt: now, updatedAt: now })
+        .returning();
+      if (!row) throw new Error('expert insert returned no row');
+      await audit(tx, {
+        actor: actorOf(principal),
+        action: 'expert.created',
+        entityType: 'expert',
+        entityId: row.id,
+      });
+      return loadExperts(tx, [row]);
+    });
+    return c.json(body as Expert, 201);
+  });
+
+  app.openapi(listExperts, async (c) => {
+    requireRole(c, 'staff');
+    const { db } = c.get('deps');
+    const query = c.req.valid('query');
+    const cursor = decodeCursor(query.cursor);
+    const rows = await db
+      .select()
+      .from(experts)
+      .where(
+        and(
+          query.active ? eq(experts.active, query.active === 'true') : undefined,
+          cursor
+            ? or(
+                gt(experts.createdAt, new Date(cursor.at)),
+                and(eq(experts.createdAt, new Date(cursor.at)), gt(experts.id, cursor.id)),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(asc(experts.createdAt), asc(experts.id))
+      .limit(query.limit + 1);
+    const { items, nextCursor } = page(rows, query.limit, (r) => ({
+      at: r.createdAt.toISOString(),
+      id: r.id,
+    }));
+    return c.json({ items: await loadExperts(db, items), nextCursor }, 200);
+  });
+
+  app.openapi(getExpert, async (c) => {
+    requireRole(c, 'staff');
+    const { db } = c.get('deps');
+    const [body] = await loadExperts(db, [await expertById(db, c.req.valid('param').id)]);
+    return c.json(body as Expert, 200);
+  });
+
+  app.openapi(patchExpert, async (c) => {
+    const principal = requireRole(c, 'staff');
+    const { db, clock } = c.get('deps');
+    const { id } = c.req.valid('param');
+    const patch = c.req.valid('json');
+    const [body] = await transaction(db, async (tx) => {
+      await expertById(tx, id, true);
+      const [row] = await tx
+        .update(experts)
+        .set({ ...patch, updatedAt: clock() })
+        .where(eq(experts.id, id))
+        .returning();
+      if (!row) throw new Error('expert vanished under its lock');
+      await audit(tx, {
+        actor: actorOf(principal),
+        action: 'expert.updated',
+        entityType: 'expert',
+        entityId: id,
+        data: { fields: Object.keys(patch) },
+      });
+      return loadExperts(tx, [row]);
+    });
+    return c.json(body as Expert, 200);
+  });
+}

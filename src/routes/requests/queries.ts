@@ -1,0 +1,83 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import { companies, requests, sessions } from '../../db/schema.ts';
+import type { Queryable } from '../../db/types.ts';
+import type { Principal } from '../../http/context.ts';
+import { notFound } from '../../http/errors.ts';
+import { presentSession } from '../sessions/present.ts';
+import type { RequestBody } from './schema.ts';
+
+type RequestRow = typeof requests.$inferSelect;
+type CompanyRow = typeof companies.$inferSelect;
+type SessionRow = typeof sessions.$inferSelect;
+
+export function presentRequest(
+  row: RequestRow,
+  company: Pick<CompanyRow, 'corporateNumber'>,
+  sessionRows: SessionRow[],
+): RequestBody {
+  return {
+    id: row.id,
+    status: row.status,
+    company: {
+      id: row.companyId,
+      name: row.companyName,
+      corporateNumber: company.corporateNumber,
+      industryCode: row.industryCode,
+      prefectureCode: row.prefectureCode,
+      employees: row.employees,
+      capitalYen: row.capitalYen,
+      isSme: row.isSme,
+    },
+    contact: { name: row.contactName, email: row.contactEmail, phone: row.contactPhone },
+    topics: row.topics,
+    format: row.format,
+    durationMinutes: row.durationMinutes,
+    preferredWindows: row.preferredWindows,
+    notes: row.notes,
+    followUpOf: row.followUpOf,
+    fiscalYear: row.fiscalYear,
+    cancelReason: row.cancelReason,
+    sessions: sessionRows.map(presentSession),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** Requests with their company number and sessions, in two queries whatever the count. */
+export async function loadRequests(q: Queryable, rows: RequestRow[]): Promise<RequestBody[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [companyRows, sessionRows] = await Promise.all([
+    q
+      .select({ id: companies.id, corporateNumber: companies.corporateNumber })
+      .from(companies)
+      .where(inArray(companies.id, [...new Set(rows.map((r) => r.companyId))])),
+    q.select().from(sessions).where(inArray(sessions.requestId, ids)).orderBy(asc(sessions.start)),
+  ]);
+  const companyById = new Map(companyRows.map((c) => [c.id, c]));
+  return rows.map((row) =>
+    presentRequest(
+      row,
+      companyById.get(row.companyId) ?? { corporateNumber: null },
+      sessionRows.filter((s) => s.requestId === row.id),
+    ),
+  );
+}
+
+/**
+ * The request if `principal` may see it: staff any, a company only its own. Anything else is
+ * 404, so another tenant's id looks exactly like an unknown one.
+ */
+export async function requestFor(
+  q: Queryable,
+  principal: Principal,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<RequestRow> {
+  if (principal.role === 'expert') throw notFound('Request');
+  if (principal.role === 'company' && principal.requestId !== id) throw notFound('Request');
+  const query = q.select().from(requests).where(eq(requests.id, id));
+  const [row] = await (options.forUpdate ? query.for('update') : query);
+  if (!row) throw notFound('Request');
+  return row;
+}

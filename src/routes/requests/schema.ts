@@ -1,0 +1,92 @@
+import { z } from '@hono/zod-openapi';
+import { isValidCorporateNumber } from '../../domain/corporate-number.ts';
+import { isIndustryCode, isTopic, prefecture, topicCodes } from '../../domain/taxonomy.ts';
+import { Instant, InstantInput } from '../../http/schemas.ts';
+import { SessionSchema } from '../sessions/schema.ts';
+
+const CompanyInput = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  corporateNumber: z
+    .string()
+    .refine(
+      isValidCorporateNumber,
+      'is not a valid 法人番号 (13 digits with a correct check digit)',
+    )
+    .optional(),
+  industryCode: z
+    .string()
+    .refine(
+      isIndustryCode,
+      'is not a JSIC Rev.14 division or manufacturing group code (see /v1/taxonomy)',
+    ),
+  prefectureCode: z
+    .string()
+    .refine((code) => prefecture(code) !== undefined, 'is not a prefecture code 01–47'),
+  employees: z.number().int().min(0).max(10_000_000),
+  capitalYen: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+
+const ContactInput = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  email: z.email().max(254),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9][0-9 ()-]{5,20}$/, 'must be a phone number such as 03-1234-5678')
+    .optional(),
+});
+
+const WindowInput = z
+  .strictObject({ start: InstantInput, end: InstantInput })
+  .refine((w) => w.start < w.end, { message: 'start must be before end', path: ['end'] });
+
+export const ApplicationInput = z
+  .strictObject({
+    company: CompanyInput,
+    contact: ContactInput,
+    topics: z
+      .array(z.string().refine(isTopic, `must be one of ${topicCodes.join(', ')}`))
+      .min(1)
+      .max(topicCodes.length)
+      .refine((t) => new Set(t).size === t.length, 'must not repeat a topic'),
+    format: z.enum(['onsite', 'online', 'either']),
+    durationMinutes: z.number().int().min(60).max(240).default(120),
+    preferredWindows: z.array(WindowInput).min(1).max(5),
+    notes: z.string().max(4000).default(''),
+    followUpOf: z.uuid().optional(),
+  })
+  .openapi('Application');
+
+export type Application = z.output<typeof ApplicationInput>;
+
+export const RequestSchema = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(['received', 'scheduled', 'completed', 'cancelled']),
+    company: z.object({
+      id: z.uuid(),
+      name: z.string(),
+      corporateNumber: z.string().nullable(),
+      industryCode: z.string(),
+      prefectureCode: z.string(),
+      employees: z.number().int(),
+      capitalYen: z.number().int(),
+      isSme: z.boolean(),
+    }),
+    contact: z.object({ name: z.string(), email: z.string(), phone: z.string().nullable() }),
+    topics: z.array(z.string()),
+    format: z.enum(['onsite', 'online', 'either']),
+    durationMinutes: z.number().int(),
+    preferredWindows: z.array(z.object({ start: Instant, end: Instant })),
+    notes: z.string(),
+    followUpOf: z.uuid().nullable(),
+    fiscalYear: z.number().int(),
+    cancelReason: z.string().nullable(),
+    sessions: z.array(SessionSchema),
+    createdAt: Instant,
+    updatedAt: Instant,
+  })
+  .openapi('Request');
+
+export type RequestBody = z.infer<typeof RequestSchema>;
+
+export const CancelInput = z.strictObject({ reason: z.string().trim().max(1000).optional() });

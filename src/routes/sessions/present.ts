@@ -1,0 +1,23 @@
+import type { sessions } from '../../db/schema.ts';
+import type { SessionBody } from './schema.ts';
+
+type SessionRow = typeof sessions.$inferSelect;
+
+export function presentSession(row: SessionRow): SessionBody {
+  return {
+    id: row.id,
+    requestId: row.requestId,
+    expertId: row.expertId,
+    companyId: row.companyId,
+    start: row.start.toISOString(),
+    end: row.end.toISOString(),
+    format: row.format,
+    travelBufferMinutes: row.travelBufferMinutes,
+    status: row.status,
+    sequence: row.sequence,
+    cancelReason: row.cancelReason,
+    report: row.report ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

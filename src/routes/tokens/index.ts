@@ -1,0 +1,112 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { hashSecret, newSecret } from '../../auth/secrets.ts';
+import { audit } from '../../db/audit.ts';
+import { tokens } from '../../db/schema.ts';
+import { transaction } from '../../db/transaction.ts';
+import { actorOf, requireRole } from '../../http/auth.ts';
+import type { AppEnv } from '../../http/context.ts';
+import { notFound } from '../../http/errors.ts';
+import { bearer, commonErrors, IdParam, jsonBody, jsonResponse } from '../../http/schemas.ts';
+import { expertById } from '../experts/queries.ts';
+
+const TokenInput = z
+  .discriminatedUnion('role', [
+    z.strictObject({ role: z.literal('staff'), label: z.string().max(100).optional() }),
+    z.strictObject({
+      role: z.literal('expert'),
+      expertId: z.uuid(),
+      label: z.string().max(100).optional(),
+    }),
+  ])
+  .openapi('TokenInput');
+
+const IssuedToken = z
+  .object({
+    id: z.uuid(),
+    role: z.enum(['staff', 'expert']),
+    expertId: z.uuid().nullable(),
+    label: z.string(),
+    token: z.string().openapi({ description: 'The bearer secret; shown only in this response' }),
+  })
+  .openapi('IssuedToken');
+
+const issue = createRoute({
+  method: 'post',
+  path: '/v1/tokens',
+  tags: ['tokens'],
+  summary: 'Issue a staff or expert token; the secret is shown once (staff)',
+  security: bearer,
+  request: { body: jsonBody(TokenInput) },
+  responses: { 201: jsonResponse('The token', IssuedToken), ...commonErrors },
+});
+
+const revoke = createRoute({
+  method: 'delete',
+  path: '/v1/tokens/{id}',
+  tags: ['tokens'],
+  summary: 'Revoke a token at once (staff)',
+  security: bearer,
+  request: { params: IdParam },
+  responses: { 204: { description: 'Revoked' }, ...commonErrors },
+});
+
+export function registerTokens(app: OpenAPIHono<AppEnv>) {
+  app.openapi(issue, async (c) => {
+    const principal = requireRole(c, 'staff');
+    const { db } = c.get('deps');
+    const input = c.req.valid('json');
+    const expertId = input.role === 'expert' ? input.expertId : null;
+    const token = newSecret(input.role === 'staff' ? 'hks' : 'hke');
+    const row = await transaction(db, async (tx) => {
+      if (expertId) await expertById(tx, expertId);
+      const [inserted] = await tx
+        .insert(tokens)
+        .values({
+          hash: await hashSecret(token),
+          role: input.role,
+          expertId,
+          label: input.label ?? '',
+        })
+        .returning();
+      if (!inserted) throw new Error('token insert returned no row');
+      await audit(tx, {
+        actor: actorOf(principal),
+        action: 'token.issued',
+        entityType: 'token',
+        entityId: inserted.id,
+        data: { role: input.role, expertId },
+      });
+      return inserted;
+    });
+    return c.json({ id: row.id, role: input.role, expertId, label: row.label, token }, 201);
+  });
+
+  app.openapi(revoke, async (c) => {
+    const principal = requireRole(c, 'staff');
+    const { db, clock } = c.get('deps');
+    const { id } = c.req.valid('param');
+    await transaction(db, async (tx) => {
+      // Company and feed tokens belong to their own flows; only staff and expert tokens are here.
+      const [row] = await tx
+        .update(tokens)
+        .set({ revokedAt: clock() })
+        .where(
+          and(
+            eq(tokens.id, id),
+            isNull(tokens.revokedAt),
+            inArray(tokens.role, ['staff', 'expert']),
+          ),
+        )
+        .returning({ id: tokens.id });
+      if (!row) throw notFound('Token');
+      await audit(tx, {
+        actor: actorOf(principal),
+        action: 'token.revoked',
+        entityType: 'token',
+        entityId: id,
+      });
+    });
+    return c.body(null, 204);
+  });
+}

@@ -1,0 +1,56 @@
+import { createApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { Database } from '../../src/db/types.ts';
+import { freshDatabase } from './database.ts';
+
+export const STAFF_TOKEN = 'test-staff-token-0123456789';
+
+export type Reply = { status: number; body: any; headers: Headers; text: string };
+
+export type CallOptions = {
+  token?: string | null;
+  body?: unknown;
+  headers?: Record<string, string>;
+};
+
+/**
+ * A test harness: the real app on a fresh database, a movable clock, and `call` to make HTTP
+ * requests through app.request (the same fetch handler a server runs).
+ */
+export async function testApi(env: Record<string, string> = {}) {
+  const database: Database = await freshDatabase();
+  const config = loadConfig({ STAFF_TOKEN, FEED_ALLOW_PRIVATE: 'true', ...env });
+  let now = new Date('2026-11-25T00:00:00Z');
+  const app = createApp({ db: database.db, config, clock: () => now });
+
+  async function call(method: string, path: string, options: CallOptions = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? STAFF_TOKEN : options.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await app.request(path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    return { status: res.status, body: parsed, headers: res.headers, text };
+  }
+
+  return {
+    app,
+    db: database.db,
+    database,
+    config,
+    call,
+    now: () => now,
+    setNow: (instant: Date | string) => {
+      now = new Date(instant);
+    },
+    close: () => database.close(),
+  };
+}
+
+export type TestApi = Awaited<ReturnType<typeof testApi>>;
