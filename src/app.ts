@@ -14,6 +14,7 @@ import { registerExperts } from './routes/experts/index.ts';
 import { registerMe } from './routes/me/index.ts';
 import { registerMeta } from './routes/meta/index.ts';
 import { registerRequests } from './routes/requests/index.ts';
+import { registerSessions } from './routes/sessions/index.ts';
 import { registerTokens } from './routes/tokens/index.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -44,6 +45,7 @@ export function createApp({ log = silentLog, ...deps }: AppOptions) {
 
   registerMeta(app);
   registerRequests(app);
+  registerSessions(app);
   registerExperts(app);
   registerTokens(app);
   registerMe(app);

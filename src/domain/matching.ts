@@ -71,7 +71,10 @@ const WEIGHTS = {
 };
 
 export function visitFormat(
-  request: Pick<MatchRequest, 'company' | 'format'>,
+  request: {
+    format: MatchRequest['format'];
+    company: Pick<MatchRequest['company'], 'prefectureCode'>;
+  },
   expert: Pick<MatchExpert, 'prefectures' | 'online'>,
 ): VisitFormat | null {
   const onsite = expert.prefectures.includes(request.company.prefectureCode);

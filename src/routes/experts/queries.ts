@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { audit } from '../../db/audit.ts';
 import { dateOverrides, experts, weeklyHours } from '../../db/schema.ts';
 import type { Queryable, Tx } from '../../db/types.ts';
-import type { Availability, DateOverride } from '../../domain/availability.ts';
+import type { Availability, DateOverride, WeeklyHours } from '../../domain/availability.ts';
 import { notFound } from '../../http/errors.ts';
 import type { ExpertBody } from './schema.ts';
 
@@ -11,28 +11,18 @@ type ExpertRow = typeof experts.$inferSelect;
 // Postgres hands `time` back as HH:MM:SS; the API speaks HH:MM.
 const hhmm = (time: string) => time.slice(0, 5);
 
-/** Weekly hours and overrides of several experts in two queries. */
-export async function loadAvailability(
-  q: Queryable,
+type WeeklyRow = Pick<typeof weeklyHours.$inferSelect, 'expertId' | 'weekday' | 'start' | 'end'>;
+type OverrideRow = Pick<typeof dateOverrides.$inferSelect, 'expertId' | 'date' | 'start' | 'end'>;
+
+/** Groups stored hours and override rows into each expert's Availability. */
+export function availabilityFromRows(
   expertIds: string[],
-): Promise<Map<string, Availability>> {
-  const result = new Map<
-    string,
-    { weekly: Availability['weekly'][number][]; overrides: DateOverride[] }
-  >(expertIds.map((id) => [id, { weekly: [], overrides: [] }]));
-  if (expertIds.length === 0) return result;
-  const [weekly, overrides] = await Promise.all([
-    q
-      .select()
-      .from(weeklyHours)
-      .where(inArray(weeklyHours.expertId, expertIds))
-      .orderBy(asc(weeklyHours.weekday), asc(weeklyHours.start)),
-    q
-      .select()
-      .from(dateOverrides)
-      .where(inArray(dateOverrides.expertId, expertIds))
-      .orderBy(asc(dateOverrides.date), asc(dateOverrides.start)),
-  ]);
+  weekly: WeeklyRow[],
+  overrides: OverrideRow[],
+): Map<string, Availability> {
+  const result = new Map(
+    expertIds.map((id) => [id, { weekly: [] as WeeklyHours[], overrides: [] as DateOverride[] }]),
+  );
   for (const w of weekly) {
     result
       .get(w.expertId)
@@ -48,6 +38,27 @@ export async function loadAvailability(
       );
   }
   return result;
+}
+
+/** Weekly hours and overrides of several experts in two queries. */
+export async function loadAvailability(
+  q: Queryable,
+  expertIds: string[],
+): Promise<Map<string, Availability>> {
+  if (expertIds.length === 0) return new Map();
+  const [weekly, overrides] = await Promise.all([
+    q
+      .select()
+      .from(weeklyHours)
+      .where(inArray(weeklyHours.expertId, expertIds))
+      .orderBy(asc(weeklyHours.weekday), asc(weeklyHours.start)),
+    q
+      .select()
+      .from(dateOverrides)
+      .where(inArray(dateOverrides.expertId, expertIds))
+      .orderBy(asc(dateOverrides.date), asc(dateOverrides.start)),
+  ]);
+  return availabilityFromRows(expertIds, weekly, overrides);
 }
 
 export function presentExpert(row: ExpertRow, availability: Availability): ExpertBody {
@@ -101,16 +112,14 @@ export async function replaceAvailability(
   await tx.delete(weeklyHours).where(eq(weeklyHours.expertId, expertId));
   await tx.delete(dateOverrides).where(and(eq(dateOverrides.expertId, expertId)));
   if (availability.weekly.length > 0) {
-    await tx
-      .insert(weeklyHours)
-      .values(
-        availability.weekly.map((w) => ({
-          expertId,
-          weekday: w.weekday,
-          start: w.start,
-          end: w.end,
-        })),
-      );
+    await tx.insert(weeklyHours).values(
+      availability.weekly.map((w) => ({
+        expertId,
+        weekday: w.weekday,
+        start: w.start,
+        end: w.end,
+      })),
+    );
   }
   if (availability.overrides.length > 0) {
     await tx.insert(dateOverrides).values(

@@ -2,10 +2,12 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../http/context.ts';
 import { registerApply } from './apply.ts';
 import { registerCancel } from './cancel.ts';
+import { registerMatches } from './matches.ts';
 import { registerRead } from './read.ts';
 
 export function registerRequests(app: OpenAPIHono<AppEnv>) {
   registerApply(app);
   registerRead(app);
   registerCancel(app);
+  registerMatches(app);
 }

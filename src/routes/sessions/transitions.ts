@@ -1,0 +1,144 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { isTopic } from '../../domain/taxonomy.ts';
+import { requireRole } from '../../http/auth.ts';
+import type { AppEnv } from '../../http/context.ts';
+import {
+  bearer,
+  commonErrors,
+  IdParam,
+  InstantInput,
+  jsonBody,
+  jsonResponse,
+  problemResponse,
+} from '../../http/schemas.ts';
+import { changeSession } from './change.ts';
+import { prepareSlot } from './queries.ts';
+import { SessionSchema } from './schema.ts';
+
+const CancelInput = z.strictObject({ reason: z.string().trim().max(1000).optional() });
+const RescheduleInput = z.strictObject({ start: InstantInput });
+const ReportInput = z
+  .strictObject({
+    topicsCovered: z
+      .array(z.string().refine(isTopic, 'is not a topic code'))
+      .max(20)
+      .refine((t) => new Set(t).size === t.length, 'must not repeat a topic'),
+    summary: z.string().trim().min(1).max(10_000),
+    followUpNeeded: z.boolean(),
+  })
+  .openapi('VisitReport');
+
+const transition = (path: string, summary: string, body?: z.ZodType, required = true) =>
+  createRoute({
+    method: 'post',
+    path: `/v1/sessions/{id}/${path}`,
+    tags: ['sessions'],
+    summary,
+    security: bearer,
+    request: {
+      params: IdParam,
+      ...(body ? { body: { required, content: { 'application/json': { schema: body } } } } : {}),
+    },
+    responses: {
+      200: jsonResponse('The session after the change', SessionSchema),
+      ...commonErrors,
+      409: problemResponse('invalid-transition, slot-taken or quota-exceeded'),
+      422: problemResponse('outside-availability'),
+    },
+  });
+
+const cancelRoute = createRoute({
+  ...transition('cancel', 'Cancel a visit (staff, its expert, its company)'),
+  request: {
+    params: IdParam,
+    body: { required: false, content: { 'application/json': { schema: CancelInput } } },
+  },
+});
+const rescheduleRoute = createRoute({
+  ...transition('reschedule', 'Move a visit to another start, atomically (staff, its company)'),
+  request: { params: IdParam, body: jsonBody(RescheduleInput) },
+});
+const reportRoute = createRoute({
+  ...transition('report', 'File the visit report; the visit becomes completed (its expert, staff)'),
+  request: { params: IdParam, body: jsonBody(ReportInput) },
+});
+const noShowRoute = transition(
+  'no-show',
+  'The company did not receive the visit (its expert, staff)',
+);
+
+export function registerTransitions(app: OpenAPIHono<AppEnv>) {
+  app.openapi(cancelRoute, async (c) => {
+    const principal = requireRole(c, 'staff', 'expert', 'company');
+    const reason = c.req.valid('json')?.reason ?? null;
+    const body = await changeSession(
+      c.get('deps'),
+      principal,
+      c.req.valid('param').id,
+      'cancel',
+      async () => ({ status: 'cancelled', cancelReason: reason }),
+    );
+    return c.json(body, 200);
+  });
+
+  app.openapi(rescheduleRoute, async (c) => {
+    const principal = requireRole(c, 'staff', 'company');
+    const deps = c.get('deps');
+    const { start } = c.req.valid('json');
+    const body = await changeSession(
+      deps,
+      principal,
+      c.req.valid('param').id,
+      'reschedule',
+      async (tx, session, request) => {
+        const slot = await prepareSlot(
+          tx,
+          request,
+          { expertId: session.expertId, start },
+          {
+            now: deps.clock(),
+            config: deps.config,
+            anyTime: principal.role === 'staff',
+            replacing: session.id,
+          },
+        );
+        return {
+          start: slot.start,
+          end: slot.end,
+          blockedFrom: slot.blockedFrom,
+          blockedTo: slot.blockedTo,
+          format: slot.format,
+          travelBufferMinutes: slot.travelBufferMinutes,
+        };
+      },
+      { to: start.toISOString() },
+    );
+    return c.json(body, 200);
+  });
+
+  app.openapi(reportRoute, async (c) => {
+    const principal = requireRole(c, 'staff', 'expert');
+    const report = c.req.valid('json');
+    const body = await changeSession(
+      c.get('deps'),
+      principal,
+      c.req.valid('param').id,
+      'report',
+      async () => ({ status: 'completed', report }),
+      { followUpNeeded: report.followUpNeeded },
+    );
+    return c.json(body, 200);
+  });
+
+  app.openapi(noShowRoute, async (c) => {
+    const principal = requireRole(c, 'staff', 'expert');
+    const body = await changeSession(
+      c.get('deps'),
+      principal,
+      c.req.valid('param').id,
+      'no-show',
+      async () => ({ status: 'no_show' }),
+    );
+    return c.json(body, 200);
+  });
+}
