@@ -2,7 +2,9 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import { fetchFeedWeb } from './calendar/fetch-web.ts';
 import { isUnavailable, sqlState } from './db/errors.ts';
+import type { FetchFeed } from './feeds/sync.ts';
 import { authenticate } from './http/auth.ts';
 import type { AppEnv, Deps } from './http/context.ts';
 import { ApiError, problemOf } from './http/errors.ts';
@@ -11,24 +13,35 @@ import { requestLog, requireJsonBody } from './http/middleware.ts';
 import { router } from './http/router.ts';
 import { registerAudit } from './routes/audit/index.ts';
 import { registerExperts } from './routes/experts/index.ts';
+import { registerFeeds } from './routes/feeds/index.ts';
 import { registerMe } from './routes/me/index.ts';
 import { registerMeta } from './routes/meta/index.ts';
+import { registerReports } from './routes/reports/index.ts';
 import { registerRequests } from './routes/requests/index.ts';
 import { registerSessions } from './routes/sessions/index.ts';
 import { registerTokens } from './routes/tokens/index.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-export type AppOptions = Deps & { log?: Log };
+export type AppOptions = Omit<Deps, 'fetchFeed'> & { fetchFeed?: FetchFeed; log?: Log };
 
-/** The whole HTTP API, runtime-neutral: Node (node.ts) and Workers (worker.ts) both serve it. */
-export function createApp({ log = silentLog, ...deps }: AppOptions) {
+/** The whole HTTP API on fixed dependencies (Node, tests). */
+export function createApp({ log = silentLog, fetchFeed = fetchFeedWeb, ...deps }: AppOptions) {
+  const fixed: Deps = { ...deps, fetchFeed };
+  return createAppWith(() => fixed, log);
+}
+
+/**
+ * The whole HTTP API, runtime-neutral, with dependencies resolved per request: a Worker opens
+ * its database client per request (Hyperdrive) and hands it in through `c.env`.
+ */
+export function createAppWith(depsFor: (c: Context<AppEnv>) => Deps, log: Log = silentLog) {
   const app = router();
 
   app.use('*', requestLog(log));
   app.use('*', secureHeaders());
   app.use('*', async (c, next) => {
-    c.set('deps', deps);
+    c.set('deps', depsFor(c));
     await next();
   });
   app.use(
@@ -49,7 +62,9 @@ export function createApp({ log = silentLog, ...deps }: AppOptions) {
   registerExperts(app);
   registerTokens(app);
   registerMe(app);
+  registerFeeds(app);
   registerAudit(app);
+  registerReports(app);
 
   app.notFound((c) =>
     problem(c, new ApiError('not-found', `No route for ${c.req.method} ${c.req.path}`)),
@@ -58,7 +73,7 @@ export function createApp({ log = silentLog, ...deps }: AppOptions) {
   return app;
 }
 
-export type App = ReturnType<typeof createApp>;
+export type App = ReturnType<typeof createAppWith>;
 
 function toApiError(error: unknown, c: Context<AppEnv>, log: Log): ApiError {
   if (error instanceof ApiError) return error;

@@ -18,6 +18,8 @@ const envSchema = z
     HORIZON_DAYS: positiveInt(90),
     FEED_SYNC_MINUTES: positiveInt(15),
     FEED_ALLOW_PRIVATE: flag,
+    FEED_SECRET: z.string().min(32, 'FEED_SECRET must be at least 32 characters').optional(),
+    OFFICE_EMAIL: z.email().default('office@haken.invalid'),
   })
   .transform((e) => ({
     port: e.PORT,
@@ -30,6 +32,8 @@ const envSchema = z
     horizonDays: e.HORIZON_DAYS,
     feedSyncMinutes: e.FEED_SYNC_MINUTES,
     feedAllowPrivate: e.FEED_ALLOW_PRIVATE,
+    feedSecret: e.FEED_SECRET,
+    officeEmail: e.OFFICE_EMAIL,
   }));
 
 export type Config = z.output<typeof envSchema>;

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { fetchFeedNode } from './calendar/fetch-node.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
+import { startFeedSync } from './feeds/schedule.ts';
 import { jsonLog } from './http/log.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -15,7 +17,8 @@ if (!config.databaseUrl && !config.dataDir.startsWith('memory://')) {
 const database = await openDatabase(config);
 await migrate(database);
 
-const app = createApp({ db: database.db, config, clock: () => new Date(), log: jsonLog });
+const deps = { db: database.db, config, clock: () => new Date(), fetchFeed: fetchFeedNode };
+const app = createApp({ ...deps, log: jsonLog });
 const server = serve(
   { fetch: app.fetch, port: config.port, hostname: process.env.HOST },
   (info) => {
@@ -26,6 +29,8 @@ const server = serve(
   },
 );
 
+const feedSync = startFeedSync(deps, config.feedSyncMinutes, jsonLog);
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -34,6 +39,7 @@ async function shutdown(signal: string) {
   // Stop accepting, let in-flight requests finish (bounded), then close the database.
   const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
   force.unref();
+  await feedSync.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await database.close();
   process.exit(0);

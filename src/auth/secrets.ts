@@ -1,10 +1,6 @@
-const encoder = new TextEncoder();
+import { base64url } from './base64url.ts';
 
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+const encoder = new TextEncoder();
 
 /** A new bearer secret: a readable prefix for the role, then 256 random bits. */
 export function newSecret(prefix: string): string {

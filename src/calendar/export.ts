@@ -29,8 +29,14 @@ export type SessionsCalendarInput = {
   sessions: readonly CalendarSession[];
   /** How often subscribers should re-fetch (REFRESH-INTERVAL, X-PUBLISHED-TTL). */
   refreshMinutes?: number;
-  method?: 'PUBLISH';
+  organizer?: CalendarOrganizer;
 };
+
+/**
+ * The programme office as the events' ORGANIZER. iTIP (RFC 5546) requires one in every
+ * METHOD:PUBLISH event, and strict consumers such as libical reject events without it.
+ */
+export type CalendarOrganizer = { name: string; email: string };
 
 const PROD_ID = '//haken//expert dispatch//JA';
 const SUMMARY_PREFIX = '技術情報管理 専門家派遣';
@@ -53,14 +59,19 @@ export function sessionsCalendar(input: SessionsCalendarInput): string {
   // ical-generator writes NAME / X-WR-CALNAME verbatim, so TEXT escaping is ours to do.
   calendar.name(escapeText(input.name));
   calendar.ttl((input.refreshMinutes ?? 60) * 60);
-  for (const session of input.sessions) calendar.createEvent(sessionEvent(session));
-  return calendar.toString();
+  for (const session of input.sessions) {
+    calendar.createEvent(sessionEvent(session, input.organizer));
+  }
+  return serialize(calendar);
 }
 
-export function sessionEventFile(session: CalendarSession): string {
+export function sessionEventFile(
+  session: CalendarSession,
+  options: { organizer?: CalendarOrganizer } = {},
+): string {
   const calendar = newCalendar();
-  calendar.createEvent(sessionEvent(session));
-  return calendar.toString();
+  calendar.createEvent(sessionEvent(session, options.organizer));
+  return serialize(calendar);
 }
 
 // No calendar time zone on purpose: with one set, ical-generator formats JS Dates in the
@@ -69,7 +80,13 @@ function newCalendar(): ICalCalendar {
   return ical({ prodId: PROD_ID, method: ICalCalendarMethod.PUBLISH });
 }
 
-function sessionEvent(session: CalendarSession): ICalEventData {
+// RFC 5545 ends every content line, the last one too, with CRLF; ical-generator omits
+// the final one.
+function serialize(calendar: ICalCalendar): string {
+  return `${calendar.toString()}\r\n`;
+}
+
+function sessionEvent(session: CalendarSession, organizer?: CalendarOrganizer): ICalEventData {
   const active = session.status === 'confirmed' || session.status === 'completed';
   return {
     id: sessionUid(session.id),
@@ -81,6 +98,7 @@ function sessionEvent(session: CalendarSession): ICalEventData {
     summary: `${STATUS_LABEL[session.status]}${SUMMARY_PREFIX}: ${session.companyName}`,
     location: session.format === 'onsite' ? session.prefectureName : 'オンライン',
     description: describe(session),
+    organizer: organizer ?? null,
     status: active ? ICalEventStatus.CONFIRMED : ICalEventStatus.CANCELLED,
     // A cancelled visit that a client keeps showing must not block the expert's time.
     transparency: active ? ICalEventTransparency.OPAQUE : ICalEventTransparency.TRANSPARENT,

@@ -255,15 +255,23 @@ export const tokens = pgTable(
     expertId: uuid('expert_id').references(() => experts.id, { onDelete: 'cascade' }),
     requestId: uuid('request_id').references(() => requests.id, { onDelete: 'cascade' }),
     label: text('label').notNull().default(''),
+    // Feed tokens only: the secret is HMAC(feed key, nonce), so the subscription URL can be
+    // shown again while the table holds no secret (see src/feeds/feed-token.ts).
+    nonce: text('nonce'),
     createdAt: createdAt(),
     revokedAt: instant('revoked_at'),
   },
   (t) => [
     uniqueIndex('tokens_hash_key').on(t.hash),
+    // One live subscription feed per expert, and one programme-wide feed (expert null).
+    uniqueIndex('tokens_live_feed_key')
+      .on(sql`coalesce(${t.expertId}, '00000000-0000-0000-0000-000000000000'::uuid)`)
+      .where(sql`${t.role} = 'feed' and ${t.revokedAt} is null`),
     check(
       'tokens_subject',
       sql`(${t.role} = 'staff' and ${t.expertId} is null and ${t.requestId} is null)
-        or (${t.role} in ('expert', 'feed') and ${t.expertId} is not null and ${t.requestId} is null)
+        or (${t.role} = 'expert' and ${t.expertId} is not null and ${t.requestId} is null)
+        or (${t.role} = 'feed' and ${t.requestId} is null and ${t.nonce} is not null)
         or (${t.role} = 'company' and ${t.requestId} is not null and ${t.expertId} is null)`,
     ),
   ],
@@ -296,3 +304,9 @@ export const auditEvents = pgTable(
   },
   (t) => [index('audit_events_entity_idx').on(t.entityType, t.entityId, t.id)],
 );
+
+/** Server-wide values the service generates for itself, such as the feed signing key. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

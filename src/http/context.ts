@@ -1,11 +1,14 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/types.ts';
+import type { FetchFeed } from '../feeds/sync.ts';
 
 export type Deps = {
   db: Db;
   config: Config;
   /** Injected so tests can place "now" anywhere; nothing else reads the wall clock. */
   clock: () => Date;
+  /** How incoming calendar feeds are fetched: Node's guarded transport, or fetch on Workers. */
+  fetchFeed: FetchFeed;
 };
 
 export type Principal =

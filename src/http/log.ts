@@ -6,9 +6,8 @@ export type Log = (level: 'info' | 'warn' | 'error', message: string, fields?: L
  * bodies, emails, phone numbers or tokens, so logs carry no personal data.
  */
 export const jsonLog: Log = (level, message, fields = {}) => {
-  process.stdout.write(
-    `${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`,
-  );
+  // console.log rather than process.stdout: Workers capture it as the request's logs too.
+  console.log(JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }));
 };
 
 export const silentLog: Log = () => {};

@@ -1,10 +1,16 @@
 import { inArray } from 'drizzle-orm';
-import type { CalendarSession } from '../../calendar/export.ts';
+import type { CalendarOrganizer, CalendarSession } from '../../calendar/export.ts';
+import type { Config } from '../../config.ts';
 import { experts, requests, type sessions } from '../../db/schema.ts';
 import type { Queryable } from '../../db/types.ts';
 import { prefecture, topics } from '../../domain/taxonomy.ts';
 
 type SessionRow = typeof sessions.$inferSelect;
+
+/** The programme office, ORGANIZER of every event (RFC 5546 wants one in a PUBLISH). */
+export function organizer(config: Pick<Config, 'officeEmail'>): CalendarOrganizer {
+  return { name: '技術情報管理 専門家派遣事業 事務局', email: config.officeEmail };
+}
 
 const topicName = new Map(topics.map((t) => [t.code as string, t.name.ja]));
 

@@ -13,7 +13,7 @@ import {
   jsonResponse,
   PageQuery,
 } from '../../http/schemas.ts';
-import { calendarSessions } from './calendar-rows.ts';
+import { calendarSessions, organizer } from './calendar-rows.ts';
 import { presentSession } from './present.ts';
 import { sessionFor } from './queries.ts';
 import { SessionSchema } from './schema.ts';
@@ -76,11 +76,11 @@ export function registerSessionReads(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(icsRoute, async (c) => {
     const principal = requireRole(c, 'staff', 'expert', 'company');
-    const { db } = c.get('deps');
+    const { db, config } = c.get('deps');
     const row = await sessionFor(db, principal, c.req.valid('param').id);
     const [event] = await calendarSessions(db, [row]);
     if (!event) throw new Error('calendar row missing');
-    return c.body(sessionEventFile(event), 200, {
+    return c.body(sessionEventFile(event, { organizer: organizer(config) }), 200, {
       'Content-Type': 'text/calendar; charset=utf-8',
       'Content-Disposition': `attachment; filename="haken-${row.id}.ics"`,
       'Cache-Control': 'private, no-cache',
