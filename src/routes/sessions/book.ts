@@ -48,11 +48,15 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
     const { db, clock, config } = c.get('deps');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
+    // Access is settled before any replay, and the key is scoped to the caller, so a replayed
+    // answer only ever goes to someone who may see it.
+    await requestFor(db, principal, id);
+    const actor = actorOf(principal);
     const outcome = await idempotent(
       db,
       {
         key: c.req.header('idempotency-key'),
-        scope: `POST /v1/requests/${id}/sessions`,
+        scope: `POST /v1/requests/${id}/sessions by ${actor.role}:${actor.id ?? 'bootstrap'}`,
         body: input,
       },
       async (tx) => {
@@ -89,7 +93,7 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
           .set({ status: 'scheduled', updatedAt: now })
           .where(eq(requests.id, id));
         await audit(tx, {
-          actor: actorOf(principal),
+          actor,
           action: 'session.booked',
           entityType: 'session',
           entityId: row.id,
