@@ -7,7 +7,7 @@ import { isUnavailable, sqlState } from './db/errors.ts';
 import type { FetchFeed } from './feeds/sync.ts';
 import { authenticate } from './http/auth.ts';
 import type { AppEnv, Deps } from './http/context.ts';
-import { ApiError, problemOf } from './http/errors.ts';
+import { ApiError, type ErrorCode, problemOf } from './http/errors.ts';
 import { type Log, silentLog } from './http/log.ts';
 import { requestLog, requireJsonBody } from './http/middleware.ts';
 import { router } from './http/router.ts';
@@ -75,12 +75,23 @@ export function createAppWith(depsFor: (c: Context<AppEnv>) => Deps, log: Log = 
 
 export type App = ReturnType<typeof createAppWith>;
 
+// What Hono's own middleware throws (a validator's bad JSON, a body limit), in our codes.
+const httpExceptionCodes: Partial<Record<number, ErrorCode>> = {
+  400: 'malformed-json',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'rate-limited',
+};
+
 function toApiError(error: unknown, c: Context<AppEnv>, log: Log): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof HTTPException) {
-    if (error.status === 400) return new ApiError('malformed-json', error.message);
-    if (error.status === 413) return new ApiError('payload-too-large', error.message);
-    if (error.status === 401) return new ApiError('unauthorized', error.message);
+    const code = httpExceptionCodes[error.status];
+    if (code) return new ApiError(code, error.message);
   }
   if (isUnavailable(error)) {
     return new ApiError(

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { AppEnv } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -27,18 +27,30 @@ export function requestLog(log: Log): MiddlewareHandler<AppEnv> {
   };
 }
 
-const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+// The same test @hono/zod-openapi applies to a route's declared `application/json` body: a
+// looser one here would let a type through that the route then refuses with a bare 415
+// HTTPException, which the error handler does not know and would turn into a 500.
+const JSON_TYPE = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
 
-/** A body sent to the JSON API must say it is JSON (415 otherwise). */
+/**
+ * A body sent to the JSON API must say it is JSON (415 otherwise). The body itself is looked
+ * at, not Content-Length, which a chunked or in-process request does not carry.
+ */
 export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const hasBody =
-    c.req.header('transfer-encoding') !== undefined ||
-    Number(c.req.header('content-length') ?? '0') > 0;
-  if (hasBody && ['POST', 'PUT', 'PATCH'].includes(c.req.method)) {
-    const type = c.req.header('content-type') ?? '';
-    if (!JSON_TYPE.test(type)) {
+  if (['POST', 'PUT', 'PATCH'].includes(c.req.method)) {
+    const type = c.req.header('content-type');
+    if (type ? !JSON_TYPE.test(type) : await hasBody(c)) {
       throw new ApiError('unsupported-media-type', 'Send the body as application/json');
     }
+    // Many clients send Content-Type: application/json with no body on a bare POST (a cancel);
+    // read that as an empty object rather than as malformed JSON.
+    if (type && !(await hasBody(c))) c.req.bodyCache.json = Promise.resolve({});
   }
   await next();
 };
+
+async function hasBody(c: Context<AppEnv>): Promise<boolean> {
+  if (c.req.raw.body === null) return false;
+  // HonoRequest caches what it reads, so the validator parses these same bytes later.
+  return (await c.req.arrayBuffer()).byteLength > 0;
+}

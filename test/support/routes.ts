@@ -1,0 +1,227 @@
+import type { TestApi } from './api.ts';
+import { application, apply, createExpert, expert, weekdays9to17 } from './fixtures.ts';
+import { issueToken } from './tokens.ts';
+
+/** Real ids and tokens for the routes table to aim at. */
+export type RouteContext = {
+  expertId: string;
+  requestId: string;
+  tokenId: string;
+  companyToken: string;
+  expertToken: string;
+};
+
+export async function routeContext(api: TestApi): Promise<RouteContext> {
+  const applied = await apply(api);
+  const expertId = (await createExpert(api)).id;
+  const expertToken = await issueToken(api, { role: 'expert', expertId });
+  const spare = await issueToken(api, { role: 'staff' });
+  return {
+    expertId,
+    requestId: applied.request.id,
+    tokenId: spare.id,
+    companyToken: applied.accessToken,
+    expertToken: expertToken.token,
+  };
+}
+
+export type RouteSpec = {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** As /openapi.json writes it. */
+  path: string;
+  /** Whose token the route is for; 'none' is public. */
+  as: 'none' | 'staff' | 'expert' | 'company';
+  /** The id `{id}` stands for, when the path has one. */
+  id?: (ctx: RouteContext) => string;
+  /** A body the route accepts. */
+  body?: (api: TestApi, ctx: RouteContext) => Record<string, unknown>;
+  /** One field given the wrong JSON type, and the path the error must name. */
+  wrongType?: { field: string; value: unknown };
+  /** A free-text field of the body, for the character-level cases. */
+  textField?: string;
+  /** A bad query parameter and the path the error must name. */
+  badQuery?: { query: string; path: string };
+  /** Why the valid body is not sent for real (it would need a session, or the network). */
+  notSent?: string;
+};
+
+const future = (api: TestApi, days: number) =>
+  new Date(api.now().getTime() + days * 24 * 3600_000).toISOString();
+
+/** Every route of the API; the bad-input suite checks this against /openapi.json. */
+export const routes: RouteSpec[] = [
+  { method: 'GET', path: '/health', as: 'none' },
+  { method: 'GET', path: '/openapi.json', as: 'none' },
+  { method: 'GET', path: '/docs', as: 'none' },
+  { method: 'GET', path: '/v1/taxonomy', as: 'none' },
+  {
+    method: 'POST',
+    path: '/v1/requests',
+    as: 'none',
+    body: (api) => application(api),
+    wrongType: { field: 'durationMinutes', value: '120' },
+    textField: 'notes',
+  },
+  {
+    method: 'GET',
+    path: '/v1/requests',
+    as: 'staff',
+    badQuery: { query: 'limit=-1', path: 'limit' },
+  },
+  { method: 'GET', path: '/v1/requests/{id}', as: 'staff', id: (ctx) => ctx.requestId },
+  {
+    method: 'POST',
+    path: '/v1/requests/{id}/cancel',
+    as: 'company',
+    id: (ctx) => ctx.requestId,
+    body: () => ({ reason: 'no longer needed' }),
+    wrongType: { field: 'reason', value: 42 },
+    textField: 'reason',
+  },
+  {
+    method: 'GET',
+    path: '/v1/requests/{id}/matches',
+    as: 'staff',
+    id: (ctx) => ctx.requestId,
+    badQuery: { query: 'slotsPerExpert=0', path: 'slotsPerExpert' },
+  },
+  { method: 'GET', path: '/v1/requests/{id}/slots', as: 'company', id: (ctx) => ctx.requestId },
+  {
+    method: 'POST',
+    path: '/v1/requests/{id}/sessions',
+    as: 'staff',
+    id: (ctx) => ctx.requestId,
+    body: (api, ctx) => ({ expertId: ctx.expertId, start: future(api, 8) }),
+    wrongType: { field: 'start', value: 1_800_000_000 },
+    notSent: 'booking is covered by the booking suites',
+  },
+  { method: 'GET', path: '/v1/sessions/{id}', as: 'staff' },
+  { method: 'GET', path: '/v1/sessions/{id}/calendar.ics', as: 'staff' },
+  {
+    method: 'POST',
+    path: '/v1/sessions/{id}/cancel',
+    as: 'staff',
+    body: () => ({ reason: 'weather' }),
+    wrongType: { field: 'reason', value: false },
+    textField: 'reason',
+    notSent: 'needs a session',
+  },
+  {
+    method: 'POST',
+    path: '/v1/sessions/{id}/reschedule',
+    as: 'staff',
+    body: (api) => ({ start: future(api, 9) }),
+    wrongType: { field: 'start', value: { at: 'tomorrow' } },
+    notSent: 'needs a session',
+  },
+  {
+    method: 'POST',
+    path: '/v1/sessions/{id}/report',
+    as: 'staff',
+    body: () => ({ topicsCovered: ['identify'], summary: '実施', followUpNeeded: false }),
+    wrongType: { field: 'followUpNeeded', value: 'no' },
+    textField: 'summary',
+    notSent: 'needs a session',
+  },
+  { method: 'POST', path: '/v1/sessions/{id}/no-show', as: 'staff' },
+  {
+    method: 'GET',
+    path: '/v1/me/sessions',
+    as: 'expert',
+    badQuery: { query: 'from=yesterday', path: 'from' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/experts',
+    as: 'staff',
+    body: () => expert(),
+    wrongType: { field: 'maxVisitsPerMonth', value: '8' },
+    textField: 'name',
+  },
+  {
+    method: 'GET',
+    path: '/v1/experts',
+    as: 'staff',
+    badQuery: { query: 'limit=many', path: 'limit' },
+  },
+  { method: 'GET', path: '/v1/experts/{id}', as: 'staff', id: (ctx) => ctx.expertId },
+  {
+    method: 'PATCH',
+    path: '/v1/experts/{id}',
+    as: 'staff',
+    id: (ctx) => ctx.expertId,
+    body: () => ({ affiliation: '新所属' }),
+    wrongType: { field: 'active', value: 'false' },
+    textField: 'affiliation',
+  },
+  {
+    method: 'PUT',
+    path: '/v1/experts/{id}/availability',
+    as: 'staff',
+    id: (ctx) => ctx.expertId,
+    body: () => ({ weekly: weekdays9to17, overrides: [] }),
+    wrongType: { field: 'weekly', value: { monday: '09:00-17:00' } },
+  },
+  {
+    method: 'POST',
+    path: '/v1/tokens',
+    as: 'staff',
+    body: (_, ctx) => ({ role: 'expert', expertId: ctx.expertId }),
+    wrongType: { field: 'label', value: ['a'] },
+    textField: 'label',
+  },
+  { method: 'DELETE', path: '/v1/tokens/{id}', as: 'staff', id: (ctx) => ctx.tokenId },
+  { method: 'GET', path: '/v1/me', as: 'expert' },
+  {
+    method: 'PUT',
+    path: '/v1/me/availability',
+    as: 'expert',
+    body: () => ({ weekly: weekdays9to17 }),
+    wrongType: { field: 'overrides', value: 'none' },
+  },
+  { method: 'GET', path: '/v1/me/feed', as: 'expert' },
+  { method: 'POST', path: '/v1/me/feed/rotate', as: 'expert' },
+  { method: 'GET', path: '/feeds/{file}', as: 'none' },
+  {
+    method: 'POST',
+    path: '/v1/me/calendar-feeds',
+    as: 'expert',
+    body: () => ({ url: 'https://calendar.example.jp/private/basic.ics' }),
+    wrongType: { field: 'url', value: ['https://calendar.example.jp/a.ics'] },
+    notSent: 'it would fetch the URL',
+  },
+  { method: 'GET', path: '/v1/me/calendar-feeds', as: 'expert' },
+  { method: 'POST', path: '/v1/me/calendar-feeds/{id}/sync', as: 'expert' },
+  { method: 'DELETE', path: '/v1/me/calendar-feeds/{id}', as: 'expert' },
+  {
+    method: 'GET',
+    path: '/v1/reports/utilisation',
+    as: 'staff',
+    badQuery: { query: 'fiscalYear=1999', path: 'fiscalYear' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/reports/usage',
+    as: 'staff',
+    badQuery: { query: 'to=twenty', path: 'to' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/audit',
+    as: 'staff',
+    badQuery: { query: 'entityType=everything', path: 'entityType' },
+  },
+];
+
+/** The URL of a route, its `{…}` replaced by `id`, else the route's own id, else a UUID. */
+export function urlOf(spec: RouteSpec, ctx: RouteContext, id?: string): string {
+  return spec.path.replace(/\{\w+\}/, id ?? spec.id?.(ctx) ?? crypto.randomUUID());
+}
+
+/** The token to call a route with (undefined: the harness's staff token; null: none). */
+export function tokenOf(spec: RouteSpec, ctx: RouteContext): string | null | undefined {
+  if (spec.as === 'none') return null;
+  if (spec.as === 'expert') return ctx.expertToken;
+  if (spec.as === 'company') return ctx.companyToken;
+  return undefined;
+}
