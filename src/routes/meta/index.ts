@@ -34,13 +34,16 @@ const taxonomy = createRoute({
 export function registerMeta(app: OpenAPIHono<AppEnv>) {
   app.openapi(health, async (c) => {
     const { db } = c.get('deps');
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const reachable = await Promise.race([
       db.execute(sql`select 1`).then(
         () => true,
         () => false,
       ),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS)),
-    ]);
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
     return reachable
       ? c.json({ status: 'ok' as const, database: 'ok' as const }, 200)
       : c.json({ status: 'degraded' as const, database: 'unreachable' as const }, 503);
