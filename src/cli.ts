@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { hashSecret, newSecret } from './auth/secrets.ts';
 import { loadConfig } from './config.ts';
@@ -6,12 +7,20 @@ import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { tokens } from './db/schema.ts';
 import { transaction } from './db/transaction.ts';
+import { DemoRefusedError, seedDemo } from './demo/seed.ts';
+import { fiscalYearOf } from './domain/time.ts';
 import { expertById } from './routes/experts/queries.ts';
+import { utilisationReport } from './routes/reports/queries.ts';
+import { reportText } from './routes/reports/tables.ts';
 
 const usage = `usage: npm run cli -- <command>
   migrate                                   apply database migrations
   token:create --role staff|expert [--expert ID] [--label TEXT]
-                                            issue a token and print it (shown once)`;
+                                            issue a token and print it (shown once)
+  report [--fy N]                           print the utilisation report of fiscal year N
+                                            (default: the current one) as tables
+  seed:demo                                 fill an empty database with the demo programme
+                                            (refuses one that has experts or requests)`;
 
 const [command, ...rest] = process.argv.slice(2);
 const config = loadConfig(process.env);
@@ -69,10 +78,58 @@ async function main(): Promise<number> {
       console.log(token);
       return 0;
     }
+    case 'report': {
+      const { values } = parseArgs({ args: rest, options: { fy: { type: 'string' } } });
+      const fy = values.fy === undefined ? fiscalYearOf(new Date()) : Number(values.fy);
+      if (!Number.isInteger(fy) || fy < 2000 || fy > 2100) {
+        console.error('--fy must be a fiscal year from 2000 to 2100, e.g. --fy 2021');
+        return 2;
+      }
+      const database = await openMigrated();
+      try {
+        console.log(reportText(await utilisationReport(database.db, fy)));
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'seed:demo': {
+      const database = await openMigrated();
+      try {
+        const summary = await seedDemo(
+          { db: database.db, config },
+          { progress: (message) => console.error(message) },
+        );
+        console.log(
+          `demo programme seeded: ${summary.experts} experts, ${summary.companies} companies; ` +
+            `FY${summary.history.fiscalYear} ${summary.history.visits} visits, ` +
+            `FY${summary.current.fiscalYear} ${summary.current.visits} visits and ` +
+            `${summary.current.scheduled} booked\n` +
+            `requests ${JSON.stringify(summary.requests)}, sessions ${JSON.stringify(summary.sessions)}`,
+        );
+      } catch (error) {
+        if (!(error instanceof DemoRefusedError)) throw error;
+        console.error(error.message);
+        return 1;
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
     default:
       console.error(usage);
       return command ? 2 : 0;
   }
+}
+
+/** The configured database, migrated; the embedded one's directory is made if missing. */
+async function openMigrated() {
+  if (!config.databaseUrl && !config.dataDir.startsWith('memory://')) {
+    mkdirSync(config.dataDir, { recursive: true });
+  }
+  const database = await openDatabase(config);
+  await migrate(database);
+  return database;
 }
 
 main().then(
