@@ -6,7 +6,7 @@ import { bestExpertPerSlot, rankMatches } from '../../domain/matching.ts';
 import { requireRole } from '../../http/auth.ts';
 import type { AppEnv, Deps, Principal } from '../../http/context.ts';
 import { bearer, commonErrors, IdParam, Instant, jsonResponse } from '../../http/schemas.ts';
-import { loadCandidates } from './candidates.ts';
+import { type ExpertRow, loadCandidates } from './candidates.ts';
 import { requestFor } from './queries.ts';
 
 const Slot = z.object({ start: Instant, end: Instant });
@@ -80,6 +80,11 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 async function rank(q: Queryable, principal: Principal, id: string, deps: Deps) {
   const request = await requestFor(q, principal, id);
+  // A withdrawn or visited request has nothing left to book; a scheduled one keeps its slots,
+  // since they are what a reschedule picks from.
+  if (request.status === 'cancelled' || request.status === 'completed') {
+    return { ranked: [], experts: new Map<string, ExpertRow>() };
+  }
   const [company] = await q
     .select({ corporateNumber: companies.corporateNumber })
     .from(companies)
