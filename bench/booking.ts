@@ -1,0 +1,322 @@
+// POST /v1/requests/:id/sessions against a server process on Postgres: (1) 100 companies
+// racing for one expert's slot, (2) bookings per second on distinct slots with 32 clients,
+// beside the bare INSERT into sessions (same table, same constraints, 32 connections), and,
+// to show where the time goes, the booking's own statements run as bare transactions.
+import postgres from 'postgres';
+import {
+  DAY_MS,
+  fiscalYearOf,
+  fiscalYearRange,
+  HOUR_MS,
+  tokyoDate,
+  tokyoInstant,
+  tokyoMonthRange,
+} from '../src/domain/time.ts';
+import {
+  type Booking,
+  DURATION_MINUTES,
+  seedBookings,
+  sha256,
+  workingSlots,
+} from './support/bookings.ts';
+import { measureCpu } from './support/cpu.ts';
+import { freshPostgres } from './support/database.ts';
+import { note, runIfMain } from './support/main.ts';
+import { STAFF_TOKEN, startApiServer, startProcess } from './support/server.ts';
+import { pool } from './support/stats.ts';
+import { ms, perSecond, type Row, times } from './support/table.ts';
+
+const RACERS = 100;
+const CLIENTS = 32;
+const EXPERTS = 100;
+const WARMUP_BOOKINGS = 100;
+// Each run stops at its count or its time limit, whichever comes first.
+const BOOKINGS = 3_000;
+const BOOKINGS_LIMIT_MS = 8_000;
+const FLOOR_INSERTS = 10_000;
+const FLOOR_LIMIT_MS = 5_000;
+const TRANSACTIONS = 3_000;
+const TRANSACTIONS_LIMIT_MS = 4_000;
+// What-if: the same HTTP run against src/node.ts's app with a pool as wide as the client count
+// and drizzle's queries sent as named prepared statements (support/pool-server.ts).
+const WHAT_IF_LIMIT_MS = 4_000;
+const TARGET_RATIO = 0.5;
+
+export async function runBookingBench(): Promise<Row[]> {
+  note('booking: seeding Postgres');
+  const database = await freshPostgres('booking');
+  const client = postgres(database.url, { max: CLIENTS, onnotice: () => {} });
+  try {
+    const slots = workingSlots(Date.now());
+    // Each run has its own experts, companies and requests, so the runs never collide.
+    const set = (label: string, n: number) =>
+      seedBookings(
+        client,
+        label,
+        EXPERTS,
+        Array.from({ length: n }, (_, i) => slots[Math.floor(i / EXPERTS)]),
+      );
+    const racers = await seedBookings(client, 'race', 1, Array(RACERS).fill(slots[0]));
+    const http = await set('http', WARMUP_BOOKINGS + BOOKINGS);
+    const floorSet = await set('floor', FLOOR_INSERTS);
+    const unnamedSet = await set('unnamed', TRANSACTIONS);
+    const namedTxSet = await set('tx', TRANSACTIONS);
+    const namedSet = await set('named', WARMUP_BOOKINGS + BOOKINGS);
+    await client`analyze`;
+
+    note('booking: floor (bare INSERT, 32 connections)');
+    const floor = await pool(
+      FLOOR_INSERTS,
+      CLIENTS,
+      (n) => bareInsert(client, floorSet[n] as Booking),
+      FLOOR_LIMIT_MS,
+    );
+    const floorRate = runRate(floor);
+
+    note("booking: the booking's statements as bare SQL transactions (32 connections)");
+    // drizzle sends every query as an unnamed statement (see support/pool-server.ts).
+    const unnamedClient = postgres(database.url, {
+      max: CLIENTS,
+      onnotice: () => {},
+      prepare: false,
+    });
+    const unnamed = await pool(
+      TRANSACTIONS,
+      CLIENTS,
+      (n) => bareBooking(unnamedClient, unnamedSet[n] as Booking),
+      TRANSACTIONS_LIMIT_MS,
+    );
+    await unnamedClient.end();
+    const named = await pool(
+      TRANSACTIONS,
+      CLIENTS,
+      (n) => bareBooking(client, namedTxSet[n] as Booking),
+      TRANSACTIONS_LIMIT_MS,
+    );
+
+    const server = await startApiServer({ databaseUrl: database.url });
+    try {
+      note('booking: contention (100 on one slot)');
+      const race = await contention(server.url, racers);
+      const [{ count: raceRows } = { count: -1 }] = await client<{ count: number }[]>`
+        select count(*)::int as count from sessions where expert_id = ${racers[0]?.expertId ?? ''}`;
+
+      note('booking: throughput over HTTP (32 connections)');
+      const book = (n: number) => postBooking(server.url, http[n] as Booking);
+      const warm = await tally(WARMUP_BOOKINGS, book);
+      const measured = await measureCpu(server.pid, client, database.name, () =>
+        tally(BOOKINGS, (n) => book(WARMUP_BOOKINGS + n), BOOKINGS_LIMIT_MS),
+      );
+      const { elapsed, counts, done } = measured.result;
+      const rate = rateOf(measured.result);
+      note(
+        `booking: warm-up ${describe(warm.counts)}; measured ${describe(counts)} in ${ms(elapsed)}`,
+      );
+      const perBooking = (seconds: number) => ms((seconds * 1000) / done);
+      await server.stop();
+
+      note(`booking: what-if, ${CLIENTS}-connection pool and named prepared statements`);
+      const namedHttp = await whatIf(database.url, namedSet, { NAMED_STATEMENTS: '1' });
+
+      return [
+        {
+          figure: `booking contention: ${RACERS} on one slot, settled in`,
+          value: `${ms(race.elapsed)} (${describe(race.counts)}; ${raceRows} row)`,
+          target: 'one 201, rest 409',
+          met: race.counts[201] === 1 && race.counts[409] === RACERS - 1 && raceRows === 1,
+        },
+        {
+          figure: `booking floor: bare INSERT, ${CLIENTS} connections`,
+          value: perSecond(floorRate, 'rows'),
+        },
+        {
+          figure: `booking throughput, HTTP, ${CLIENTS} connections`,
+          value: `${perSecond(rate, 'bookings')} (${describe(counts)})`,
+          target: `≥ ${TARGET_RATIO} × floor`,
+          met: rate / floorRate >= TARGET_RATIO && counts[201] === done,
+          ratio: times(rate / floorRate),
+        },
+        {
+          figure: '  phase: CPU per booking: server / postgres / client',
+          value: [measured.server, measured.postgres, measured.client].map(perBooking).join(' / '),
+        },
+        {
+          figure: "  phase: the booking's SQL, bare, unnamed statements",
+          value: perSecond(runRate(unnamed), 'tx'),
+          ratio: times(runRate(unnamed) / floorRate),
+        },
+        {
+          figure: "  phase: the booking's SQL, bare, named statements",
+          value: perSecond(runRate(named), 'tx'),
+          ratio: times(runRate(named) / floorRate),
+        },
+        {
+          figure: `  what-if: pool of ${CLIENTS} + named statements`,
+          value: `${perSecond(rateOf(namedHttp), 'bookings')} (${describe(namedHttp.counts)})`,
+          ratio: times(rateOf(namedHttp) / floorRate),
+        },
+      ];
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await client.end();
+    await database.close();
+  }
+}
+
+/** Bookings answered 201 a second. */
+const rateOf = (t: Tally) => (t.counts[201] ?? 0) / (t.elapsed / 1000);
+/** Work items done a second. */
+const runRate = (r: { done: number; elapsed: number }) => r.done / (r.elapsed / 1000);
+
+/** The HTTP run again, against the what-if server (support/pool-server.ts). */
+async function whatIf(
+  databaseUrl: string,
+  bookings: Booking[],
+  env: Record<string, string>,
+): Promise<Tally> {
+  const server = await startProcess('bench/support/pool-server.ts', {
+    DATABASE_URL: databaseUrl,
+    STAFF_TOKEN,
+    POOL_MAX: String(CLIENTS),
+    ...env,
+  });
+  try {
+    const book = (n: number) => postBooking(server.url, bookings[n] as Booking);
+    await tally(WARMUP_BOOKINGS, book);
+    return await tally(BOOKINGS, (n) => book(WARMUP_BOOKINGS + n), WHAT_IF_LIMIT_MS);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The floor: one INSERT into sessions, the same constraints checked, nothing else. */
+async function bareInsert(client: postgres.Sql, b: Booking): Promise<void> {
+  const end = new Date(Date.parse(b.start) + DURATION_MINUTES * 60_000);
+  await client`
+    insert into sessions (request_id, expert_id, company_id, start_at, end_at, format,
+                          travel_buffer_minutes, blocked_from, blocked_to)
+    values (${b.requestId}, ${b.expertId}, ${b.companyId}, ${b.start}, ${end}, 'online', 0,
+            ${b.start}, ${end})
+    returning *`;
+}
+
+const ACTIVE = ['confirmed', 'completed'];
+
+/**
+ * The statements POST /v1/requests/:id/sessions sends for a company booking, in the same
+ * order and transaction shape, straight through postgres.js: where the time goes that is not
+ * SQL (HTTP, validation, drizzle, slot computation) is the difference from the HTTP run.
+ */
+async function bareBooking(client: postgres.Sql, b: Booking): Promise<void> {
+  const start = Date.parse(b.start);
+  const end = new Date(start + DURATION_MINUTES * 60_000);
+  const day = tokyoDate(start);
+  const near = {
+    start: new Date(tokyoInstant(day, '09:00').getTime() - 8 * HOUR_MS),
+    end: new Date(tokyoInstant(day, '17:00').getTime() + 8 * HOUR_MS),
+  };
+  const month = tokyoMonthRange(start);
+  const fy = fiscalYearRange(fiscalYearOf(start));
+  await client`select id, role, expert_id, request_id from tokens
+               where hash = ${sha256(b.token)} and revoked_at is null limit 1`;
+  await client.begin(async (tx) => {
+    const [request] = await tx<{ company_id: string }[]>`
+      select * from requests where id = ${b.requestId} for update`;
+    const companyId = request?.company_id ?? b.companyId;
+    await tx`select corporate_number from companies where id = ${companyId} for update`;
+    await tx`select * from experts where id = ${b.expertId} for update`;
+    await tx`select * from experts where active = true and id = ${b.expertId}`;
+    const ofExpert = tx`expert_id in (${b.expertId}) and status in ${tx(ACTIVE)}`;
+    await Promise.all([
+      tx`select * from expert_weekly_hours where expert_id in (${b.expertId})`,
+      tx`select * from expert_date_overrides where expert_id in (${b.expertId})
+           and date >= ${tokyoDate(near.start)} and date < ${tokyoDate(near.end.getTime() + DAY_MS)}`,
+      tx`select expert_id, start_at, end_at from busy_blocks where expert_id in (${b.expertId})
+           and start_at < ${near.end} and end_at > ${near.start}`,
+      tx`select expert_id, blocked_from, blocked_to from sessions where ${ofExpert}
+           and blocked_from < ${near.end} and blocked_to > ${near.start}`,
+      tx`select expert_id, count(*)::int from sessions where ${ofExpert}
+           and start_at >= ${month.start} and start_at < ${month.end} group by expert_id`,
+      tx`select expert_id, count(*)::int from sessions where ${ofExpert}
+           and start_at >= ${fy.start} and start_at < ${fy.end} group by expert_id`,
+      tx`select start_at, end_at from sessions where company_id = ${companyId}
+           and status in ${tx(ACTIVE)} and start_at < ${near.end} and end_at > ${near.start}`,
+    ]);
+    await Promise.all([
+      tx`select count(*)::int from sessions where company_id = ${companyId}
+           and status in ${tx(ACTIVE)} and start_at >= ${fy.start} and start_at < ${fy.end}`,
+      tx`select count(*)::int from sessions where expert_id = ${b.expertId}
+           and status in ${tx(ACTIVE)} and start_at >= ${month.start} and start_at < ${month.end}`,
+    ]);
+    const [session] = await tx<{ id: string }[]>`
+      insert into sessions (request_id, expert_id, company_id, start_at, end_at, format,
+                            travel_buffer_minutes, blocked_from, blocked_to)
+      values (${b.requestId}, ${b.expertId}, ${companyId}, ${b.start}, ${end}, 'online', 0,
+              ${b.start}, ${end})
+      returning *`;
+    await tx`update requests set status = 'scheduled', updated_at = now() where id = ${b.requestId}`;
+    await tx`
+      insert into audit_events (actor_role, actor_id, action, entity_type, entity_id, data)
+      values ('company', ${b.requestId}, 'session.booked', 'session', ${session?.id ?? ''},
+              ${tx.json({ requestId: b.requestId, expertId: b.expertId, start: b.start })})`;
+  });
+}
+
+async function postBooking(base: string, b: Booking): Promise<number> {
+  const res = await fetch(`${base}/v1/requests/${b.requestId}/sessions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${b.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ expertId: b.expertId, start: b.start }),
+  });
+  const body = await res.text();
+  if (res.status !== 201 && res.status !== 409 && !unexpected.has(res.status)) {
+    unexpected.set(res.status, body.slice(0, 300));
+    note(`booking: first ${res.status} answer: ${body.slice(0, 300)}`);
+  }
+  return res.status;
+}
+
+const unexpected = new Map<number, string>();
+
+type Tally = { elapsed: number; done: number; counts: Record<number, number> };
+
+async function tally(
+  n: number,
+  work: (i: number) => Promise<number>,
+  limitMs?: number,
+): Promise<Tally> {
+  const counts: Record<number, number> = {};
+  const run = await pool(
+    n,
+    CLIENTS,
+    async (i) => {
+      const status = await work(i);
+      counts[status] = (counts[status] ?? 0) + 1;
+    },
+    limitMs,
+  );
+  return { ...run, counts };
+}
+
+/** All racers at once, each over its own connection; time until the last one is answered. */
+async function contention(base: string, racers: Booking[]): Promise<Tally> {
+  const counts: Record<number, number> = {};
+  const started = performance.now();
+  await Promise.all(
+    racers.map(async (b) => {
+      const status = await postBooking(base, b);
+      counts[status] = (counts[status] ?? 0) + 1;
+    }),
+  );
+  return { elapsed: performance.now() - started, done: racers.length, counts };
+}
+
+function describe(counts: Record<number, number>): string {
+  return Object.entries(counts)
+    .map(([status, n]) => `${n}×${status}`)
+    .join(', ');
+}
+
+runIfMain(import.meta.url, runBookingBench);
