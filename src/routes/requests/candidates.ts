@@ -102,6 +102,10 @@ export async function loadCandidates(
 
   const activeOf = (expertIds: string[]) =>
     and(inArray(sessions.expertId, expertIds), inArray(sessions.status, [...ACTIVE]));
+  // A booking's re-check needs only hours and imported busy time: the load, the follow-up and
+  // existing visits are judged by its own quota checks and the EXCLUDE constraints.
+  const unlessBooking = <T>(query: () => Promise<T[]>): Promise<T[]> =>
+    options.ignoreBookings ? Promise.resolve([]) : query();
   const [weekly, overrides, busy, booked, monthly, yearly, followUp, companyVisits] =
     await Promise.all([
       q.select().from(weeklyHours).where(inArray(weeklyHours.expertId, ids)),
@@ -125,37 +129,43 @@ export async function loadCandidates(
             gt(busyBlocks.end, near.start),
           ),
         ),
-      q
-        .select({
-          expertId: sessions.expertId,
-          start: sessions.blockedFrom,
-          end: sessions.blockedTo,
-        })
-        .from(sessions)
-        .where(
-          and(
-            activeOf(ids),
-            lt(sessions.blockedFrom, near.end),
-            gt(sessions.blockedTo, near.start),
+      unlessBooking(() =>
+        q
+          .select({
+            expertId: sessions.expertId,
+            start: sessions.blockedFrom,
+            end: sessions.blockedTo,
+          })
+          .from(sessions)
+          .where(
+            and(
+              activeOf(ids),
+              lt(sessions.blockedFrom, near.end),
+              gt(sessions.blockedTo, near.start),
+            ),
           ),
-        ),
-      q
-        .select({
-          expertId: sessions.expertId,
-          month: sql<string>`to_char(${sessions.start} at time zone 'UTC' + interval '9 hours', 'YYYY-MM')`,
-          count: sql<number>`count(*)::int`,
-        })
-        .from(sessions)
-        .where(
-          and(activeOf(ids), gte(sessions.start, months.start), lt(sessions.start, months.end)),
-        )
-        .groupBy(sessions.expertId, sql`2`),
-      q
-        .select({ expertId: sessions.expertId, count: sql<number>`count(*)::int` })
-        .from(sessions)
-        .where(and(activeOf(ids), gte(sessions.start, fy.start), lt(sessions.start, fy.end)))
-        .groupBy(sessions.expertId),
-      request.followUpOf
+      ),
+      unlessBooking(() =>
+        q
+          .select({
+            expertId: sessions.expertId,
+            month: sql<string>`to_char(${sessions.start} at time zone 'UTC' + interval '9 hours', 'YYYY-MM')`,
+            count: sql<number>`count(*)::int`,
+          })
+          .from(sessions)
+          .where(
+            and(activeOf(ids), gte(sessions.start, months.start), lt(sessions.start, months.end)),
+          )
+          .groupBy(sessions.expertId, sql`2`),
+      ),
+      unlessBooking(() =>
+        q
+          .select({ expertId: sessions.expertId, count: sql<number>`count(*)::int` })
+          .from(sessions)
+          .where(and(activeOf(ids), gte(sessions.start, fy.start), lt(sessions.start, fy.end)))
+          .groupBy(sessions.expertId),
+      ),
+      request.followUpOf && !options.ignoreBookings
         ? q
             .select({ expertId: sessions.expertId })
             .from(sessions)
@@ -168,17 +178,19 @@ export async function loadCandidates(
             .orderBy(desc(sessions.start))
             .limit(1)
         : Promise.resolve([]),
-      q
-        .select({ start: sessions.start, end: sessions.end })
-        .from(sessions)
-        .where(
-          and(
-            eq(sessions.companyId, request.companyId),
-            inArray(sessions.status, [...ACTIVE]),
-            lt(sessions.start, near.end),
-            gt(sessions.end, near.start),
+      unlessBooking(() =>
+        q
+          .select({ start: sessions.start, end: sessions.end })
+          .from(sessions)
+          .where(
+            and(
+              eq(sessions.companyId, request.companyId),
+              inArray(sessions.status, [...ACTIVE]),
+              lt(sessions.start, near.end),
+              gt(sessions.end, near.start),
+            ),
           ),
-        ),
+      ),
     ]);
 
   matchRequest.followUpExpertId = followUp[0]?.expertId ?? null;
@@ -203,14 +215,12 @@ export async function loadCandidates(
     const slots = availableSlots({
       availability: availability.get(expert.id) ?? { weekly: [], overrides: [] },
       busy: busyBy.get(expert.id) ?? [],
-      sessions: options.ignoreBookings
-        ? []
-        : (bookedBy.get(expert.id) ?? []).map((s) => ({ ...s, bufferMinutes: 0 })),
+      sessions: (bookedBy.get(expert.id) ?? []).map((s) => ({ ...s, bufferMinutes: 0 })),
       range: bookable,
       bufferMinutes: format === 'onsite' ? expert.travelBufferMinutes : 0,
       durationMinutes: request.durationMinutes,
       windows,
-    }).filter((slot) => options.ignoreBookings || !ownVisits.some((v) => overlaps(slot, v)));
+    }).filter((slot) => !ownVisits.some((v) => overlaps(slot, v)));
     return [
       {
         expert,
