@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // needs Debian's strict iCalendar validator, which .ci/run installs (HAKEN_INTEROP=1).
 const postgres = process.env.TEST_DATABASE_URL;
 const interop = process.env.HAKEN_INTEROP === '1';
+// Browser tests drive Debian's Chromium, which .ci/run installs (HAKEN_BROWSER=1).
+const browser = process.env.HAKEN_BROWSER === '1';
 
 export default defineConfig({
   test: {
@@ -37,6 +39,19 @@ export default defineConfig({
             {
               extends: true as const,
               test: { name: 'interop', include: ['test/interop/**/*.test.ts'] },
+            },
+          ]
+        : []),
+      ...(browser
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'browser',
+                include: ['test/browser/**/*.test.ts'],
+                testTimeout: 120_000,
+                hookTimeout: 300_000,
+              },
             },
           ]
         : []),

@@ -1,0 +1,55 @@
+import type { Context, Hono } from 'hono';
+import type { AppEnv } from '../http/context.ts';
+import type { Problem } from '../http/errors.ts';
+import type { UiEnv } from './context.ts';
+
+export type ApiResult<T> =
+  | { ok: true; status: number; body: T }
+  | { ok: false; status: number; problem: Problem };
+
+type CallOptions = { token?: string | null; body?: unknown; idempotencyKey?: string };
+
+export type Api = {
+  /** The API's JSON answer, or its problem. */
+  json: <T>(method: string, path: string, options?: CallOptions) => Promise<ApiResult<T>>;
+  /** The API's response as it is (a calendar file, a CSV download). */
+  raw: (path: string, token: string) => Promise<Response>;
+};
+
+/** The API app the pages call into. */
+export type ApiApp = Pick<Hono<AppEnv>, 'request'>;
+
+// Where the browser's request came from, as the rate limits read it (a proxy's header, or
+// Cloudflare's); on Node the socket's peer travels in the bindings (c.env) themselves.
+const CLIENT_HEADERS = ['x-forwarded-for', 'cf-connecting-ip'];
+
+/**
+ * The pages are clients of the API: they call it in-process, through the same middleware,
+ * authorisation, rate limits and handlers as any other client, so no business rule lives in
+ * a page. The request id is passed on, so a page's log line and its API calls' share it.
+ */
+export function apiClient(app: ApiApp, c: Context<UiEnv>): Api {
+  const send = (method: string, path: string, options: CallOptions) => {
+    const headers: Record<string, string> = { 'x-request-id': c.get('requestId') };
+    for (const name of CLIENT_HEADERS) {
+      const value = c.req.header(name);
+      if (value !== undefined) headers[name] = value;
+    }
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    return app.request(path, { method, headers, body }, c.env);
+  };
+  return {
+    json: async <T>(method: string, path: string, options: CallOptions = {}) => {
+      const res = await send(method, path, options);
+      const text = await res.text();
+      const parsed = text ? JSON.parse(text) : null;
+      return res.ok
+        ? { ok: true as const, status: res.status, body: parsed as T }
+        : { ok: false as const, status: res.status, problem: parsed as Problem };
+    },
+    raw: async (path, token) => send('GET', path, { token }),
+  };
+}

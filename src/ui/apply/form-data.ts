@@ -1,0 +1,58 @@
+import type { FormValues } from '../form-values.ts';
+
+export const WINDOW_ROWS = 5;
+
+/** Full-width digits and hyphens are how many people type a 法人番号; the API wants 13 digits. */
+export const corporateNumberDigits = (value: string) =>
+  value.normalize('NFKC').replace(/[\s-]/g, '');
+
+/** A datetime-local value is Japan time: it is sent on with the +09:00 offset. */
+function tokyoInstantInput(value: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(value);
+  return match ? `${match[1]}${match[2] ?? ':00'}+09:00` : value;
+}
+
+// A number field left as text when it is not a whole number, so the API names the field.
+const wholeNumber = (value: string) => {
+  const digits = value.normalize('NFKC').replace(/[,\s]/g, '');
+  return /^\d{1,16}$/.test(digits) ? Number(digits) : value;
+};
+
+const optional = (value: string) => (value === '' ? undefined : value);
+
+/**
+ * The API's application body from the form. Window rows left empty are skipped, so
+ * `windowRows[i]` is the form row of the body's `preferredWindows[i]`.
+ */
+export function applicationFrom(form: FormValues) {
+  const rows = Array.from({ length: WINDOW_ROWS }, (_, row) => ({
+    row,
+    start: form.get(`preferredWindows.${row}.start`),
+    end: form.get(`preferredWindows.${row}.end`),
+  })).filter((w) => w.start !== '' || w.end !== '');
+  const corporateNumber = corporateNumberDigits(form.get('company.corporateNumber'));
+  const body = {
+    company: {
+      name: form.get('company.name'),
+      corporateNumber: optional(corporateNumber),
+      industryCode: form.get('company.industryCode'),
+      prefectureCode: form.get('company.prefectureCode'),
+      employees: wholeNumber(form.get('company.employees')),
+      capitalYen: wholeNumber(form.get('company.capitalYen')),
+    },
+    contact: {
+      name: form.get('contact.name'),
+      email: form.get('contact.email'),
+      phone: optional(form.get('contact.phone')),
+    },
+    topics: form.all('topics'),
+    format: form.get('format'),
+    durationMinutes: wholeNumber(form.get('durationMinutes')),
+    preferredWindows: rows.map((w) => ({
+      start: tokyoInstantInput(w.start),
+      end: tokyoInstantInput(w.end),
+    })),
+    notes: form.get('notes'),
+  };
+  return { body, windowRows: rows.map((w) => w.row) };
+}

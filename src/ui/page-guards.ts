@@ -1,0 +1,47 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { secureHeaders } from 'hono/secure-headers';
+import type { UiEnv } from './context.ts';
+import { errorPage } from './error-pages.tsx';
+
+const MAX_FORM_BYTES = 64 * 1024;
+
+/**
+ * No inline script or style anywhere (the one script and the stylesheet are files of this
+ * origin), no framing, forms post only here; pages carry tokens and personal data, so no
+ * cache keeps them.
+ */
+const headers = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  },
+});
+
+export const pageHeaders: MiddlewareHandler<UiEnv> = async (c, next) => {
+  await headers(c, next);
+  c.header('Cache-Control', 'no-store');
+};
+
+/**
+ * A page form must come from a page of this site: Hono's check of Sec-Fetch-Site, or else of
+ * Origin (this origin, or PUBLIC_BASE_URL's behind a proxy). A refusal is an HTTPException
+ * 403, which the pages' error handler shows as a page. Staff forms also carry a per-session
+ * token (staff/session.ts).
+ */
+export const sameSitePosts = csrf({
+  origin: (origin, c) =>
+    origin === new URL(c.req.url).origin ||
+    origin === new URL((c as Context<UiEnv>).get('deps').config.publicBaseUrl).origin,
+});
+
+export const formBodyLimit = bodyLimit({
+  maxSize: MAX_FORM_BYTES,
+  onError: (c) => errorPage(c as Context<UiEnv>, 413),
+});

@@ -1,0 +1,156 @@
+import type { Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { RequestBody } from '../../routes/requests/schema.ts';
+import type { UiEnv } from '../context.ts';
+import { Alert, Notice } from '../fields.tsx';
+import { readForm } from '../form-values.ts';
+import { byDay, formatDay, formatTime } from '../format.ts';
+import type { Strings } from '../i18n/strings.ts';
+import { RequestFacts, SessionList } from '../request-facts.tsx';
+import { asStaff, readAsStaff, requireStaff, type StaffEnv } from './session.ts';
+import { CsrfField, staffPage } from './staff-page.tsx';
+
+const MATCHES = 10;
+const SLOTS_PER_EXPERT = 12;
+
+type Match = {
+  expert: { id: string; name: string; affiliation: string };
+  format: 'onsite' | 'online';
+  score: number;
+  reasons: string[];
+  slots: { start: string; end: string }[];
+};
+
+type Shown = { notice?: string; problem?: string; status?: ContentfulStatusCode };
+
+/** One request, its visits, and for an open one the ranked experts to book in one click. */
+export function registerRequestPage(ui: Hono<UiEnv>) {
+  ui.get('/staff/requests/:id', requireStaff, (c) =>
+    requestPage(c, { notice: c.get('t').notices[c.req.query('notice') ?? ''] }),
+  );
+
+  ui.post('/staff/requests/:id/book', requireStaff, async (c) => {
+    const form = await readForm(c);
+    const id = c.req.param('id');
+    const booked = await asStaff(c, 'POST', `/v1/requests/${encodeURIComponent(id)}/sessions`, {
+      expertId: form.get('expertId'),
+      start: form.get('start'),
+    });
+    if (booked.ok) return c.redirect(`/staff/requests/${id}?notice=booked`, 303);
+    const { problem } = booked;
+    if (problem.status >= 500) throw new Error(`booking answered ${problem.status}`);
+    return requestPage(c, {
+      problem: c.get('t').problems[problem.code] ?? problem.detail,
+      status: problem.status as ContentfulStatusCode,
+    });
+  });
+}
+
+async function requestPage(c: Context<StaffEnv>, shown: Shown) {
+  const t = c.get('t');
+  const id = encodeURIComponent(c.req.param('id') ?? '');
+  const request = await readAsStaff<RequestBody>(c, `/v1/requests/${id}`);
+  const { matches } =
+    request.status === 'received'
+      ? await readAsStaff<{ matches: Match[] }>(
+          c,
+          `/v1/requests/${id}/matches?limit=${MATCHES}&slotsPerExpert=${SLOTS_PER_EXPERT}`,
+        )
+      : { matches: [] };
+  return staffPage(
+    c,
+    { title: request.company.name, area: 'requests', status: shown.status ?? 200 },
+    <>
+      <p>
+        <a href="/staff">{t.backToQueue}</a>
+      </p>
+      <h1>{request.company.name}</h1>
+      {shown.notice && <Notice>{shown.notice}</Notice>}
+      {shown.problem && <Alert>{shown.problem}</Alert>}
+      <section class="panel" aria-labelledby="facts-title">
+        <h2 id="facts-title">{t.requestDetails}</h2>
+        <RequestFacts t={t} request={request} />
+      </section>
+      {request.sessions.length > 0 && (
+        <section class="panel" aria-labelledby="sessions-title">
+          <h2 id="sessions-title">{t.sessionsTitle}</h2>
+          <SessionList t={t} sessions={request.sessions} />
+        </section>
+      )}
+      {request.status === 'received' && (
+        <section aria-labelledby="matches-title">
+          <h2 id="matches-title">{t.matchesTitle}</h2>
+          {matches.length === 0 ? (
+            <p>{t.noMatches}</p>
+          ) : (
+            <>
+              <p>{t.matchesLead}</p>
+              <ol class="matches">
+                {matches.map((match, rank) => (
+                  <MatchCard
+                    t={t}
+                    requestId={request.id}
+                    match={match}
+                    rank={rank}
+                    csrf={c.get('staff').csrf}
+                  />
+                ))}
+              </ol>
+            </>
+          )}
+        </section>
+      )}
+    </>,
+  );
+}
+
+function MatchCard(props: {
+  t: Strings;
+  requestId: string;
+  match: Match;
+  rank: number;
+  csrf: string;
+}) {
+  const { t, requestId, match, rank, csrf } = props;
+  const nameId = `match-${rank}`;
+  return (
+    <li class="match">
+      <h3 id={nameId}>
+        {match.expert.name}
+        {match.expert.affiliation && <span class="muted">{`（${match.expert.affiliation}）`}</span>}
+      </h3>
+      <p>
+        {`${t.score}: `}
+        <span class="score">{match.score}</span>
+        {` ・ ${t.formats[match.format]}`}
+      </p>
+      <ul class="reasons" aria-label={t.reasons}>
+        {match.reasons.map((reason) => (
+          <li>{reason}</li>
+        ))}
+      </ul>
+      <form method="post" action={`/staff/requests/${requestId}/book`}>
+        <CsrfField csrf={csrf} />
+        <input type="hidden" name="expertId" value={match.expert.id} />
+        {byDay(match.slots, (s) => s.start).map(([day, slots], d) => (
+          <div>
+            <h4 id={`${nameId}-day-${d}`}>{formatDay(t, day)}</h4>
+            <div class="slot-buttons">
+              {slots.map((slot) => (
+                <button
+                  type="submit"
+                  class="secondary"
+                  name="start"
+                  value={slot.start}
+                  aria-describedby={`${nameId} ${nameId}-day-${d}`}
+                >
+                  {`${formatTime(slot.start)}–${formatTime(slot.end)}`}
+                </button>
+              ))}
+            </div>
+          </div>
+        ))}
+      </form>
+    </li>
+  );
+}

@@ -1,0 +1,445 @@
+import { runInNewContext } from 'node:vm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isValidCorporateNumber } from '../../src/domain/corporate-number.ts';
+import { corporateNumberDigits } from '../../src/ui/apply/form-data.ts';
+import { STAFF_TOKEN, type TestApi, testApi } from '../support/api.ts';
+import { createExpert } from '../support/fixtures.ts';
+import { applicationForm, type Browser, browserOf, fieldValue } from '../support/pages.ts';
+
+// The web pages through app.request, as a browser without JavaScript would use them. The
+// harness clock stands at Wed 2026-11-25 09:00 JST; applicationForm's window runs from
+// 2026-12-02 09:00 to 2026-12-09 17:00 JST, and one expert is free on weekdays 9–17.
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await testApi();
+  await createExpert(api);
+  // A second expert who ranks better (fewer visits), so the first is not everyone's choice.
+  await createExpert(api, { name: '鈴木 一郎', email: 'suzuki@example.jp' });
+});
+afterAll(() => api.close());
+
+async function applyThroughForm(browser: Browser, overrides = {}) {
+  const page = await browser.post('/apply', applicationForm(overrides));
+  expect(page.status, page.html).toBe(200);
+  const token = /href="[^"]*\/r\/([^"]+)" id="status-link"/.exec(page.html)?.[1];
+  if (!token) throw new Error(`no status link in ${page.html}`);
+  return token;
+}
+
+async function signIn(browser: Browser) {
+  const res = await browser.post('/staff/sign-in', { token: STAFF_TOKEN });
+  expect(res.status).toBe(303);
+  const queue = await browser.get('/staff');
+  const csrf = fieldValue(queue.html, 'csrf');
+  if (!csrf) throw new Error('no CSRF token on the staff page');
+  return csrf;
+}
+
+const requestCount = async () =>
+  (await api.call('GET', '/v1/requests?limit=100')).body.items.length as number;
+
+describe('page headers', () => {
+  it('sends a CSP without inline script or style, no framing, and no caching', async () => {
+    const page = await browserOf(api).get('/apply');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    // Every script is a file; nothing is styled inline.
+    const scripts = page.html.match(/<script\b[^>]*>/g) ?? [];
+    expect(scripts).toHaveLength(1);
+    expect(scripts[0]).toMatch(/ src="\/ui\/corporate-number\.js"/);
+    expect(page.html).not.toMatch(/<style|style="/);
+  });
+
+  it('serves the stylesheet and the script as files with ETags', async () => {
+    const css = await api.app.request('/ui/style.css');
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    const etag = css.headers.get('etag') ?? '';
+    expect(etag).not.toBe('');
+    const again = await api.app.request('/ui/style.css', { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    const js = await api.app.request('/ui/corporate-number.js');
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+  });
+
+  it('leaves the API as it was: JSON problems, no page CSP', async () => {
+    const res = await api.app.request('/v1/nothing');
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.headers.get('content-security-policy')).toBeNull();
+  });
+});
+
+describe('/apply', () => {
+  it('offers the taxonomy: prefectures, JSIC industries and topics by their Japanese names', async () => {
+    const { html } = await browserOf(api).get('/apply');
+    expect(html).toContain('<html lang="ja">');
+    expect(html.match(/<option value="\d\d">[^<]+[都道府県]<\/option>/g)).toHaveLength(47);
+    expect(html).toContain('<option value="E24">E24 金属製品製造業</option>');
+    expect(html).toContain('守る情報の決定');
+    expect(html.match(/name="topics"/g)).toHaveLength(11);
+    expect(html.match(/type="datetime-local"/g)).toHaveLength(10);
+    // The first bookable half hour after 72 hours' notice, in Japan time.
+    expect(html).toContain('min="2026-11-28T09:00"');
+  });
+
+  it('applies and answers with the status link to keep', async () => {
+    const browser = browserOf(api);
+    const token = await applyThroughForm(browser);
+    expect(token).toMatch(/^hkc_/);
+    const status = await browser.get(`/r/${token}`);
+    expect(status.status).toBe(200);
+    expect(status.html).toContain('株式会社テスト金属');
+    expect(status.html).toContain('name="slot"');
+  });
+
+  it('shows a wrong corporate number next to its field, keeping what was typed', async () => {
+    const before = await requestCount();
+    const page = await browserOf(api).post(
+      '/apply',
+      applicationForm({ 'company.corporateNumber': '7000012050003' }),
+    );
+    expect(page.status).toBe(400);
+    expect(page.html).toMatch(
+      /<span class="error" id="company\.corporateNumber-error">法人番号が正しくありません/,
+    );
+    expect(page.html).toMatch(
+      /<input id="company\.corporateNumber" name="company\.corporateNumber" aria-describedby="company\.corporateNumber-hint company\.corporateNumber-error company\.corporateNumber-live" aria-invalid="true"[^>]*value="7000012050003"/,
+    );
+    expect(page.html).toContain('href="#company.corporateNumber"');
+    expect(page.html).toContain('value="株式会社テスト金属"');
+    expect(await requestCount()).toBe(before);
+  });
+
+  it('accepts a corporate number typed in full-width digits with hyphens', async () => {
+    const token = await applyThroughForm(browserOf(api), {
+      'company.corporateNumber': '７０００-０１２０-５０００２',
+    });
+    expect((await browserOf(api).get(`/r/${token}`)).html).toContain('7000012050002');
+  });
+
+  it('puts window errors on the row they were typed in', async () => {
+    const page = await browserOf(api).post(
+      '/apply',
+      applicationForm({
+        'preferredWindows.0.start': '',
+        'preferredWindows.0.end': '',
+        'preferredWindows.2.start': '2026-11-26T09:00',
+        'preferredWindows.2.end': '2026-12-03T17:00',
+      }),
+    );
+    expect(page.status).toBe(400);
+    expect(page.html).toMatch(
+      /id="preferredWindows\.2\.start-error">72時間以上先の日時を指定してください。/,
+    );
+  });
+
+  it('lists every missing field in the summary and at the field', async () => {
+    const page = await browserOf(api).post('/apply', { topics: [] });
+    expect(page.status).toBe(400);
+    for (const field of ['company.name', 'company.industryCode', 'contact.email', 'topics']) {
+      expect(page.html).toContain(`id="${field}-error"`);
+      expect(page.html).toContain(`href="#${field}"`);
+    }
+    expect(page.html).toContain('preferredWindows-error');
+  });
+
+  it('replays a resent form instead of applying twice', async () => {
+    const before = await requestCount();
+    const form = applicationForm({ idempotencyKey: crypto.randomUUID() });
+    const first = await browserOf(api).post('/apply', form);
+    const again = await browserOf(api).post('/apply', form);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(await requestCount()).toBe(before + 1);
+  });
+
+  it('escapes what a company typed on every page that shows it', async () => {
+    const browser = browserOf(api);
+    const name = '<script>alert("x")</script>&<b>';
+    const token = await applyThroughForm(browser, { 'company.name': name, notes: '<img src=x>' });
+    const status = await browser.get(`/r/${token}`);
+    expect(status.html).toContain(
+      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&lt;b&gt;',
+    );
+    expect(status.html).toContain('&lt;img src=x&gt;');
+    expect(status.html).not.toContain('<script>alert');
+    expect(status.html).not.toContain('<img src=x>');
+
+    const staff = browserOf(api);
+    await signIn(staff);
+    const queue = await staff.get('/staff?status=received');
+    expect(queue.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(queue.html).not.toContain('<script>alert');
+  });
+
+  it('refuses a form posted from another site, and applies nothing', async () => {
+    const before = await requestCount();
+    const crossSite = await browserOf(api).post('/apply', applicationForm(), {
+      'sec-fetch-site': 'cross-site',
+    });
+    expect(crossSite.status).toBe(403);
+    const otherOrigin = await api.app.request('/apply', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'https://evil.example',
+      },
+      body: new URLSearchParams({ 'company.name': 'x' }).toString(),
+    });
+    expect(otherOrigin.status).toBe(403);
+    expect(await requestCount()).toBe(before);
+  });
+});
+
+describe('rate limits', () => {
+  it('counts applications through the form per browser address, as the API does', async () => {
+    const limited = await testApi({ RATE_LIMIT_APPLY_PER_MINUTE: '1', TRUST_PROXY: 'true' });
+    try {
+      const browser = browserOf(limited);
+      const from = (address: string) => ({ 'x-forwarded-for': address });
+      const first = await browser.post('/apply', applicationForm(), from('198.51.100.7'));
+      expect(first.status).toBe(200);
+      const second = await browser.post('/apply', applicationForm(), from('198.51.100.7'));
+      expect(second.status).toBe(429);
+      expect(second.html).toContain('1分ほどおいてから');
+      expect(second.html).toContain('value="株式会社テスト金属"');
+      const elsewhere = await browser.post('/apply', applicationForm(), from('198.51.100.8'));
+      expect(elsewhere.status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('/r/:token', () => {
+  it('books a slot, then offers the .ics the API serves, rescheduling and cancelling', async () => {
+    const browser = browserOf(api);
+    const token = await applyThroughForm(browser, {
+      'company.corporateNumber': '4011001098993',
+      'company.name': '株式会社予約テスト',
+    });
+    const status = await browser.get(`/r/${token}`);
+    const slot = fieldValue(status.html, 'slot');
+    expect(slot).toBeDefined();
+
+    const booked = await browser.post(`/r/${token}/book`, { slot: slot ?? '' });
+    expect(booked.status).toBe(303);
+    expect(booked.headers.get('location')).toBe(`/r/${token}?notice=booked`);
+    const page = await browser.get(`/r/${token}?notice=booked`);
+    expect(page.html).toContain('訪問日時を予約しました。');
+    const [expertId] = (slot ?? '').split(' ');
+    // Rescheduling keeps the expert: every time offered is theirs.
+    const moves = page.html.match(/<input[^>]*name="slot"[^>]*>/g) ?? [];
+    expect(moves.length).toBeGreaterThan(0);
+    for (const move of moves) expect(move).toContain(`value="${expertId} `);
+    const ics = /href="(\/r\/[^"]+\/calendar\.ics)"/.exec(page.html)?.[1] ?? '';
+    const sessionId = /visits\/([0-9a-f-]{36})\//.exec(ics)?.[1];
+    const fromPage = await api.app.request(ics);
+    const fromApi = await api.call('GET', `/v1/sessions/${sessionId}/calendar.ics`);
+    expect(fromPage.status).toBe(200);
+    expect(fromPage.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    expect(await fromPage.text()).toBe(fromApi.text);
+
+    const other = fieldValue(page.html, 'slot');
+    const moved = await browser.post(`/r/${token}/reschedule`, {
+      sessionId: sessionId ?? '',
+      slot: other ?? '',
+    });
+    expect(moved.headers.get('location')).toBe(`/r/${token}?notice=rescheduled`);
+    const session = await api.call('GET', `/v1/sessions/${sessionId}`);
+    expect(session.body.start).toBe(new Date((other ?? '').split(' ')[1] ?? '').toISOString());
+
+    const cancelled = await browser.post(`/r/${token}/cancel-visit`, {
+      sessionId: sessionId ?? '',
+      reason: '社内の都合',
+    });
+    expect(cancelled.headers.get('location')).toBe(`/r/${token}?notice=visitCancelled`);
+    const again = await browser.get(`/r/${token}`);
+    expect(again.html).toContain('name="slot"');
+    expect(again.html).toContain('社内の都合');
+  });
+
+  it('answers a taken slot with the page and a message, not an error', async () => {
+    const browser = browserOf(api);
+    const token = await applyThroughForm(browser, { 'company.corporateNumber': '2120901007402' });
+    const page = await browser.post(`/r/${token}/book`, { slot: 'not a slot' });
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('選択内容を確認してください。');
+  });
+
+  it('is a 404 page for an unknown token, and will not serve another company’s visit', async () => {
+    const browser = browserOf(api);
+    expect((await browser.get('/r/hkc_unknown')).status).toBe(404);
+    expect((await browser.post('/r/hkc_unknown/withdraw', {})).status).toBe(404);
+    const token = await applyThroughForm(browser, { 'company.corporateNumber': '' });
+    const stranger = await browser.get(
+      `/r/${token}/visits/00000000-0000-4000-8000-000000000000/calendar.ics`,
+    );
+    expect(stranger.status).toBe(404);
+    expect(stranger.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
+  it('withdraws the application', async () => {
+    const browser = browserOf(api);
+    const token = await applyThroughForm(browser, { 'company.corporateNumber': '' });
+    const res = await browser.post(`/r/${token}/withdraw`, { reason: '' });
+    expect(res.headers.get('location')).toBe(`/r/${token}?notice=withdrawn`);
+    const page = await browser.get(`/r/${token}`);
+    expect(page.html).toContain('このお申込みは取り下げられています。');
+    expect(page.html).not.toContain('name="slot"');
+  });
+});
+
+describe('/staff', () => {
+  it('signs in into an HttpOnly, SameSite=Strict cookie holding a token of its own', async () => {
+    const browser = browserOf(api);
+    const res = await browser.post('/staff/sign-in', { token: STAFF_TOKEN });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/staff');
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('haken_staff=')) ?? '';
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Strict/);
+    expect(cookie).toMatch(/; Path=\/staff/);
+    expect(cookie).not.toContain(STAFF_TOKEN);
+    expect((await browser.get('/staff')).status).toBe(200);
+  });
+
+  it('refuses a wrong token, and a company token', async () => {
+    const browser = browserOf(api);
+    const wrong = await browser.post('/staff/sign-in', { token: 'not-a-token' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.html).toContain('トークンが正しくないか');
+    const token = await applyThroughForm(browser, { 'company.corporateNumber': '' });
+    const company = await browser.post('/staff/sign-in', { token });
+    expect(company.status).toBe(401);
+    expect(browser.cookies.has('haken_staff')).toBe(false);
+  });
+
+  it('sends a visitor without a session to sign in', async () => {
+    const res = await browserOf(api).get('/staff/reports');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/staff/sign-in');
+  });
+
+  it('books from the matches only with the session’s CSRF token', async () => {
+    const company = browserOf(api);
+    await applyThroughForm(company, {
+      'company.corporateNumber': '',
+      'company.name': '株式会社マッチング',
+    });
+    const [request] = (await api.call('GET', '/v1/requests?status=received&limit=100')).body.items;
+    const staff = browserOf(api);
+    const csrf = await signIn(staff);
+    const page = await staff.get(`/staff/requests/${request.id}`);
+    expect(page.html).toContain('候補の専門家');
+    expect(page.html).toMatch(/<span class="score">[\d.]+<\/span>/);
+    const expertId = fieldValue(page.html, 'expertId') ?? '';
+    const start = /name="start" value="([^"]+)"/.exec(page.html)?.[1] ?? '';
+
+    for (const forged of [{}, { csrf: 'forged' }] as Record<string, string>[]) {
+      const refused = await staff.post(`/staff/requests/${request.id}/book`, {
+        ...forged,
+        expertId,
+        start,
+      });
+      expect(refused.status).toBe(403);
+    }
+    expect((await api.call('GET', `/v1/requests/${request.id}`)).body.status).toBe('received');
+
+    const booked = await staff.post(`/staff/requests/${request.id}/book`, {
+      csrf,
+      expertId,
+      start,
+    });
+    expect(booked.status).toBe(303);
+    expect((await api.call('GET', `/v1/requests/${request.id}`)).body.sessions[0]).toMatchObject({
+      expertId,
+      start,
+    });
+  });
+
+  it('signs out by revoking the session’s token', async () => {
+    const browser = browserOf(api);
+    const csrf = await signIn(browser);
+    const stolen = new Map(browser.cookies);
+    const out = await browser.post('/staff/sign-out', { csrf });
+    expect(out.headers.get('location')).toBe('/staff/sign-in?notice=signed-out');
+    expect(browser.cookies.has('haken_staff')).toBe(false);
+    // The cookie a thief kept no longer works.
+    const replay = await api.app.request('/staff', {
+      headers: { cookie: `haken_staff=${stolen.get('haken_staff')}` },
+    });
+    expect(replay.status).toBe(303);
+    expect(replay.headers.get('location')).toBe('/staff/sign-in');
+  });
+
+  it('lists experts with their availability', async () => {
+    const browser = browserOf(api);
+    await signIn(browser);
+    const list = await browser.get('/staff/experts');
+    const href = /href="(\/staff\/experts\/[0-9a-f-]{36})"/.exec(list.html)?.[1] ?? '';
+    const expert = await browser.get(href);
+    expect(expert.html).toContain('09:00–17:00');
+    expect(expert.html).toContain('曜日ごとの時間');
+  });
+
+  it('shows the report as a chart of twelve months, with CSV downloads from the API', async () => {
+    const browser = browserOf(api);
+    await signIn(browser);
+    const page = await browser.get('/staff/reports?fiscalYear=2026');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('令和8年度');
+    expect(page.html.match(/<rect class="bar"/g)).toHaveLength(12);
+    expect(page.html).toContain('role="img"');
+    const csv = await api.app.request('/staff/reports/csv?fiscalYear=2026&breakdown=prefecture', {
+      headers: { cookie: `haken_staff=${browser.cookies.get('haken_staff')}` },
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename=/);
+    // UTF-8 with a byte order mark, so Excel in Japan reads it.
+    expect([...new Uint8Array(await csv.arrayBuffer()).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect((await browser.get('/staff/reports?fiscalYear=20x6')).status).toBe(404);
+  });
+});
+
+describe('language', () => {
+  it('switches to English with ?lang=en and remembers it in a cookie', async () => {
+    const browser = browserOf(api);
+    const en = await browser.get('/apply?lang=en');
+    expect(en.html).toContain('<html lang="en">');
+    expect(en.html).toContain('Decide which information to protect');
+    expect(browser.cookies.get('haken_lang')).toBe('en');
+    expect((await browser.get('/apply')).html).toContain('Apply for an expert visit');
+    expect((await browser.get('/apply?lang=ja')).html).toContain('<html lang="ja">');
+  });
+});
+
+describe('the corporate-number script', () => {
+  it('judges numbers as the server does', async () => {
+    const script = await (await api.app.request('/ui/corporate-number.js')).text();
+    const page = { document: { querySelectorAll: () => [] } } as Record<string, any>;
+    runInNewContext(script, page);
+    const typing = fc.oneof(
+      fc.stringMatching(/^[0-9]{13}$/),
+      fc.stringMatching(/^[0-9０-９ -]{0,16}$/),
+    );
+    fc.assert(
+      fc.property(typing, (typed) => {
+        const digits = corporateNumberDigits(typed);
+        expect(page.corporateNumberDigits(typed)).toBe(digits);
+        expect(page.isCorporateNumber(digits)).toBe(isValidCorporateNumber(digits));
+      }),
+    );
+    for (const valid of ['7000012050002', '4011001098993', '2120901007402']) {
+      expect(page.isCorporateNumber(valid)).toBe(true);
+    }
+  });
+});
