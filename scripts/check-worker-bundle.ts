@@ -10,8 +10,15 @@ const meta = JSON.parse(readFileSync(`${outdir}/bundle-meta.json`, 'utf8')) as {
 };
 
 // The embedded database, the Node HTTP server and the filesystem have no place on Workers.
-const forbiddenInputs = [/@electric-sql\/pglite/, /@hono\/node-server/, /src\/db\/(client|pglite|migrate)\.ts$/, /src\/node\.ts$/, /nodemailer/];
-const forbiddenImports = /^(node:)?(fs|fs\/promises|child_process|http|https|net|tls|dns|worker_threads)$/;
+const forbiddenInputs = [
+  /@electric-sql\/pglite/,
+  /@hono\/node-server/,
+  /src\/db\/(client|pglite|migrate)\.ts$/,
+  /src\/node\.ts$/,
+  /nodemailer/,
+];
+const forbiddenImports =
+  /^(node:)?(fs|fs\/promises|child_process|http|https|net|tls|dns|worker_threads)$/;
 
 const problems = [
   ...Object.keys(meta.inputs).filter((input) => forbiddenInputs.some((re) => re.test(input))),
@@ -24,8 +31,12 @@ const problems = [
 const bundle = `${outdir}/worker.js`;
 const bytes = statSync(bundle).size;
 const gzip = gzipSync(readFileSync(bundle)).length;
-console.log(`worker bundle: ${(bytes / 1024).toFixed(0)} KiB, ${(gzip / 1024).toFixed(0)} KiB gzipped`);
+console.log(
+  `worker bundle: ${(bytes / 1024).toFixed(0)} KiB, ${(gzip / 1024).toFixed(0)} KiB gzipped`,
+);
 if (problems.length > 0) {
-  console.error(`Node-only modules in the worker bundle:\n  ${[...new Set(problems)].join('\n  ')}`);
+  console.error(
+    `Node-only modules in the worker bundle:\n  ${[...new Set(problems)].join('\n  ')}`,
+  );
   process.exit(1);
 }

@@ -82,8 +82,24 @@ function newCalendar(): ICalCalendar {
 
 // RFC 5545 ends every content line, the last one too, with CRLF; ical-generator omits
 // the final one.
+// RFC 5545 §3.4 wants at least one component in a calendar, and an expert's feed may have
+// no visit yet: a VTIMEZONE for the programme's zone keeps even an empty feed valid.
+const TOKYO_ZONE = [
+  'BEGIN:VTIMEZONE',
+  'TZID:Asia/Tokyo',
+  'BEGIN:STANDARD',
+  'DTSTART:19700101T000000',
+  'TZOFFSETFROM:+0900',
+  'TZOFFSETTO:+0900',
+  'TZNAME:JST',
+  'END:STANDARD',
+  'END:VTIMEZONE',
+].join('\r\n');
+
 function serialize(calendar: ICalCalendar): string {
-  return `${calendar.toString()}\r\n`;
+  const text = calendar.toString();
+  if (calendar.events().length > 0) return `${text}\r\n`;
+  return `${text.replace(/END:VCALENDAR$/, `${TOKYO_ZONE}\r\nEND:VCALENDAR`)}\r\n`;
 }
 
 function sessionEvent(session: CalendarSession, organizer?: CalendarOrganizer): ICalEventData {
@@ -95,7 +111,7 @@ function sessionEvent(session: CalendarSession, organizer?: CalendarOrganizer): 
     lastModified: session.updatedAt,
     start: session.start,
     end: session.end,
-    summary: `${STATUS_LABEL[session.status]}${SUMMARY_PREFIX}: ${session.companyName}`,
+    summary: `${STATUS_LABEL[session.status]}${SUMMARY_PREFIX}: ${session.companyName}${topicsLabel(session.topicNames)}`,
     location: session.format === 'onsite' ? session.prefectureName : 'オンライン',
     description: describe(session),
     organizer: organizer ?? null,
@@ -103,6 +119,13 @@ function sessionEvent(session: CalendarSession, organizer?: CalendarOrganizer): 
     // A cancelled visit that a client keeps showing must not block the expert's time.
     transparency: active ? ICalEventTransparency.OPAQUE : ICalEventTransparency.TRANSPARENT,
   };
+}
+
+/** The first topics in the title, so a calendar's month view says what the visit is about. */
+function topicsLabel(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  const shown = names.slice(0, 2).join('、');
+  return `（${shown}${names.length > 2 ? ` ほか${names.length - 2}件` : ''}）`;
 }
 
 function describe(session: CalendarSession): string {

@@ -1,3 +1,4 @@
+import { sqlState } from '../db/errors.ts';
 import type { Log } from '../http/log.ts';
 import { type SyncDeps, syncAllFeeds } from './sync.ts';
 
@@ -11,7 +12,13 @@ export function startFeedSync(deps: SyncDeps, minutes: number, log: Log) {
     if (running) return;
     running = syncAllFeeds(deps)
       .then((result) => log('info', 'feeds synced', result))
-      .catch((error) => log('error', 'feed sync failed', { error: String(error) }))
+      // A driver error's message can quote parameters (a feed URL is a secret): name only.
+      .catch((error) =>
+        log('error', 'feed sync failed', {
+          error: error instanceof Error ? error.name : 'unknown',
+          sqlState: sqlState(error),
+        }),
+      )
       .finally(() => {
         running = null;
       });

@@ -25,18 +25,18 @@ const INSERT_BATCH = 1_000;
  */
 export async function syncFeed(deps: SyncDeps, feed: FeedRow): Promise<FeedRow | null> {
   const now = deps.clock();
+  // Recurring events were expanded up to the horizon of the last full read; once a day the
+  // feed is read in full again so the horizon moves on even if the feed never changes.
+  const fresh =
+    feed.lastSuccessAt !== null && now.getTime() - feed.lastSuccessAt.getTime() < DAY_MS;
   try {
     const fetched = await deps.fetchFeed(feed.url, {
-      etag: feed.etag,
-      lastModified: feed.lastModified,
+      etag: fresh ? feed.etag : null,
+      lastModified: fresh ? feed.lastModified : null,
       allowPrivate: deps.config.feedAllowPrivate,
     });
     if (fetched.status === 'not-modified') {
-      return await record(deps.db, feed.id, {
-        lastSyncedAt: now,
-        lastSuccessAt: now,
-        lastError: null,
-      });
+      return await record(deps.db, feed.id, { lastSyncedAt: now, lastError: null });
     }
     // A day either side, so all-day and overnight events at the edges are not cut short.
     const range = {
@@ -76,9 +76,18 @@ export async function syncFeed(deps: SyncDeps, feed: FeedRow): Promise<FeedRow |
       return updated ?? null;
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return record(deps.db, feed.id, { lastSyncedAt: now, lastError: message.slice(0, 500) });
+    return record(deps.db, feed.id, { lastSyncedAt: now, lastError: errorText(error) });
   }
+}
+
+/**
+ * The error as it is stored and shown: a parser may quote the feed, and a feed may hold
+ * control characters (a NUL cannot be stored in Postgres text at all).
+ */
+function errorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+  return message.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '\ufffd').slice(0, 500);
 }
 
 /** Null when the feed was deleted while it was being fetched. */
@@ -96,8 +105,9 @@ export async function syncAllFeeds(deps: SyncDeps): Promise<{ synced: number; fa
   const feeds = await deps.db.select().from(calendarFeeds).orderBy(asc(calendarFeeds.lastSyncedAt));
   let failed = 0;
   for (const feed of feeds) {
-    const result = await syncFeed(deps, feed);
-    if (result?.lastError) failed++;
+    // One broken feed must not stop the others (or, as the oldest, every later run).
+    const result = await syncFeed(deps, feed).catch(() => null);
+    if (!result || result.lastError) failed++;
   }
   return { synced: feeds.length - failed, failed };
 }

@@ -52,7 +52,10 @@ export async function smokeSuite(call: Call) {
         format: 'onsite',
         durationMinutes: 120,
         preferredWindows: [
-          { start: new Date(now + 4 * DAY).toISOString(), end: new Date(now + 18 * DAY).toISOString() },
+          {
+            start: new Date(now + 4 * DAY).toISOString(),
+            end: new Date(now + 18 * DAY).toISOString(),
+          },
         ],
       },
     });
@@ -79,7 +82,9 @@ export async function smokeSuite(call: Call) {
   expect(twice.status).toBe(409);
   expect(twice.body.code).toBe('slot-taken');
 
-  const token = await call('POST', '/v1/tokens', { body: { role: 'expert', expertId: expert.body.id } });
+  const token = await call('POST', '/v1/tokens', {
+    body: { role: 'expert', expertId: expert.body.id },
+  });
   const feedUrl = await call('GET', '/v1/me/feed', { token: token.body.token });
   expect(feedUrl.status).toBe(200);
   const feed = await call('GET', new URL(feedUrl.body.url).pathname, { token: null });

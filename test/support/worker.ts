@@ -12,7 +12,10 @@ export type WorkerProcess = { url: string; output: () => string; stop: () => Pro
  * Runs the Worker locally with `wrangler dev` (workerd from npm), its Hyperdrive binding
  * pointed at `databaseUrl`, offline, and resolves once GET /health answers 200.
  */
-export async function startWorker(databaseUrl: string, readyTimeoutMs = 90_000): Promise<WorkerProcess> {
+export async function startWorker(
+  databaseUrl: string,
+  readyTimeoutMs = 90_000,
+): Promise<WorkerProcess> {
   const port = await freePort();
   const inspector = await freePort();
   // Hyperdrive's local connection string must carry a password, any one under trust auth.

@@ -104,6 +104,10 @@ export function registerIncomingFeeds(app: OpenAPIHono<AppEnv>) {
     const deps = c.get('deps');
     const { url } = c.req.valid('json');
     const feed = await transaction(deps.db, async (tx) => {
+      // Serialises an expert's concurrent additions, so the cap holds.
+      await tx.execute(
+        sql`select pg_advisory_xact_lock(hashtextextended(${`calendar-feeds:${principal.expertId}`}, 0))`,
+      );
       const [count] = await tx
         .select({ n: sql<number>`count(*)::int` })
         .from(calendarFeeds)

@@ -84,6 +84,10 @@ async function issueFeed(
 ) {
   const key = await feedKey(deps.db, deps.config.feedSecret);
   return transaction(deps.db, async (tx) => {
+    // Two first GETs (or rotations) at once must not both insert a live feed token.
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(${`feed:${owner.expertId ?? 'programme'}`}, 0))`,
+    );
     const now = deps.clock();
     if (!rotate) {
       const [live] = await tx.select().from(tokens).where(ownerIs(owner)).limit(1);
@@ -159,7 +163,7 @@ export function registerOutgoingFeed(app: OpenAPIHono<AppEnv>) {
       lt(sessions.start, range.to),
     );
     const version = await feedVersion(db, inFeed, token.expertId);
-    const etag = `W/"${version.count}-${version.changed.getTime()}"`;
+    const etag = `W/"${version.tag}"`;
     const headers = {
       ETag: etag,
       'Last-Modified': version.changed.toUTCString(),
@@ -187,8 +191,8 @@ export function registerOutgoingFeed(app: OpenAPIHono<AppEnv>) {
 
 /**
  * What a subscribed client already has, answered by one aggregate instead of the calendar:
- * any booking change bumps a session's updated_at, a session leaving the window changes the
- * count, and a renamed expert changes the calendar's name.
+ * every change bumps a session's sequence and updated_at (to the millisecond), a session
+ * leaving the window changes the count, and a renamed expert changes the events' text.
  */
 async function feedVersion(
   db: Db | Queryable,
@@ -198,23 +202,27 @@ async function feedVersion(
   const [agg] = await db
     .select({
       count: sql<number>`count(*)::int`,
+      sequences: sql<number>`coalesce(sum(${sessions.sequence}), 0)::bigint`,
       changed: sql<string | null>`max(${sessions.updatedAt})`,
     })
     .from(sessions)
     .where(inFeed);
-  const [expert] = expertId
-    ? await db
-        .select({ name: experts.name, updatedAt: experts.updatedAt })
-        .from(experts)
-        .where(eq(experts.id, expertId))
-    : [];
-  const stamps = [
-    agg?.changed ? new Date(agg.changed).getTime() : 0,
-    expert?.updatedAt.getTime() ?? 0,
-  ];
-  // HTTP dates have whole seconds; round up so If-Modified-Since compares cleanly.
-  const changed = new Date(Math.ceil(Math.max(...stamps) / 1000) * 1000);
-  return { count: Number(agg?.count ?? 0), changed, expertName: expert?.name ?? null };
+  const [people] = await db
+    .select({
+      name: sql<string | null>`max(${experts.name})`,
+      changed: sql<string | null>`max(${experts.updatedAt})`,
+    })
+    .from(experts)
+    .where(expertId ? eq(experts.id, expertId) : undefined);
+  const sessionsChanged = agg?.changed ? new Date(agg.changed).getTime() : 0;
+  const expertsChanged = people?.changed ? new Date(people.changed).getTime() : 0;
+  const latest = Math.max(sessionsChanged, expertsChanged);
+  return {
+    tag: `${agg?.count ?? 0}-${agg?.sequences ?? 0}-${sessionsChanged}-${expertsChanged}`,
+    // HTTP dates have whole seconds; round up so If-Modified-Since compares cleanly.
+    changed: new Date(Math.ceil(latest / 1000) * 1000),
+    expertName: expertId ? (people?.name ?? null) : null,
+  };
 }
 
 function notModified(
