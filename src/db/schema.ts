@@ -310,3 +310,70 @@ export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+export const notificationEvents = [
+  'request.received',
+  'session.booked',
+  'session.rescheduled',
+  'session.cancelled',
+  'session.completed',
+  'session.no-show',
+  'session.reminder',
+] as const;
+export const notificationKinds = ['email', 'webhook'] as const;
+// `skipped`: not sent on purpose, a reminder of a visit that changed after it was queued.
+export const notificationStatuses = ['pending', 'sent', 'dead', 'skipped'] as const;
+
+// Endpoints staff register for webhooks. The signing secret is derived as HMAC(key, nonce),
+// like feed URLs (src/notify/webhook-secret.ts), so the table holds no secret.
+export const webhooks = pgTable('webhooks', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  url: text('url').notNull(),
+  events: text('events', { enum: notificationEvents }).array().notNull(),
+  description: text('description').notNull().default(''),
+  nonce: text('nonce').notNull(),
+  // After a rotation the old secret signs too, until `previous_until`, so a consumer can
+  // switch secrets without refusing a delivery in between.
+  previousNonce: text('previous_nonce'),
+  previousUntil: instant('previous_until'),
+  createdAt: createdAt(),
+});
+
+/**
+ * The transactional outbox: a change writes its messages here in its own transaction, and
+ * the dispatcher (src/notify/dispatcher.ts) sends them. `id` is the message's stable id
+ * (Message-ID, webhook-id), the same on every attempt.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: notificationKinds }).notNull(),
+    event: text('event', { enum: notificationEvents }).notNull(),
+    requestId: uuid('request_id').references(() => requests.id),
+    sessionId: uuid('session_id').references(() => sessions.id),
+    /** Email rows: the address. */
+    recipient: text('recipient'),
+    /** Webhook rows: the endpoint; its deliveries go with it. */
+    webhookId: uuid('webhook_id').references(() => webhooks.id, { onDelete: 'cascade' }),
+    /** What the message says, as of the change: rendered (email) or sent (webhook) later. */
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: notificationStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    // When a pending row is due; while a dispatcher holds it, the end of its lease.
+    nextAttemptAt: instant('next_attempt_at').notNull().defaultNow(),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    sentAt: instant('sent_at'),
+  },
+  (t) => [
+    index('notifications_status_next_attempt_idx').on(t.status, t.nextAttemptAt),
+    index('notifications_webhook_created_idx').on(t.webhookId, t.createdAt, t.id),
+    index('notifications_session_idx').on(t.sessionId),
+    check(
+      'notifications_target',
+      sql`(${t.kind} = 'email' and ${t.recipient} is not null and ${t.webhookId} is null)
+        or (${t.kind} = 'webhook' and ${t.webhookId} is not null and ${t.recipient} is null)`,
+    ),
+  ],
+);

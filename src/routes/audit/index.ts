@@ -26,7 +26,9 @@ const route = createRoute({
   security: bearer,
   request: {
     query: z.strictObject({
-      entityType: z.enum(['request', 'session', 'expert', 'token', 'calendar-feed']).optional(),
+      entityType: z
+        .enum(['request', 'session', 'expert', 'token', 'calendar-feed', 'webhook'])
+        .optional(),
       entityId: z.string().max(100).optional(),
       ...PageQuery,
     }),

@@ -12,6 +12,7 @@ import type { AppEnv, Deps } from '../../http/context.ts';
 import { ApiError, type FieldError, invalid } from '../../http/errors.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import { jsonBody, jsonResponse, problemResponse } from '../../http/schemas.ts';
+import { enqueue } from '../../notify/enqueue.ts';
 import { presentRequest } from './queries.ts';
 import { type Application, ApplicationInput, RequestSchema } from './schema.ts';
 
@@ -53,6 +54,7 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
           entityId: request.id,
           data: { format: input.format, topics: input.topics },
         });
+        await enqueue(tx, 'request.received', { now: deps.clock(), requestId: request.id });
         return {
           status: 201,
           body: { request, accessToken },

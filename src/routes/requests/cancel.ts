@@ -13,6 +13,7 @@ import {
   jsonResponse,
   problemResponse,
 } from '../../http/schemas.ts';
+import { enqueue } from '../../notify/enqueue.ts';
 import { loadRequests, requestFor } from './queries.ts';
 import { CancelInput, RequestSchema } from './schema.ts';
 
@@ -70,6 +71,7 @@ export function registerCancel(app: OpenAPIHono<AppEnv>) {
           entityId: s.id,
           data: { reason: 'request withdrawn' },
         });
+        await enqueue(tx, 'session.cancelled', { now, sessionId: s.id });
       }
       if (!updated) throw new Error('request vanished under its lock');
       return (await loadRequests(tx, [updated]))[0];

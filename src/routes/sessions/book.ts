@@ -15,6 +15,7 @@ import {
   jsonResponse,
   problemResponse,
 } from '../../http/schemas.ts';
+import { enqueue } from '../../notify/enqueue.ts';
 import { requestFor } from '../requests/queries.ts';
 import { presentSession } from './present.ts';
 import { claimingSlot, prepareSlot } from './queries.ts';
@@ -104,6 +105,7 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
             format: row.format,
           },
         });
+        await enqueue(tx, 'session.booked', { now, sessionId: row.id });
         return { status: 201 as const, body: presentSession(row) };
       },
     );

@@ -7,6 +7,7 @@ import { type SessionAction, transitionProblem } from '../../domain/booking.ts';
 import { actorOf } from '../../http/auth.ts';
 import type { Deps, Principal } from '../../http/context.ts';
 import { ApiError } from '../../http/errors.ts';
+import { enqueue } from '../../notify/enqueue.ts';
 import { presentSession } from './present.ts';
 import { claimingSlot, sessionFor } from './queries.ts';
 
@@ -59,16 +60,17 @@ export async function changeSession(
       entityId: id,
       data: { requestId: request.id, sequence: row.sequence, ...audited },
     });
+    await enqueue(tx, `session.${pastAction[action]}`, { now, sessionId: id, previous: session });
     return presentSession(row);
   });
 }
 
-const pastAction: Record<SessionAction, string> = {
+const pastAction = {
   cancel: 'cancelled',
   reschedule: 'rescheduled',
   report: 'completed',
   'no-show': 'no-show',
-};
+} as const satisfies Record<SessionAction, string>;
 
 /**
  * A request follows its visit: completed with it; back to `received` (bookable again) when

@@ -1,0 +1,206 @@
+import { arrayContains, eq } from 'drizzle-orm';
+import { experts, notifications, requests, sessions, webhooks } from '../db/schema.ts';
+import type { Tx } from '../db/types.ts';
+import { HOUR_MS } from '../domain/time.ts';
+import { calendarSessions } from '../routes/sessions/calendar-rows.ts';
+import { presentSession } from '../routes/sessions/present.ts';
+import type {
+  EmailPayload,
+  NotificationEvent,
+  SessionEvent,
+  StoredCalendarSession,
+  WebhookPayload,
+} from './payload.ts';
+
+/** How long before a confirmed visit its reminder goes out. */
+export const REMINDER_LEAD_MS = 48 * HOUR_MS;
+
+type NotificationRow = typeof notifications.$inferInsert;
+type RequestRow = typeof requests.$inferSelect;
+
+export type RequestContext = { now: Date; requestId: string };
+export type SessionContext = {
+  now: Date;
+  sessionId: string;
+  /** The visit before the change; a reschedule's messages name its old time. */
+  previous?: { start: Date; end: Date };
+};
+
+/**
+ * Writes the messages about a change into the outbox, inside the change's own transaction:
+ * they exist exactly when the change commits. Emails go to the company's contact and, once
+ * there is a visit, to its expert; webhooks to every endpoint subscribed to the event. Booking
+ * and rescheduling also queue the visit's reminder, due 48 hours before it starts (the
+ * dispatcher drops a reminder whose visit has changed since).
+ */
+export async function enqueue(
+  tx: Tx,
+  event: 'request.received',
+  context: RequestContext,
+): Promise<void>;
+export async function enqueue(tx: Tx, event: SessionEvent, context: SessionContext): Promise<void>;
+export async function enqueue(
+  tx: Tx,
+  event: NotificationEvent,
+  context: RequestContext | SessionContext,
+): Promise<void> {
+  const rows =
+    'requestId' in context
+      ? await requestMessages(tx, context)
+      : await sessionMessages(tx, event as SessionEvent, context);
+  if (rows.length > 0) await tx.insert(notifications).values(rows);
+}
+
+async function requestMessages(tx: Tx, context: RequestContext): Promise<NotificationRow[]> {
+  const [request] = await tx.select().from(requests).where(eq(requests.id, context.requestId));
+  if (!request) throw new Error('notification about a missing request');
+  const event = 'request.received';
+  const subject = { requestId: request.id, sessionId: null };
+  const email: EmailPayload = {
+    audience: 'company',
+    name: request.contactName,
+    request: requestSummary(request),
+  };
+  const data = {
+    request: {
+      id: request.id,
+      status: request.status,
+      companyId: request.companyId,
+      companyName: request.companyName,
+      industryCode: request.industryCode,
+      prefectureCode: request.prefectureCode,
+      topics: request.topics,
+      format: request.format,
+      durationMinutes: request.durationMinutes,
+      fiscalYear: request.fiscalYear,
+      createdAt: request.createdAt.toISOString(),
+    },
+  };
+  return [
+    emailRow(event, subject, request.contactEmail, email, context.now),
+    ...(await webhookRows(tx, event, subject, data, context.now)),
+  ];
+}
+
+async function sessionMessages(
+  tx: Tx,
+  event: SessionEvent,
+  context: SessionContext,
+): Promise<NotificationRow[]> {
+  const [row] = await tx
+    .select({ session: sessions, request: requests, expert: experts })
+    .from(sessions)
+    .innerJoin(requests, eq(requests.id, sessions.requestId))
+    .innerJoin(experts, eq(experts.id, sessions.expertId))
+    .where(eq(sessions.id, context.sessionId));
+  if (!row) throw new Error('notification about a missing session');
+  const { session, request, expert } = row;
+  // The same event the feeds and calendar.ics serve: same UID, SEQUENCE and content.
+  const [calendar] = await calendarSessions(tx, [session]);
+  if (!calendar) throw new Error('calendar row missing');
+  const stored: StoredCalendarSession = {
+    ...calendar,
+    start: calendar.start.toISOString(),
+    end: calendar.end.toISOString(),
+    updatedAt: calendar.updatedAt.toISOString(),
+  };
+  const previous = event === 'session.rescheduled' &&
+    context.previous && {
+      start: context.previous.start.toISOString(),
+      end: context.previous.end.toISOString(),
+    };
+  const visit = {
+    event: stored,
+    cancelReason: session.cancelReason,
+    ...(previous && { previous }),
+  };
+  const summary = requestSummary(request);
+  const data = { session: presentSession(session), ...(previous && { previous }) };
+  const subject = { requestId: request.id, sessionId: session.id };
+
+  const messages = async (e: SessionEvent, due: Date) => [
+    emailRow(
+      e,
+      subject,
+      request.contactEmail,
+      { audience: 'company', name: request.contactName, request: summary, visit },
+      context.now,
+      due,
+    ),
+    emailRow(
+      e,
+      subject,
+      expert.email,
+      { audience: 'expert', name: expert.name, request: summary, visit },
+      context.now,
+      due,
+    ),
+    ...(await webhookRows(tx, e, subject, data, context.now, due)),
+  ];
+
+  const rows = await messages(event, context.now);
+  const remindAt = new Date(session.start.getTime() - REMINDER_LEAD_MS);
+  const remind =
+    (event === 'session.booked' || event === 'session.rescheduled') &&
+    session.status === 'confirmed' &&
+    remindAt > context.now;
+  if (remind) rows.push(...(await messages('session.reminder', remindAt)));
+  return rows;
+}
+
+function requestSummary(request: RequestRow): EmailPayload['request'] {
+  return {
+    id: request.id,
+    companyName: request.companyName,
+    prefectureCode: request.prefectureCode,
+    topics: request.topics,
+    format: request.format,
+    durationMinutes: request.durationMinutes,
+  };
+}
+
+type Subject = { requestId: string; sessionId: string | null };
+
+function emailRow(
+  event: NotificationEvent,
+  subject: Subject,
+  recipient: string,
+  payload: EmailPayload,
+  now: Date,
+  due = now,
+): NotificationRow {
+  return {
+    kind: 'email',
+    event,
+    ...subject,
+    recipient,
+    payload,
+    createdAt: now,
+    nextAttemptAt: due,
+  };
+}
+
+async function webhookRows(
+  tx: Tx,
+  event: NotificationEvent,
+  subject: Subject,
+  data: Record<string, unknown>,
+  now: Date,
+  due = now,
+): Promise<NotificationRow[]> {
+  const endpoints = await tx
+    .select({ id: webhooks.id })
+    .from(webhooks)
+    .where(arrayContains(webhooks.events, [event]));
+  // A reminder happens when it is due, not when it was queued.
+  const payload: WebhookPayload = { type: event, timestamp: due.toISOString(), data };
+  return endpoints.map((endpoint) => ({
+    kind: 'webhook' as const,
+    event,
+    ...subject,
+    webhookId: endpoint.id,
+    payload,
+    createdAt: now,
+    nextAttemptAt: due,
+  }));
+}

@@ -1,0 +1,54 @@
+import type { CalendarSession } from '../calendar/export.ts';
+import type { notificationEvents, notificationKinds, notificationStatuses } from '../db/schema.ts';
+
+// What an outbox row carries. It is written in the transaction of the change, so a message
+// says what was true when the change committed, however late it is sent.
+
+export type NotificationEvent = (typeof notificationEvents)[number];
+export type NotificationKind = (typeof notificationKinds)[number];
+export type NotificationStatus = (typeof notificationStatuses)[number];
+export type SessionEvent = Exclude<NotificationEvent, 'request.received'>;
+
+/** A CalendarSession as JSON: its instants as RFC 3339 strings. */
+export type StoredCalendarSession = Omit<CalendarSession, 'start' | 'end' | 'updatedAt'> & {
+  start: string;
+  end: string;
+  updatedAt: string;
+};
+
+export type EmailPayload = {
+  audience: 'company' | 'expert';
+  /** The recipient's name, for the salutation. */
+  name: string;
+  request: {
+    id: string;
+    companyName: string;
+    prefectureCode: string;
+    topics: string[];
+    format: 'onsite' | 'online' | 'either';
+    durationMinutes: number;
+  };
+  /** Session events: the visit as the calendar feeds show it after the change. */
+  visit?: {
+    event: StoredCalendarSession;
+    /** Rescheduled: where the visit was before. */
+    previous?: { start: string; end: string };
+    cancelReason: string | null;
+  };
+};
+
+/** A webhook row's payload is the body it is sent with (Standard Webhooks' shape). */
+export type WebhookPayload = {
+  type: NotificationEvent;
+  timestamp: string;
+  data: Record<string, unknown>;
+};
+
+export function reviveCalendarSession(stored: StoredCalendarSession): CalendarSession {
+  return {
+    ...stored,
+    start: new Date(stored.start),
+    end: new Date(stored.end),
+    updatedAt: new Date(stored.updatedAt),
+  };
+}
