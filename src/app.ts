@@ -10,6 +10,7 @@ import type { AppEnv, Deps } from './http/context.ts';
 import { ApiError, type ErrorCode, problemOf } from './http/errors.ts';
 import { type Log, silentLog } from './http/log.ts';
 import { requestLog, requireJsonBody } from './http/middleware.ts';
+import { type ClientAddress, rateLimits } from './http/rate-limit.ts';
 import { router } from './http/router.ts';
 import { registerAudit } from './routes/audit/index.ts';
 import { registerExperts } from './routes/experts/index.ts';
@@ -20,30 +21,51 @@ import { registerReports } from './routes/reports/index.ts';
 import { registerRequests } from './routes/requests/index.ts';
 import { registerSessions } from './routes/sessions/index.ts';
 import { registerTokens } from './routes/tokens/index.ts';
+import { registerWebhooks } from './routes/webhooks/index.ts';
+import { registerUi } from './ui/index.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-export type AppOptions = Omit<Deps, 'fetchFeed'> & { fetchFeed?: FetchFeed; log?: Log };
+export type AppOptions = Omit<Deps, 'fetchFeed'> & {
+  fetchFeed?: FetchFeed;
+  log?: Log;
+  /** Who is calling, for the rate limits; none (in-process callers) are not limited. */
+  clientAddress?: ClientAddress;
+};
 
 /** The whole HTTP API on fixed dependencies (Node, tests). */
-export function createApp({ log = silentLog, fetchFeed = fetchFeedWeb, ...deps }: AppOptions) {
+export function createApp({
+  log = silentLog,
+  fetchFeed = fetchFeedWeb,
+  clientAddress,
+  ...deps
+}: AppOptions) {
   const fixed: Deps = { ...deps, fetchFeed };
-  return createAppWith(() => fixed, log);
+  return createAppWith(() => fixed, log, clientAddress);
 }
 
 /**
  * The whole HTTP API, runtime-neutral, with dependencies resolved per request: a Worker opens
  * its database client per request (Hyperdrive) and hands it in through `c.env`.
  */
-export function createAppWith(depsFor: (c: Context<AppEnv>) => Deps, log: Log = silentLog) {
+export function createAppWith(
+  depsFor: (c: Context<AppEnv>) => Deps,
+  log: Log = silentLog,
+  clientAddress: ClientAddress = () => undefined,
+) {
   const app = router();
+  const limits = rateLimits(clientAddress);
 
   app.use('*', requestLog(log));
-  app.use('*', secureHeaders());
+  // Pages set stricter headers of their own; let those stand.
+  app.use('*', secureHeaders({ overwrite: false }));
   app.use('*', async (c, next) => {
     c.set('deps', depsFor(c));
     await next();
   });
+  // Before the body is read: a throttled client costs no parsing.
+  app.use('/v1/requests', limits.apply);
+  app.use('*', limits.authFailures);
   app.use(
     '/v1/*',
     bodyLimit({
@@ -65,6 +87,8 @@ export function createAppWith(depsFor: (c: Context<AppEnv>) => Deps, log: Log = 
   registerFeeds(app);
   registerAudit(app);
   registerReports(app);
+  registerWebhooks(app);
+  registerUi(app, log);
 
   app.notFound((c) =>
     problem(c, new ApiError('not-found', `No route for ${c.req.method} ${c.req.path}`)),
@@ -115,5 +139,6 @@ function toApiError(error: unknown, c: Context<AppEnv>, log: Log): ApiError {
 function problem(c: Context<AppEnv>, error: ApiError) {
   return c.body(JSON.stringify(problemOf(error, c.get('requestId'))), error.status as 400, {
     'Content-Type': 'application/problem+json',
+    ...error.headers,
   });
 }

@@ -20,6 +20,15 @@ const envSchema = z
     FEED_ALLOW_PRIVATE: flag,
     FEED_SECRET: z.string().min(32, 'FEED_SECRET must be at least 32 characters').optional(),
     OFFICE_EMAIL: z.email().default('office@haken.invalid'),
+    RATE_LIMIT_APPLY_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+    RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
+    TRUST_PROXY: flag,
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/[^\s]+$/i, 'SMTP_URL must be an smtp:// or smtps:// URL')
+      .optional(),
+    NOTIFY_MAX_ATTEMPTS: positiveInt(8),
+    NOTIFY_INTERVAL_SECONDS: positiveInt(5),
   })
   .transform((e) => ({
     port: e.PORT,
@@ -34,6 +43,12 @@ const envSchema = z
     feedAllowPrivate: e.FEED_ALLOW_PRIVATE,
     feedSecret: e.FEED_SECRET,
     officeEmail: e.OFFICE_EMAIL,
+    rateLimitApplyPerMinute: e.RATE_LIMIT_APPLY_PER_MINUTE,
+    rateLimitAuthFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
+    smtpUrl: e.SMTP_URL,
+    notifyMaxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+    notifyIntervalSeconds: e.NOTIFY_INTERVAL_SECONDS,
   }));
 
 export type Config = z.output<typeof envSchema>;

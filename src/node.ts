@@ -7,6 +7,10 @@ import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { startFeedSync } from './feeds/schedule.ts';
 import { jsonLog } from './http/log.ts';
+import { socketAddress } from './http/socket-address.ts';
+import { startDispatcher } from './notify/dispatcher.ts';
+import { smtpMailer } from './notify/smtp.ts';
+import { nodeWebhookTransport } from './notify/webhook-transport-node.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -18,7 +22,7 @@ const database = await openDatabase(config);
 await migrate(database);
 
 const deps = { db: database.db, config, clock: () => new Date(), fetchFeed: fetchFeedNode };
-const app = createApp({ ...deps, log: jsonLog });
+const app = createApp({ ...deps, log: jsonLog, clientAddress: socketAddress });
 const server = serve(
   { fetch: app.fetch, port: config.port, hostname: process.env.HOST },
   (info) => {
@@ -30,6 +34,16 @@ const server = serve(
 );
 
 const feedSync = startFeedSync(deps, config.feedSyncMinutes, jsonLog);
+// Without SMTP_URL email is off: its outbox rows are kept, pending, and webhooks still go out.
+const dispatcher = startDispatcher(
+  {
+    ...deps,
+    mailer: config.smtpUrl ? smtpMailer(config.smtpUrl) : null,
+    webhookTransport: nodeWebhookTransport,
+    log: jsonLog,
+  },
+  config.notifyIntervalSeconds * 1000,
+);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -40,6 +54,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
   force.unref();
   await feedSync.stop();
+  await dispatcher.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await database.close();
   process.exit(0);

@@ -12,6 +12,8 @@ import { openPostgres } from './db/postgres.ts';
 import { syncAllFeeds } from './feeds/sync.ts';
 import type { Deps } from './http/context.ts';
 import { jsonLog } from './http/log.ts';
+import { drain } from './notify/dispatcher.ts';
+import { webWebhookTransport } from './notify/webhook-transport.ts';
 
 const envSchema = z
   .object({
@@ -25,7 +27,14 @@ const envSchema = z
 type Env = z.infer<typeof envSchema>;
 
 let config: Config | undefined;
-const app = createAppWith((c) => (c.env as { deps: Deps }).deps, jsonLog);
+/** The Cron Trigger (wrangler.toml) that drains webhooks; any other one syncs feeds. */
+const NOTIFY_CRON = '* * * * *';
+// Cloudflare sets cf-connecting-ip itself at its edge; a client cannot choose it.
+const app = createAppWith(
+  (c) => (c.env as { deps: Deps }).deps,
+  jsonLog,
+  (c) => c.req.header('cf-connecting-ip'),
+);
 
 /** One postgres.js client per request through Hyperdrive (its pool lives outside the isolate). */
 function depsFor(env: Env) {
@@ -52,13 +61,18 @@ export default {
     }
   },
 
-  // The Cron Trigger keeps imported calendars fresh, as the Node server's interval does.
-  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+  // Cron Triggers do what the Node server's intervals do: the every-minute one drains the
+  // outbox's webhooks (email needs the Node dispatcher: no SMTP from here), the other keeps
+  // imported calendars fresh.
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const { deps, close } = depsFor(env);
-    ctx.waitUntil(
-      syncAllFeeds(deps)
-        .then((result) => jsonLog('info', 'feeds synced', result))
-        .finally(close),
-    );
+    const work =
+      controller.cron === NOTIFY_CRON
+        ? drain(
+            { ...deps, mailer: null, webhookTransport: webWebhookTransport, log: jsonLog },
+            { kinds: ['webhook'] },
+          ).then((result) => jsonLog('info', 'notifications drained', result))
+        : syncAllFeeds(deps).then((result) => jsonLog('info', 'feeds synced', result));
+    ctx.waitUntil(work.finally(close));
   },
 } satisfies ExportedHandler<Env>;

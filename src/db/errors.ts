@@ -22,6 +22,9 @@ const connectionCodes = new Set([
   'ETIMEDOUT',
   'EPIPE',
   'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
   'CONNECT_TIMEOUT',
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
@@ -32,7 +35,9 @@ const connectionCodes = new Set([
 export function isUnavailable(error: unknown): boolean {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (connectionCodes.has(code) || /^(08|57P)/.test(code))) {
+    // 08: connection exceptions; 57P: shut down, crashed, starting up; 53300: too many
+    // connections (a full server is as unreachable as a stopped one, and as passing).
+    if (typeof code === 'string' && (connectionCodes.has(code) || /^(08|57P|53300)/.test(code))) {
       return true;
     }
   }

@@ -35,7 +35,9 @@ async function rowCounts(): Promise<Record<string, number>> {
         union all select 'tokens', count(*) from tokens
         union all select 'revoked', count(*) from tokens where revoked_at is not null
         union all select 'idempotency', count(*) from idempotency_keys
-        union all select 'audit', count(*) from audit_events`,
+        union all select 'audit', count(*) from audit_events
+        union all select 'webhooks', count(*) from webhooks
+        union all select 'notifications', count(*) from notifications`,
   );
   return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
 }
@@ -154,7 +156,6 @@ describe.each(bodyRoutes.map((r) => [label(r), r] as const))('%s', (_, spec) => 
     const inField = `${JSON.stringify(valid()).slice(0, -1)}, "${field}": ${deep}}`;
     expectClientError(await send(spec, { body: inField }));
   });
-
 });
 
 // Only routes with a free-text field can carry a NUL character to the database.

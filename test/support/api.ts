@@ -1,6 +1,9 @@
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/types.ts';
+import type { FetchFeed } from '../../src/feeds/sync.ts';
+import type { Log } from '../../src/http/log.ts';
+import type { ClientAddress } from '../../src/http/rate-limit.ts';
 import { freshDatabase } from './database.ts';
 
 export const STAFF_TOKEN = 'test-staff-token-0123456789';
@@ -13,15 +16,37 @@ export type CallOptions = {
   headers?: Record<string, string>;
 };
 
+export type TestApiOptions = {
+  /**
+   * How incoming calendar feeds are fetched; createApp's default (the fetch transport, which
+   * checks IP literals only) when absent. Feed import tests pass Node's guarded transport.
+   */
+  fetchFeed?: FetchFeed;
+  /** Where the app logs (silent when absent). */
+  log?: Log;
+  /**
+   * Who a request comes from, for the rate limits. Absent, every call is in-process with no
+   * address, and in-process calls are never throttled.
+   */
+  clientAddress?: ClientAddress;
+};
+
 /**
  * A test harness: the real app on a fresh database, a movable clock, and `call` to make HTTP
  * requests through app.request (the same fetch handler a server runs).
  */
-export async function testApi(env: Record<string, string> = {}) {
+export async function testApi(env: Record<string, string> = {}, options: TestApiOptions = {}) {
   const database: Database = await freshDatabase();
   const config = loadConfig({ STAFF_TOKEN, FEED_ALLOW_PRIVATE: 'true', ...env });
   let now = new Date('2026-11-25T00:00:00Z');
-  const app = createApp({ db: database.db, config, clock: () => now });
+  const app = createApp({
+    db: database.db,
+    config,
+    clock: () => now,
+    ...(options.fetchFeed ? { fetchFeed: options.fetchFeed } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.clientAddress ? { clientAddress: options.clientAddress } : {}),
+  });
 
   async function call(method: string, path: string, options: CallOptions = {}): Promise<Reply> {
     const headers: Record<string, string> = { ...options.headers };

@@ -211,11 +211,40 @@ export const routes: RouteSpec[] = [
     as: 'staff',
     badQuery: { query: 'entityType=everything', path: 'entityType' },
   },
+  {
+    method: 'POST',
+    path: '/v1/webhooks',
+    as: 'staff',
+    body: () => ({ url: 'https://crm.example.jp/hooks/haken', events: ['session.booked'] }),
+    wrongType: { field: 'events', value: 'session.booked' },
+    textField: 'description',
+  },
+  { method: 'GET', path: '/v1/webhooks', as: 'staff' },
+  { method: 'DELETE', path: '/v1/webhooks/{id}', as: 'staff' },
+  { method: 'POST', path: '/v1/webhooks/{id}/rotate-secret', as: 'staff' },
+  {
+    method: 'GET',
+    path: '/v1/webhooks/{id}/deliveries',
+    as: 'staff',
+    badQuery: { query: 'status=lost', path: 'status' },
+  },
+  { method: 'POST', path: '/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver', as: 'staff' },
+  {
+    method: 'GET',
+    path: '/v1/notifications',
+    as: 'staff',
+    badQuery: { query: 'kind=pigeon', path: 'kind' },
+  },
 ];
 
-/** The URL of a route, its `{…}` replaced by `id`, else the route's own id, else a UUID. */
+/**
+ * The URL of a route, its first `{…}` replaced by `id`, else the route's own id, else a UUID;
+ * any further `{…}` (a delivery of a webhook) by a UUID nothing has.
+ */
 export function urlOf(spec: RouteSpec, ctx: RouteContext, id?: string): string {
-  return spec.path.replace(/\{\w+\}/, id ?? spec.id?.(ctx) ?? crypto.randomUUID());
+  return spec.path
+    .replace(/\{\w+\}/, id ?? spec.id?.(ctx) ?? crypto.randomUUID())
+    .replace(/\{\w+\}/g, () => crypto.randomUUID());
 }
 
 /** The token to call a route with (undefined: the harness's staff token; null: none). */

@@ -17,7 +17,7 @@ export type ServerProcess = {
 };
 
 export type ServerOptions = {
-  /** Environment of the process on top of PATH, HOST, PORT and STAFF_TOKEN. */
+  /** Environment of the process on top of PATH, HOST, PORT, STAFF_TOKEN and the rate limits (off). */
   env?: Record<string, string>;
   /** How long to wait for GET /health to answer 200. */
   readyTimeoutMs?: number;
@@ -58,6 +58,9 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
       HOST: '127.0.0.1',
       PORT: String(port),
       STAFF_TOKEN,
+      // Every client of a test is 127.0.0.1: the storms would be throttled at once.
+      RATE_LIMIT_APPLY_PER_MINUTE: '0',
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,597 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokens } from '../../src/db/schema.ts';
+import type { FetchFeed } from '../../src/feeds/sync.ts';
+import { type Reply, STAFF_TOKEN, type TestApi, testApi } from '../support/api.ts';
+import { applyAs, book, jst } from '../support/booking.ts';
+import { application, createExpert, expert, weekdays9to17 } from '../support/fixtures.ts';
+import { routes } from '../support/routes.ts';
+import { rowsOf } from '../support/sql.ts';
+import { issueToken } from '../support/tokens.ts';
+
+// Every route × every kind of caller → the status it must get. Two tenants, A and B, each a
+// company (its request and access token) and an expert (their token), with a booked visit
+// and an imported calendar; every route's target belongs to B. No token, an unknown one or a
+// revoked one: 401. A role the route is not for: 403. The other tenant (A) on B's resource:
+// 404, as for an unknown id. B itself and staff: 2xx. Bodies are valid, since bodies are
+// checked before roles. Nothing A is answered may name anything of B's.
+
+const emptyCalendar: FetchFeed = async () => ({
+  status: 'ok',
+  body: 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//matrix//EN\r\nEND:VCALENDAR\r\n',
+  etag: null,
+  lastModified: null,
+});
+
+type Who = 'none' | 'bad' | 'revoked' | 'companyA' | 'expertA' | 'companyB' | 'expertB' | 'staff';
+type Role = 'staff' | 'expert' | 'company';
+const WHO: Who[] = [
+  'none',
+  'bad',
+  'revoked',
+  'companyA',
+  'expertA',
+  'companyB',
+  'expertB',
+  'staff',
+];
+const roleOf = (who: Who): Role | null =>
+  who === 'staff'
+    ? 'staff'
+    : who.startsWith('company')
+      ? 'company'
+      : who.startsWith('expert')
+        ? 'expert'
+        : null;
+
+type Tenant = {
+  label: string;
+  requestId: string;
+  companyId: string;
+  corporateNumber: string;
+  companyToken: string;
+  expertId: string;
+  expertToken: string;
+  sessionId: string | null;
+  sessionStart: Date;
+  calendarFeedId: string;
+  contactEmail: string;
+  expertEmail: string;
+};
+
+type Target = { path: string; body?: unknown; at?: Date };
+
+type Spec = {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  /** Who may use it: roles, or anyone. */
+  allow: Role[] | 'anyone';
+  /** The target is B's own: tenant A gets 404 there. */
+  owned?: boolean;
+  /** A 2xx uses the target up: each allowed caller gets a fresh tenant B. */
+  consumes?: boolean;
+  /** The fresh tenant must have no visit yet (to book one). */
+  unbooked?: boolean;
+  /** Staff may get any answer but 401/403/5xx (the 2xx needs state this suite cannot make). */
+  staffMayFail?: string;
+  target: (b: Tenant) => Target | Promise<Target>;
+};
+
+let api: TestApi;
+let A: Tenant;
+let B: Tenant;
+/** Every tenant B made, fresh ones included: what A must never see. */
+const tenantsB: Tenant[] = [];
+const revoked: Record<Role, string> = { staff: '', expert: '', company: '' };
+let webhookId: string;
+let serial = 0;
+
+async function tenant(label: string, options: { booked?: boolean } = {}): Promise<Tenant> {
+  serial += 1;
+  const expertEmail = `expert.${label}.${serial}@example.jp`;
+  const expertId = (
+    await createExpert(api, { email: expertEmail, name: `専門家 ${label}${serial}` })
+  ).id;
+  const expertToken = (await issueToken(api, { role: 'expert', expertId })).token;
+  const contactEmail = `contact.${label}.${serial}@example.jp`;
+  const applied = await applyAs(api, {
+    contact: { name: `担当 ${label}${serial}`, email: contactEmail, phone: '052-000-0000' },
+  });
+  const sessionStart = jst('2026-12-02', '10:00');
+  let sessionId: string | null = null;
+  if (options.booked !== false) {
+    const booked = await book(api, applied.request.id, { expertId, start: sessionStart });
+    if (booked.status !== 201) throw new Error(`booking: ${booked.text}`);
+    sessionId = booked.body.id;
+  }
+  const feed = await api.call('POST', '/v1/me/calendar-feeds', {
+    token: expertToken,
+    body: { url: `https://calendar.example.jp/${label}/${serial}.ics` },
+  });
+  if (feed.status !== 201) throw new Error(`calendar feed: ${feed.text}`);
+  const made: Tenant = {
+    label,
+    requestId: applied.request.id,
+    companyId: applied.request.company.id,
+    corporateNumber: applied.request.company.corporateNumber,
+    companyToken: applied.accessToken,
+    expertId,
+    expertToken,
+    sessionId,
+    sessionStart,
+    calendarFeedId: feed.body.id,
+    contactEmail,
+    expertEmail,
+  };
+  if (label === 'B') tenantsB.push(made);
+  return made;
+}
+
+const sessionOf = (b: Tenant) => {
+  if (!b.sessionId) throw new Error('tenant without a visit');
+  return b.sessionId;
+};
+const afterStart = (b: Tenant) => new Date(b.sessionStart.getTime() + 2 * 3600_000);
+
+async function feedFileOf(b: Tenant) {
+  const res = await api.call('GET', '/v1/me/feed', { token: b.expertToken });
+  return String(res.body.url).split('/').pop();
+}
+
+async function webhook() {
+  const res = await api.call('POST', '/v1/webhooks', {
+    body: { url: 'https://hooks.example.jp/haken', events: ['session.booked'] },
+  });
+  if (res.status !== 201) throw new Error(`webhook: ${res.text}`);
+  return res.body.id as string;
+}
+
+const specs: Spec[] = [
+  { method: 'GET', path: '/health', allow: 'anyone', target: () => ({ path: '/health' }) },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    allow: 'anyone',
+    target: () => ({ path: '/openapi.json' }),
+  },
+  { method: 'GET', path: '/docs', allow: 'anyone', target: () => ({ path: '/docs' }) },
+  {
+    method: 'GET',
+    path: '/v1/taxonomy',
+    allow: 'anyone',
+    target: () => ({ path: '/v1/taxonomy' }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/requests',
+    allow: 'anyone',
+    target: () => ({ path: '/v1/requests', body: application(api) }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/requests',
+    allow: ['staff'],
+    target: () => ({ path: '/v1/requests' }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/requests/{id}',
+    allow: ['staff', 'company'],
+    owned: true,
+    target: (b) => ({ path: `/v1/requests/${b.requestId}` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/requests/{id}/cancel',
+    allow: ['staff', 'company'],
+    owned: true,
+    consumes: true,
+    target: (b) => ({ path: `/v1/requests/${b.requestId}/cancel`, body: { reason: 'matrix' } }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/requests/{id}/matches',
+    allow: ['staff'],
+    owned: true,
+    target: (b) => ({ path: `/v1/requests/${b.requestId}/matches` }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/requests/{id}/slots',
+    allow: ['staff', 'company'],
+    owned: true,
+    target: (b) => ({ path: `/v1/requests/${b.requestId}/slots` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/requests/{id}/sessions',
+    allow: ['staff', 'company'],
+    owned: true,
+    consumes: true,
+    unbooked: true,
+    target: (b) => ({
+      path: `/v1/requests/${b.requestId}/sessions`,
+      body: { expertId: b.expertId, start: b.sessionStart.toISOString() },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/sessions/{id}',
+    allow: ['staff', 'expert', 'company'],
+    owned: true,
+    target: (b) => ({ path: `/v1/sessions/${sessionOf(b)}` }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/sessions/{id}/calendar.ics',
+    allow: ['staff', 'expert', 'company'],
+    owned: true,
+    target: (b) => ({ path: `/v1/sessions/${sessionOf(b)}/calendar.ics` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/sessions/{id}/cancel',
+    allow: ['staff', 'expert', 'company'],
+    owned: true,
+    consumes: true,
+    target: (b) => ({ path: `/v1/sessions/${sessionOf(b)}/cancel`, body: { reason: 'matrix' } }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/sessions/{id}/reschedule',
+    allow: ['staff', 'company'],
+    owned: true,
+    consumes: true,
+    target: (b) => ({
+      path: `/v1/sessions/${sessionOf(b)}/reschedule`,
+      body: { start: jst('2026-12-03', '10:00').toISOString() },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/sessions/{id}/report',
+    allow: ['staff', 'expert'],
+    owned: true,
+    consumes: true,
+    target: (b) => ({
+      path: `/v1/sessions/${sessionOf(b)}/report`,
+      body: { topicsCovered: ['identify'], summary: '実施', followUpNeeded: false },
+      at: afterStart(b),
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/sessions/{id}/no-show',
+    allow: ['staff', 'expert'],
+    owned: true,
+    consumes: true,
+    target: (b) => ({ path: `/v1/sessions/${sessionOf(b)}/no-show`, at: afterStart(b) }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/me/sessions',
+    allow: ['expert'],
+    target: () => ({ path: '/v1/me/sessions' }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/experts',
+    allow: ['staff'],
+    target: () => ({ path: '/v1/experts', body: expert({ email: 'new.expert@example.jp' }) }),
+  },
+  { method: 'GET', path: '/v1/experts', allow: ['staff'], target: () => ({ path: '/v1/experts' }) },
+  {
+    method: 'GET',
+    path: '/v1/experts/{id}',
+    allow: ['staff'],
+    target: (b) => ({ path: `/v1/experts/${b.expertId}` }),
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/experts/{id}',
+    allow: ['staff'],
+    target: (b) => ({ path: `/v1/experts/${b.expertId}`, body: { affiliation: '新所属' } }),
+  },
+  {
+    method: 'PUT',
+    path: '/v1/experts/{id}/availability',
+    allow: ['staff'],
+    target: (b) => ({
+      path: `/v1/experts/${b.expertId}/availability`,
+      body: { weekly: weekdays9to17, overrides: [] },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/tokens',
+    allow: ['staff'],
+    target: (b) => ({ path: '/v1/tokens', body: { role: 'expert', expertId: b.expertId } }),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/tokens/{id}',
+    allow: ['staff'],
+    consumes: true,
+    target: async () => ({ path: `/v1/tokens/${(await issueToken(api, { role: 'staff' })).id}` }),
+  },
+  { method: 'GET', path: '/v1/me', allow: ['expert'], target: () => ({ path: '/v1/me' }) },
+  {
+    method: 'PUT',
+    path: '/v1/me/availability',
+    allow: ['expert'],
+    target: () => ({ path: '/v1/me/availability', body: { weekly: weekdays9to17 } }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/me/feed',
+    allow: ['expert', 'staff'],
+    target: () => ({ path: '/v1/me/feed' }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/me/feed/rotate',
+    allow: ['expert', 'staff'],
+    target: () => ({ path: '/v1/me/feed/rotate' }),
+  },
+  {
+    method: 'GET',
+    path: '/feeds/{file}',
+    allow: 'anyone',
+    target: async (b) => ({ path: `/feeds/${await feedFileOf(b)}` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/me/calendar-feeds',
+    allow: ['expert'],
+    target: () => ({
+      path: '/v1/me/calendar-feeds',
+      body: { url: 'https://calendar.example.jp/matrix.ics' },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/me/calendar-feeds',
+    allow: ['expert'],
+    target: () => ({ path: '/v1/me/calendar-feeds' }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/me/calendar-feeds/{id}/sync',
+    allow: ['expert'],
+    owned: true,
+    target: (b) => ({ path: `/v1/me/calendar-feeds/${b.calendarFeedId}/sync` }),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/me/calendar-feeds/{id}',
+    allow: ['expert'],
+    owned: true,
+    consumes: true,
+    target: (b) => ({ path: `/v1/me/calendar-feeds/${b.calendarFeedId}` }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/reports/utilisation',
+    allow: ['staff'],
+    target: () => ({ path: '/v1/reports/utilisation?fiscalYear=2026' }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/reports/usage',
+    allow: ['staff'],
+    target: () => ({ path: '/v1/reports/usage?from=2025&to=2026' }),
+  },
+  { method: 'GET', path: '/v1/audit', allow: ['staff'], target: () => ({ path: '/v1/audit' }) },
+  {
+    method: 'POST',
+    path: '/v1/webhooks',
+    allow: ['staff'],
+    target: () => ({
+      path: '/v1/webhooks',
+      body: { url: 'https://hooks.example.jp/matrix', events: ['session.booked'] },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhooks',
+    allow: ['staff'],
+    target: () => ({ path: '/v1/webhooks' }),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/webhooks/{id}',
+    allow: ['staff'],
+    consumes: true,
+    target: async () => ({ path: `/v1/webhooks/${await webhook()}` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{id}/rotate-secret',
+    allow: ['staff'],
+    target: () => ({ path: `/v1/webhooks/${webhookId}/rotate-secret` }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhooks/{id}/deliveries',
+    allow: ['staff'],
+    target: () => ({ path: `/v1/webhooks/${webhookId}/deliveries` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+    allow: ['staff'],
+    staffMayFail: 'a delivery that is not pending needs the dispatcher to have run',
+    target: () => ({
+      path: `/v1/webhooks/${webhookId}/deliveries/${crypto.randomUUID()}/redeliver`,
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/notifications',
+    allow: ['staff'],
+    target: () => ({ path: '/v1/notifications' }),
+  },
+];
+
+beforeAll(async () => {
+  api = await testApi({}, { fetchFeed: emptyCalendar });
+  A = await tenant('A');
+  B = await tenant('B');
+  webhookId = await webhook();
+  // A revoked token of each role. Company tokens have no revoking route: revoke one in SQL.
+  const staff = await issueToken(api, { role: 'staff' });
+  const expertB = await issueToken(api, { role: 'expert', expertId: B.expertId });
+  for (const issued of [staff, expertB]) {
+    expect((await api.call('DELETE', `/v1/tokens/${issued.id}`)).status).toBe(204);
+  }
+  const other = await applyAs(api);
+  await api.db
+    .update(tokens)
+    .set({ revokedAt: api.now() })
+    .where(eq(tokens.requestId, other.request.id));
+  Object.assign(revoked, { staff: staff.token, expert: expertB.token, company: other.accessToken });
+}, 120_000);
+afterAll(() => api.close());
+
+function expected(spec: Spec, who: Who): number | '2xx' {
+  if (who === 'bad' || who === 'revoked') return 401;
+  const role = roleOf(who);
+  if (spec.allow === 'anyone') return '2xx';
+  if (!role) return 401;
+  if (!spec.allow.includes(role)) return 403;
+  if (spec.owned && who.endsWith('A')) return 404;
+  return '2xx';
+}
+
+function tokenOf(spec: Spec, who: Who, b: Tenant): string | null {
+  switch (who) {
+    case 'none':
+      return null;
+    case 'bad':
+      return 'hks_not-a-token-anyone-was-given-0000';
+    case 'revoked': {
+      const role = spec.allow === 'anyone' ? 'staff' : (spec.allow[0] ?? 'staff');
+      return revoked[role];
+    }
+    case 'companyA':
+      return A.companyToken;
+    case 'expertA':
+      return A.expertToken;
+    case 'companyB':
+      return b.companyToken;
+    case 'expertB':
+      return b.expertToken;
+    case 'staff':
+      return STAFF_TOKEN;
+  }
+}
+
+async function send(spec: Spec, target: Target, token: string | null): Promise<Reply> {
+  const before = api.now();
+  if (target.at) api.setNow(target.at);
+  try {
+    return await api.call(spec.method, target.path, { token, body: target.body });
+  } finally {
+    api.setNow(before);
+  }
+}
+
+/** B's identifying values: ids, emails, corporate numbers. */
+const secretsOfB = () =>
+  tenantsB.flatMap((b) => [
+    b.requestId,
+    b.companyId,
+    b.corporateNumber,
+    b.expertId,
+    b.calendarFeedId,
+    b.contactEmail,
+    b.expertEmail,
+    ...(b.sessionId ? [b.sessionId] : []),
+  ]);
+
+/** The rows of shared B that only B and staff may change. */
+async function stateOfB() {
+  const [row] = await rowsOf(
+    api.db,
+    sql`select r.status as request, s.status as session, s.start_at::text as start,
+               s.sequence, exists (select 1 from calendar_feeds f
+                                    where f.id = ${B.calendarFeedId}) as calendar
+        from requests r join sessions s on s.request_id = r.id
+        where r.id = ${B.requestId}`,
+  );
+  return row;
+}
+
+const label = (spec: Spec) => `${spec.method} ${spec.path}`;
+const matrix: Record<string, Record<Who, number>> = {};
+let shared: Awaited<ReturnType<typeof stateOfB>>;
+
+describe('the matrix', () => {
+  it('covers every operation in /openapi.json, and the routes table, and nothing else', async () => {
+    const doc = (await api.call('GET', '/openapi.json', { token: null })).body;
+    const documented = Object.entries(doc.paths as Record<string, object>).flatMap(
+      ([path, operations]) => Object.keys(operations).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    const covered = specs.map(label).filter((l) => !['GET /docs', 'GET /openapi.json'].includes(l));
+    expect([...covered].sort()).toEqual([...documented].sort());
+    for (const route of routes) expect(specs.map(label)).toContain(`${route.method} ${route.path}`);
+    shared = await stateOfB();
+  });
+
+  it.each(specs.map((s) => [label(s), s] as const))('%s', async (_, spec) => {
+    const got = {} as Record<Who, number>;
+    const wanted = {} as Record<Who, number | '2xx'>;
+    const leaks: string[] = [];
+    for (const who of WHO) {
+      const want = expected(spec, who);
+      wanted[who] = want;
+      const fresh = spec.consumes && want === '2xx' && who !== 'expertA' && who !== 'companyA';
+      const b = fresh ? await tenant('B', { booked: !spec.unbooked }) : B;
+      const target = await spec.target(b);
+      const res = await send(spec, target, tokenOf(spec, who, b));
+      got[who] = res.status;
+      if (res.status >= 400) {
+        expect(res.headers.get('content-type'), `${who}: ${res.text}`).toMatch(
+          /^application\/problem\+json/,
+        );
+      }
+      // Tenant A is told nothing of B: not an id, not an email (a feed URL is B's own secret).
+      if (who.endsWith('A') && spec.path !== '/feeds/{file}') {
+        for (const secret of secretsOfB())
+          if (res.text.includes(secret)) leaks.push(`${who}: ${secret}`);
+      }
+      // B's resource is 404 to A exactly as an unknown id is.
+      if (want === 404 && spec.path.includes('{id}')) {
+        const unknown = await send(
+          spec,
+          { ...target, path: target.path.replace(/[0-9a-f-]{36}/, crypto.randomUUID()) },
+          tokenOf(spec, who, b),
+        );
+        expect(unknown.status).toBe(404);
+        expect({ ...res.body, requestId: null }).toEqual({ ...unknown.body, requestId: null });
+      }
+    }
+    matrix[label(spec)] = got;
+    const verdict = Object.fromEntries(
+      WHO.map((who) => {
+        const want = wanted[who];
+        const status = got[who];
+        const ok = want === '2xx' ? status >= 200 && status < 300 : status === want;
+        const staffMayFail =
+          who === 'staff' && spec.staffMayFail && status < 500 && ![401, 403].includes(status);
+        return [who, ok || staffMayFail ? 'as expected' : `${status}, expected ${want}`];
+      }),
+    );
+    expect(verdict).toEqual(Object.fromEntries(WHO.map((w) => [w, 'as expected'])));
+    expect(leaks).toEqual([]);
+  });
+
+  it('left B’s own visit, request and calendars as they were, whatever A tried', async () => {
+    expect(await stateOfB()).toEqual(shared);
+    console.log(
+      `authorisation matrix (${WHO.join(' ')}):\n${Object.entries(matrix)
+        .map(([route, row]) => `${route.padEnd(56)} ${WHO.map((w) => row[w]).join(' ')}`)
+        .join('\n')}`,
+    );
+  });
+});
