@@ -77,7 +77,9 @@ describe('sessionsCalendar', () => {
     expect(confirmedEvent?.component.getFirstPropertyValue('status')).toBe('CONFIRMED');
     expect(cancelledEvent?.component.getFirstPropertyValue('status')).toBe('CANCELLED');
     expect(cancelledEvent?.component.getFirstPropertyValue('transp')).toBe('TRANSPARENT');
-    expect(cancelledEvent?.summary).toBe('【中止】技術情報管理 専門家派遣: 株式会社トヨハシ精機');
+    expect(cancelledEvent?.summary).toBe(
+      '【中止】技術情報管理 専門家派遣: 株式会社トヨハシ精機（守る情報の決定、管理者選任）',
+    );
   });
 
   it('writes start and end in UTC', () => {
@@ -106,7 +108,9 @@ describe('sessionsCalendar', () => {
   });
 
   it('describes the visit in Japanese: company, place, topics, expert, request', () => {
-    expect(confirmedEvent?.summary).toBe('技術情報管理 専門家派遣: 株式会社トヨハシ精機');
+    expect(confirmedEvent?.summary).toBe(
+      '技術情報管理 専門家派遣: 株式会社トヨハシ精機（守る情報の決定、管理者選任）',
+    );
     expect(confirmedEvent?.location).toBe('愛知県');
     expect(rescheduledEvent?.location).toBe('オンライン');
     expect(confirmedEvent?.description).toBe(
@@ -125,7 +129,9 @@ describe('sessionsCalendar', () => {
       sessions: [{ ...session, companyName: '株式会社A, B; C' }],
     });
     expect(tricky).toContain('\r\nX-WR-CALNAME:a\\, b\\; c\\\\d\r\n');
-    expect(events(tricky)[0]?.summary).toBe('技術情報管理 専門家派遣: 株式会社A, B; C');
+    expect(events(tricky)[0]?.summary).toBe(
+      '技術情報管理 専門家派遣: 株式会社A, B; C（守る情報の決定、管理者選任）',
+    );
   });
 
   it('uses CRLF throughout, ends with one, and folds lines at 75 octets', () => {

@@ -11,6 +11,7 @@ import {
 } from '../../domain/report.ts';
 import { industryDivisions, prefectures, topics } from '../../domain/taxonomy.ts';
 import { fiscalYearLabel, fiscalYearRange, tokyoDate } from '../../domain/time.ts';
+import { ApiError } from '../../http/errors.ts';
 import { availabilityFromRows } from '../experts/queries.ts';
 import type { UsageReport, UtilisationReport } from './schema.ts';
 
@@ -118,7 +119,10 @@ export async function utilisationReport(q: Queryable, fy: number): Promise<Utili
         ),
       ),
   ]);
-  const doc = JSON.parse(row?.doc ?? '{}') as ReportDocument;
+  // The statement always yields one row. None means the connection broke under it (seen when
+  // Postgres restarts): say so, rather than fail on a half-read answer.
+  if (!row) throw new ApiError('database-unavailable', 'The report could not be read; try again');
+  const doc = JSON.parse(row.doc) as ReportDocument;
   const { totals } = doc;
 
   const named = <T extends { code: string; name: { ja: string; en: string } }>(
