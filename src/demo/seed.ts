@@ -22,7 +22,7 @@ import {
   tokyoInstant,
   tokyoWeekday,
 } from '../domain/time.ts';
-import type { TopicCode } from '../domain/topics.ts';
+import { type TopicCode, topicCodes } from '../domain/topics.ts';
 import { utilisationReport } from '../routes/reports/queries.ts';
 import {
   applicationNotes,
@@ -593,20 +593,7 @@ class Planner {
         ]),
       );
     }
-    const order: TopicCode[] = [
-      'identify',
-      'classify',
-      'manager',
-      'process',
-      'training',
-      'incident',
-      'access',
-      'physical',
-      'electronic',
-      'audit',
-      'industry-model',
-    ];
-    return order.filter((t) => picked.has(t));
+    return topicCodes.filter((t) => picked.has(t));
   }
 
   /** A company of its own; `incorporated: false` is a sole proprietor without a 法人番号. */
