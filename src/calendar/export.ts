@@ -1,10 +1,12 @@
 import ical, {
   type ICalCalendar,
   ICalCalendarMethod,
+  ICalEvent,
   type ICalEventData,
   ICalEventStatus,
   ICalEventTransparency,
 } from 'ical-generator';
+import { foldLines } from './fold.ts';
 
 export type CalendarSession = {
   id: string;
@@ -59,19 +61,17 @@ export function sessionsCalendar(input: SessionsCalendarInput): string {
   // ical-generator writes NAME / X-WR-CALNAME verbatim, so TEXT escaping is ours to do.
   calendar.name(escapeText(input.name));
   calendar.ttl((input.refreshMinutes ?? 60) * 60);
-  for (const session of input.sessions) {
-    calendar.createEvent(sessionEvent(session, input.organizer));
-  }
-  return serialize(calendar);
+  return serialize(
+    calendar,
+    input.sessions.map((session) => sessionEvent(session, input.organizer)),
+  );
 }
 
 export function sessionEventFile(
   session: CalendarSession,
   options: { organizer?: CalendarOrganizer } = {},
 ): string {
-  const calendar = newCalendar();
-  calendar.createEvent(sessionEvent(session, options.organizer));
-  return serialize(calendar);
+  return serialize(newCalendar(), [sessionEvent(session, options.organizer)]);
 }
 
 // No calendar time zone on purpose: with one set, ical-generator formats JS Dates in the
@@ -80,8 +80,6 @@ function newCalendar(): ICalCalendar {
   return ical({ prodId: PROD_ID, method: ICalCalendarMethod.PUBLISH });
 }
 
-// RFC 5545 ends every content line, the last one too, with CRLF; ical-generator omits
-// the final one.
 // RFC 5545 §3.4 wants at least one component in a calendar, and an expert's feed may have
 // no visit yet: a VTIMEZONE for the programme's zone keeps even an empty feed valid.
 const TOKYO_ZONE = [
@@ -96,10 +94,18 @@ const TOKYO_ZONE = [
   'END:VTIMEZONE',
 ].join('\r\n');
 
-function serialize(calendar: ICalCalendar): string {
-  const text = calendar.toString();
-  if (calendar.events().length > 0) return `${text}\r\n`;
-  return `${text.replace(/END:VCALENDAR$/, `${TOKYO_ZONE}\r\nEND:VCALENDAR`)}\r\n`;
+/**
+ * ical-generator writes the calendar's properties and each event; the events are left out
+ * of the calendar and folded here (see fold.ts), which gives the same text as
+ * `calendar.toString()` with them in it. RFC 5545 ends every content line, the last one
+ * too, with CRLF; ical-generator omits the final one.
+ */
+function serialize(calendar: ICalCalendar, events: readonly ICalEventData[]): string {
+  const components =
+    events.length > 0
+      ? foldLines(events.map((data) => new ICalEvent(data, calendar).toString()).join(''))
+      : `${TOKYO_ZONE}\r\n`;
+  return calendar.toString().replace(/END:VCALENDAR$/, `${components}END:VCALENDAR\r\n`);
 }
 
 function sessionEvent(session: CalendarSession, organizer?: CalendarOrganizer): ICalEventData {

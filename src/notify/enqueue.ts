@@ -2,7 +2,7 @@ import { arrayContains, eq } from 'drizzle-orm';
 import { experts, notifications, requests, sessions, webhooks } from '../db/schema.ts';
 import type { Tx } from '../db/types.ts';
 import { HOUR_MS } from '../domain/time.ts';
-import { calendarSessions } from '../routes/sessions/calendar-rows.ts';
+import { calendarSession } from '../routes/sessions/calendar-rows.ts';
 import { presentSession } from '../routes/sessions/present.ts';
 import type {
   EmailPayload,
@@ -96,8 +96,13 @@ async function sessionMessages(
   if (!row) throw new Error('notification about a missing session');
   const { session, request, expert } = row;
   // The same event the feeds and calendar.ics serve: same UID, SEQUENCE and content.
-  const [calendar] = await calendarSessions(tx, [session]);
-  if (!calendar) throw new Error('calendar row missing');
+  const calendar = calendarSession({
+    ...session,
+    companyName: request.companyName,
+    prefectureCode: request.prefectureCode,
+    topics: request.topics,
+    expertName: expert.name,
+  });
   const stored: StoredCalendarSession = {
     ...calendar,
     start: calendar.start.toISOString(),

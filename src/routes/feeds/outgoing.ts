@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { and, asc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { hashSecret } from '../../auth/secrets.ts';
 import { sessionsCalendar } from '../../calendar/export.ts';
@@ -9,6 +9,7 @@ import { transaction } from '../../db/transaction.ts';
 import type { Db, Queryable } from '../../db/types.ts';
 import { DAY_MS } from '../../domain/time.ts';
 import { feedKey, feedSecret } from '../../feeds/feed-token.ts';
+import { RenderedFeeds } from '../../feeds/rendered-feeds.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv, Deps } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
@@ -136,6 +137,9 @@ export function registerOutgoingFeed(app: OpenAPIHono<AppEnv>) {
     );
   });
 
+  // Per app, so apps on different databases (tests) never share a body.
+  const rendered = new RenderedFeeds();
+
   app.openapi(feedRoute, async (c) => {
     const { db, clock, config } = c.get('deps');
     const match = /^(hkf_[A-Za-z0-9_-]{43})\.ics$/.exec(c.req.valid('param').file);
@@ -153,14 +157,10 @@ export function registerOutgoingFeed(app: OpenAPIHono<AppEnv>) {
     if (!token) throw notFound('Feed');
 
     const now = clock().getTime();
-    const range = {
-      from: new Date(now - 365 * DAY_MS),
-      to: new Date(now + config.horizonDays * DAY_MS),
-    };
     const inFeed = and(
       token.expertId ? eq(sessions.expertId, token.expertId) : undefined,
-      gte(sessions.start, range.from),
-      lt(sessions.start, range.to),
+      gte(sessions.start, new Date(now - 365 * DAY_MS)),
+      lt(sessions.start, new Date(now + config.horizonDays * DAY_MS)),
     );
     const version = await feedVersion(db, inFeed, token.expertId);
     const etag = `W/"${version.tag}"`;
@@ -172,19 +172,19 @@ export function registerOutgoingFeed(app: OpenAPIHono<AppEnv>) {
     if (notModified(c.req.valid('header'), etag, version.changed))
       return c.body(null, 304, headers);
 
-    const rows = await db
-      .select()
-      .from(sessions)
-      .where(inFeed)
-      .orderBy(asc(sessions.start), asc(sessions.id));
-    const body = sessionsCalendar({
-      name: version.expertName
-        ? `専門家派遣 訪問予定: ${version.expertName}`
-        : '専門家派遣 訪問予定（全体）',
-      sessions: await calendarSessions(db, rows),
-      refreshMinutes: REFRESH_MINUTES,
-      organizer: organizer(config),
-    });
+    const owner = token.expertId ?? 'programme';
+    let body = rendered.get(owner, version.tag);
+    if (body === undefined) {
+      body = sessionsCalendar({
+        name: version.expertName
+          ? `専門家派遣 訪問予定: ${version.expertName}`
+          : '専門家派遣 訪問予定（全体）',
+        sessions: await calendarSessions(db, inFeed),
+        refreshMinutes: REFRESH_MINUTES,
+        organizer: organizer(config),
+      });
+      rendered.set(owner, version.tag, body);
+    }
     return c.body(body, 200, { ...headers, 'Content-Type': 'text/calendar; charset=utf-8' });
   });
 }
@@ -194,34 +194,28 @@ export function registerOutgoingFeed(app: OpenAPIHono<AppEnv>) {
  * every change bumps a session's sequence and updated_at (to the millisecond), a session
  * leaving the window changes the count, and a renamed expert changes the events' text.
  */
-async function feedVersion(
-  db: Db | Queryable,
-  inFeed: ReturnType<typeof and>,
-  expertId: string | null,
-) {
+async function feedVersion(db: Db | Queryable, inFeed: SQL | undefined, expertId: string | null) {
+  const ofExperts = expertId ? sql`where ${experts.id} = ${expertId}` : sql``;
   const [agg] = await db
     .select({
       count: sql<number>`count(*)::int`,
       sequences: sql<number>`coalesce(sum(${sessions.sequence}), 0)::bigint`,
       changed: sql<string | null>`max(${sessions.updatedAt})`,
+      expertName: sql<string | null>`(select max(${experts.name}) from ${experts} ${ofExperts})`,
+      expertsChanged: sql<
+        string | null
+      >`(select max(${experts.updatedAt}) from ${experts} ${ofExperts})`,
     })
     .from(sessions)
     .where(inFeed);
-  const [people] = await db
-    .select({
-      name: sql<string | null>`max(${experts.name})`,
-      changed: sql<string | null>`max(${experts.updatedAt})`,
-    })
-    .from(experts)
-    .where(expertId ? eq(experts.id, expertId) : undefined);
   const sessionsChanged = agg?.changed ? new Date(agg.changed).getTime() : 0;
-  const expertsChanged = people?.changed ? new Date(people.changed).getTime() : 0;
+  const expertsChanged = agg?.expertsChanged ? new Date(agg.expertsChanged).getTime() : 0;
   const latest = Math.max(sessionsChanged, expertsChanged);
   return {
     tag: `${agg?.count ?? 0}-${agg?.sequences ?? 0}-${sessionsChanged}-${expertsChanged}`,
     // HTTP dates have whole seconds; round up so If-Modified-Since compares cleanly.
     changed: new Date(Math.ceil(latest / 1000) * 1000),
-    expertName: expertId ? (people?.name ?? null) : null,
+    expertName: expertId ? (agg?.expertName ?? null) : null,
   };
 }
 

@@ -1,11 +1,12 @@
-import { inArray } from 'drizzle-orm';
+import { asc, eq, type SQL } from 'drizzle-orm';
 import type { CalendarOrganizer, CalendarSession } from '../../calendar/export.ts';
 import type { Config } from '../../config.ts';
-import { experts, requests, type sessions } from '../../db/schema.ts';
+import { experts, requests, sessions } from '../../db/schema.ts';
 import type { Queryable } from '../../db/types.ts';
 import { prefecture, topics } from '../../domain/taxonomy.ts';
 
 type SessionRow = typeof sessions.$inferSelect;
+type RequestRow = typeof requests.$inferSelect;
 
 /** The programme office, ORGANIZER of every event (RFC 5546 wants one in a PUBLISH). */
 export function organizer(config: Pick<Config, 'officeEmail'>): CalendarOrganizer {
@@ -14,44 +15,51 @@ export function organizer(config: Pick<Config, 'officeEmail'>): CalendarOrganize
 
 const topicName = new Map(topics.map((t) => [t.code as string, t.name.ja]));
 
-/** Sessions as calendar events: with their company, place, topics and expert, in two queries. */
-export async function calendarSessions(
-  q: Queryable,
-  rows: SessionRow[],
-): Promise<CalendarSession[]> {
-  if (rows.length === 0) return [];
-  const [requestRows, expertRows] = await Promise.all([
-    q
-      .select({
-        id: requests.id,
-        companyName: requests.companyName,
-        prefectureCode: requests.prefectureCode,
-        topics: requests.topics,
-      })
-      .from(requests)
-      .where(inArray(requests.id, [...new Set(rows.map((r) => r.requestId))])),
-    q
-      .select({ id: experts.id, name: experts.name })
-      .from(experts)
-      .where(inArray(experts.id, [...new Set(rows.map((r) => r.expertId))])),
-  ]);
-  const requestById = new Map(requestRows.map((r) => [r.id, r]));
-  const expertById = new Map(expertRows.map((e) => [e.id, e]));
-  return rows.map((row) => {
-    const request = requestById.get(row.requestId);
-    return {
-      id: row.id,
-      sequence: row.sequence,
-      status: row.status,
-      start: row.start,
-      end: row.end,
-      updatedAt: row.updatedAt,
-      format: row.format,
-      companyName: request?.companyName ?? '',
-      prefectureName: prefecture(request?.prefectureCode ?? '')?.name.ja ?? '',
-      topicNames: (request?.topics ?? []).map((t) => topicName.get(t) ?? t),
-      expertName: expertById.get(row.expertId)?.name ?? '',
-      requestId: row.requestId,
-    };
-  });
+type CalendarSource = Pick<
+  SessionRow,
+  'id' | 'sequence' | 'status' | 'start' | 'end' | 'updatedAt' | 'format' | 'requestId'
+> &
+  Pick<RequestRow, 'companyName' | 'prefectureCode' | 'topics'> & { expertName: string };
+
+/** A session as a calendar event: with its company, place, topics and expert. */
+export function calendarSession(source: CalendarSource): CalendarSession {
+  return {
+    id: source.id,
+    sequence: source.sequence,
+    status: source.status,
+    start: source.start,
+    end: source.end,
+    updatedAt: source.updatedAt,
+    format: source.format,
+    companyName: source.companyName,
+    prefectureName: prefecture(source.prefectureCode)?.name.ja ?? '',
+    topicNames: source.topics.map((t) => topicName.get(t) ?? t),
+    expertName: source.expertName,
+    requestId: source.requestId,
+  };
+}
+
+/** The sessions `where` selects, as calendar events in start order, in one query. */
+export async function calendarSessions(q: Queryable, where: SQL | undefined) {
+  const rows = await q
+    .select({
+      id: sessions.id,
+      sequence: sessions.sequence,
+      status: sessions.status,
+      start: sessions.start,
+      end: sessions.end,
+      updatedAt: sessions.updatedAt,
+      format: sessions.format,
+      requestId: sessions.requestId,
+      companyName: requests.companyName,
+      prefectureCode: requests.prefectureCode,
+      topics: requests.topics,
+      expertName: experts.name,
+    })
+    .from(sessions)
+    .innerJoin(requests, eq(requests.id, sessions.requestId))
+    .innerJoin(experts, eq(experts.id, sessions.expertId))
+    .where(where)
+    .orderBy(asc(sessions.start), asc(sessions.id));
+  return rows.map(calendarSession);
 }

@@ -78,7 +78,7 @@ export function registerSessionReads(app: OpenAPIHono<AppEnv>) {
     const principal = requireRole(c, 'staff', 'expert', 'company');
     const { db, config } = c.get('deps');
     const row = await sessionFor(db, principal, c.req.valid('param').id);
-    const [event] = await calendarSessions(db, [row]);
+    const [event] = await calendarSessions(db, eq(sessions.id, row.id));
     if (!event) throw new Error('calendar row missing');
     return c.body(sessionEventFile(event, { organizer: organizer(config) }), 200, {
       'Content-Type': 'text/calendar; charset=utf-8',
