@@ -1,4 +1,4 @@
-import { arrayContains, eq } from 'drizzle-orm';
+import { arrayOverlaps, eq } from 'drizzle-orm';
 import { experts, notifications, requests, sessions, webhooks } from '../db/schema.ts';
 import type { Tx } from '../db/types.ts';
 import { HOUR_MS } from '../domain/time.ts';
@@ -52,9 +52,12 @@ export async function enqueue(
 }
 
 async function requestMessages(tx: Tx, context: RequestContext): Promise<NotificationRow[]> {
-  const [request] = await tx.select().from(requests).where(eq(requests.id, context.requestId));
-  if (!request) throw new Error('notification about a missing request');
   const event = 'request.received';
+  const [[request], endpoints] = await Promise.all([
+    tx.select().from(requests).where(eq(requests.id, context.requestId)),
+    subscribers(tx, [event]),
+  ]);
+  if (!request) throw new Error('notification about a missing request');
   const subject = { requestId: request.id, sessionId: null };
   const email: EmailPayload = {
     audience: 'company',
@@ -78,7 +81,7 @@ async function requestMessages(tx: Tx, context: RequestContext): Promise<Notific
   };
   return [
     emailRow(event, subject, request.contactEmail, email, context.now),
-    ...(await webhookRows(tx, event, subject, data, context.now)),
+    ...webhookRows(endpoints, event, subject, data, context.now),
   ];
 }
 
@@ -87,12 +90,15 @@ async function sessionMessages(
   event: SessionEvent,
   context: SessionContext,
 ): Promise<NotificationRow[]> {
-  const [row] = await tx
-    .select({ session: sessions, request: requests, expert: experts })
-    .from(sessions)
-    .innerJoin(requests, eq(requests.id, sessions.requestId))
-    .innerJoin(experts, eq(experts.id, sessions.expertId))
-    .where(eq(sessions.id, context.sessionId));
+  const [[row], endpoints] = await Promise.all([
+    tx
+      .select({ session: sessions, request: requests, expert: experts })
+      .from(sessions)
+      .innerJoin(requests, eq(requests.id, sessions.requestId))
+      .innerJoin(experts, eq(experts.id, sessions.expertId))
+      .where(eq(sessions.id, context.sessionId)),
+    subscribers(tx, [event, 'session.reminder']),
+  ]);
   if (!row) throw new Error('notification about a missing session');
   const { session, request, expert } = row;
   // The same event the feeds and calendar.ics serve: same UID, SEQUENCE and content.
@@ -123,7 +129,7 @@ async function sessionMessages(
   const data = { session: presentSession(session), ...(previous && { previous }) };
   const subject = { requestId: request.id, sessionId: session.id };
 
-  const messages = async (e: SessionEvent, due: Date) => [
+  const messages = (e: SessionEvent, due: Date) => [
     emailRow(
       e,
       subject,
@@ -140,16 +146,16 @@ async function sessionMessages(
       context.now,
       due,
     ),
-    ...(await webhookRows(tx, e, subject, data, context.now, due)),
+    ...webhookRows(endpoints, e, subject, data, context.now, due),
   ];
 
-  const rows = await messages(event, context.now);
+  const rows = messages(event, context.now);
   const remindAt = new Date(session.start.getTime() - REMINDER_LEAD_MS);
   const remind =
     (event === 'session.booked' || event === 'session.rescheduled') &&
     session.status === 'confirmed' &&
     remindAt > context.now;
-  if (remind) rows.push(...(await messages('session.reminder', remindAt)));
+  if (remind) rows.push(...messages('session.reminder', remindAt));
   return rows;
 }
 
@@ -185,25 +191,33 @@ function emailRow(
   };
 }
 
-async function webhookRows(
+/** The webhook endpoints subscribed to each of `events`, in one query. */
+async function subscribers(
   tx: Tx,
+  events: NotificationEvent[],
+): Promise<Map<NotificationEvent, string[]>> {
+  const rows = await tx
+    .select({ id: webhooks.id, events: webhooks.events })
+    .from(webhooks)
+    .where(arrayOverlaps(webhooks.events, events));
+  return new Map(events.map((e) => [e, rows.filter((r) => r.events.includes(e)).map((r) => r.id)]));
+}
+
+function webhookRows(
+  endpoints: Map<NotificationEvent, string[]>,
   event: NotificationEvent,
   subject: Subject,
   data: Record<string, unknown>,
   now: Date,
   due = now,
-): Promise<NotificationRow[]> {
-  const endpoints = await tx
-    .select({ id: webhooks.id })
-    .from(webhooks)
-    .where(arrayContains(webhooks.events, [event]));
+): NotificationRow[] {
   // A reminder happens when it is due, not when it was queued.
   const payload: WebhookPayload = { type: event, timestamp: due.toISOString(), data };
-  return endpoints.map((endpoint) => ({
+  return (endpoints.get(event) ?? []).map((webhookId) => ({
     kind: 'webhook' as const,
     event,
     ...subject,
-    webhookId: endpoint.id,
+    webhookId,
     payload,
     createdAt: now,
     nextAttemptAt: due,

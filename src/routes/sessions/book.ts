@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { audit } from '../../db/audit.ts';
 import { requests, sessions } from '../../db/schema.ts';
+import { together } from '../../db/together.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { ApiError } from '../../http/errors.ts';
@@ -18,7 +19,7 @@ import {
 import { enqueue } from '../../notify/enqueue.ts';
 import { requestFor } from '../requests/queries.ts';
 import { presentSession } from './present.ts';
-import { claimingSlot, prepareSlot } from './queries.ts';
+import { claimingSlot, lockParties, prepareSlot } from './queries.ts';
 import { SessionSchema } from './schema.ts';
 
 const BookingInput = z.strictObject({ expertId: z.uuid(), start: InstantInput }).openapi('Booking');
@@ -49,10 +50,9 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
     const { db, clock, config } = c.get('deps');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
-    // Access is settled before any replay, and the key is scoped to the caller, so a replayed
-    // answer only ever goes to someone who may see it.
-    await requestFor(db, principal, id);
     const actor = actorOf(principal);
+    // The key is scoped to the caller and the request: only a caller whose first attempt got
+    // through (and so may see the request) can ever be replayed an answer.
     const outcome = await idempotent(
       db,
       {
@@ -61,7 +61,11 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
         body: input,
       },
       async (tx) => {
-        const request = await requestFor(tx, principal, id, { forUpdate: true });
+        // Request, company, expert: locked in this order, in one round trip.
+        const [request, parties] = await Promise.all([
+          requestFor(tx, principal, id, { forUpdate: true }),
+          lockParties(tx, id, input.expertId),
+        ]);
         if (request.status !== 'received') {
           throw new ApiError(
             'invalid-transition',
@@ -71,40 +75,45 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
           );
         }
         const now = clock();
-        const slot = await prepareSlot(tx, request, input, {
+        const slot = await prepareSlot(tx, request, parties, input.start, {
           now,
           config,
           anyTime: principal.role === 'staff',
         });
-        const [row] = await claimingSlot(() =>
+        // The id is chosen here so the audit event can go out with the insert.
+        const sessionId = crypto.randomUUID();
+        const [[row]] = await together(
+          claimingSlot(() =>
+            tx
+              .insert(sessions)
+              .values({
+                ...slot,
+                id: sessionId,
+                requestId: id,
+                companyId: request.companyId,
+                createdAt: now,
+                updatedAt: now,
+              })
+              .returning(),
+          ),
           tx
-            .insert(sessions)
-            .values({
-              ...slot,
+            .update(requests)
+            .set({ status: 'scheduled', updatedAt: now })
+            .where(eq(requests.id, id)),
+          audit(tx, {
+            actor,
+            action: 'session.booked',
+            entityType: 'session',
+            entityId: sessionId,
+            data: {
               requestId: id,
-              companyId: request.companyId,
-              createdAt: now,
-              updatedAt: now,
-            })
-            .returning(),
+              expertId: slot.expertId,
+              start: slot.start.toISOString(),
+              format: slot.format,
+            },
+          }),
         );
         if (!row) throw new Error('session insert returned no row');
-        await tx
-          .update(requests)
-          .set({ status: 'scheduled', updatedAt: now })
-          .where(eq(requests.id, id));
-        await audit(tx, {
-          actor,
-          action: 'session.booked',
-          entityType: 'session',
-          entityId: row.id,
-          data: {
-            requestId: id,
-            expertId: row.expertId,
-            start: row.start.toISOString(),
-            format: row.format,
-          },
-        });
         await enqueue(tx, 'session.booked', { now, sessionId: row.id });
         return { status: 201 as const, body: presentSession(row) };
       },

@@ -1,14 +1,30 @@
-import { and, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import { EXCLUSION_VIOLATION, sqlState } from '../../db/errors.ts';
-import { companies, experts, type requests, sessions } from '../../db/schema.ts';
+import {
+  busyBlocks,
+  companies,
+  dateOverrides,
+  experts,
+  requests,
+  sessions,
+  weeklyHours,
+} from '../../db/schema.ts';
 import type { Queryable, Tx } from '../../db/types.ts';
+import { availableSlots, bookableRange } from '../../domain/availability.ts';
 import { blockedRange, quotaProblem } from '../../domain/booking.ts';
+import { clip } from '../../domain/intervals.ts';
 import { visitFormat } from '../../domain/matching.ts';
-import { fiscalYearOf, fiscalYearRange, tokyoMonthRange } from '../../domain/time.ts';
+import {
+  fiscalYearOf,
+  fiscalYearRange,
+  MINUTE_MS,
+  tokyoDate,
+  tokyoMonthRange,
+} from '../../domain/time.ts';
 import type { Principal } from '../../http/context.ts';
 import { ApiError, notFound } from '../../http/errors.ts';
-import { loadCandidates } from '../requests/candidates.ts';
+import { availabilityFromRows } from '../experts/queries.ts';
 
 type SessionRow = typeof sessions.$inferSelect;
 type RequestRow = typeof requests.$inferSelect;
@@ -37,35 +53,48 @@ export async function sessionFor(
   return row;
 }
 
-export type SlotChoice = { expertId: string; start: Date };
+type ExpertRow = typeof experts.$inferSelect;
+export type Parties = { corporateNumber: string | null; expert: ExpertRow };
 
 /**
- * Takes the locks a booking needs, in one fixed order (company, then expert) so concurrent
- * bookings cannot deadlock, checks the slot against the expert's availability and the
- * quotas, and returns what to store. Overlaps are left to the EXCLUDE constraints.
+ * Locks the company of `requestId` and then the expert, the order every booking and
+ * reschedule takes them in, so concurrent ones cannot deadlock. Both statements go out
+ * together: one round trip, executed in order. Call it right after locking the request.
  */
-export async function prepareSlot(
-  tx: Tx,
-  request: RequestRow,
-  choice: SlotChoice,
-  context: { now: Date; config: Config; anyTime: boolean; replacing?: string },
-) {
-  const [company] = await tx
-    .select({ corporateNumber: companies.corporateNumber })
-    .from(companies)
-    .where(eq(companies.id, request.companyId))
-    .for('update');
-  const [expert] = await tx
-    .select()
-    .from(experts)
-    .where(eq(experts.id, choice.expertId))
-    .for('update');
+export async function lockParties(tx: Tx, requestId: string, expertId: string): Promise<Parties> {
+  const [[company], [expert]] = await Promise.all([
+    tx
+      .select({ corporateNumber: companies.corporateNumber })
+      .from(companies)
+      .where(
+        eq(
+          companies.id,
+          tx.select({ id: requests.companyId }).from(requests).where(eq(requests.id, requestId)),
+        ),
+      )
+      .for('update'),
+    tx.select().from(experts).where(eq(experts.id, expertId)).for('update'),
+  ]);
   if (!expert)
     throw new ApiError('validation-failed', 'expertId: no such expert', [
       { path: 'expertId', message: 'no such expert' },
     ]);
-  const corporateNumber = company?.corporateNumber ?? null;
+  return { corporateNumber: company?.corporateNumber ?? null, expert };
+}
 
+/**
+ * Checks the slot against the expert's availability and the quotas, with the parties locked,
+ * and returns what to store. Everything it reads goes out in one round trip, and only what
+ * the slot's own time needs: its days' hours, busy blocks near it, two counts. Overlaps with
+ * other visits are left to the EXCLUDE constraints.
+ */
+export async function prepareSlot(
+  tx: Tx,
+  request: RequestRow,
+  { corporateNumber, expert }: Parties,
+  start: Date,
+  context: { now: Date; config: Config; anyTime: boolean; replacing?: string },
+) {
   const format = visitFormat(
     { format: request.format, company: { prefectureCode: request.prefectureCode } },
     expert,
@@ -82,40 +111,49 @@ export async function prepareSlot(
       'This expert has a conflict of interest with the company',
     );
   }
-  const { candidates } = await loadCandidates(
-    tx,
-    request,
-    corporateNumber,
-    context.now,
-    context.config,
-    {
-      expertId: expert.id,
-      anyTime: context.anyTime,
-      ignoreBookings: true,
-    },
-  );
-  const start = choice.start.getTime();
-  const slot = candidates[0]?.slots.find((s) => s.start === start);
-  if (!slot) {
-    throw new ApiError(
-      'outside-availability',
-      context.anyTime
-        ? 'The expert is not available then (hours, holidays, own calendar, notice or horizon; starts are on the half hour)'
-        : 'Not a free slot of this expert inside the preferred windows (see GET /v1/requests/{id}/slots)',
-    );
-  }
 
-  const fy = fiscalYearRange(fiscalYearOf(start));
-  const month = tokyoMonthRange(start);
+  const slot = {
+    start: start.getTime(),
+    end: start.getTime() + request.durationMinutes * MINUTE_MS,
+  };
+  const bufferMinutes = format === 'onsite' ? expert.travelBufferMinutes : 0;
+  const near = {
+    start: new Date(slot.start - bufferMinutes * MINUTE_MS),
+    end: new Date(slot.end + bufferMinutes * MINUTE_MS),
+  };
+  const fy = fiscalYearRange(fiscalYearOf(slot.start));
+  const month = tokyoMonthRange(slot.start);
   const notReplaced = context.replacing ? ne(sessions.id, context.replacing) : undefined;
-  const [[companyUse], [expertUse]] = await Promise.all([
+  const active = inArray(sessions.status, [...ACTIVE]);
+  const [weekly, overrides, busy, [companyUse], [expertUse]] = await Promise.all([
+    tx.select().from(weeklyHours).where(eq(weeklyHours.expertId, expert.id)),
+    tx
+      .select()
+      .from(dateOverrides)
+      .where(
+        and(
+          eq(dateOverrides.expertId, expert.id),
+          gte(dateOverrides.date, tokyoDate(near.start)),
+          lte(dateOverrides.date, tokyoDate(near.end)),
+        ),
+      ),
+    tx
+      .select({ start: busyBlocks.start, end: busyBlocks.end })
+      .from(busyBlocks)
+      .where(
+        and(
+          eq(busyBlocks.expertId, expert.id),
+          lt(busyBlocks.start, near.end),
+          gt(busyBlocks.end, near.start),
+        ),
+      ),
     tx
       .select({ n: sql<number>`count(*)::int` })
       .from(sessions)
       .where(
         and(
           eq(sessions.companyId, request.companyId),
-          inArray(sessions.status, [...ACTIVE]),
+          active,
           gte(sessions.start, fy.start),
           lt(sessions.start, fy.end),
           notReplaced,
@@ -127,13 +165,40 @@ export async function prepareSlot(
       .where(
         and(
           eq(sessions.expertId, expert.id),
-          inArray(sessions.status, [...ACTIVE]),
+          active,
           gte(sessions.start, month.start),
           lt(sessions.start, month.end),
           notReplaced,
         ),
       ),
   ]);
+
+  const windows = context.anyTime
+    ? [bookableRange(context.now, context.config)]
+    : request.preferredWindows.map((w) => ({ start: Date.parse(w.start), end: Date.parse(w.end) }));
+  const free = availableSlots({
+    availability: availabilityFromRows([expert.id], weekly, overrides).get(expert.id) ?? {
+      weekly: [],
+      overrides: [],
+    },
+    busy: busy.map((b) => ({ start: b.start.getTime(), end: b.end.getTime() })),
+    sessions: [],
+    range: bookableRange(context.now, context.config),
+    bufferMinutes,
+    durationMinutes: request.durationMinutes,
+    // The slots on the 30-minute grid are the same whatever the windows' extent, so only
+    // the part of the windows under this slot need be walked.
+    windows: clip(windows, slot),
+  });
+  if (!free.some((s) => s.start === slot.start)) {
+    throw new ApiError(
+      'outside-availability',
+      context.anyTime
+        ? 'The expert is not available then (hours, holidays, own calendar, notice or horizon; starts are on the half hour)'
+        : 'Not a free slot of this expert inside the preferred windows (see GET /v1/requests/{id}/slots)',
+    );
+  }
+
   const problem = quotaProblem({
     companyVisitsInFiscalYear: Number(companyUse?.n ?? 0),
     companyLimit: context.config.visitsPerCompanyPerFy,
@@ -143,10 +208,10 @@ export async function prepareSlot(
   if (problem) throw new ApiError('quota-exceeded', problem);
 
   const end = new Date(slot.end);
-  const blocked = blockedRange(choice.start, end, format, expert.travelBufferMinutes);
+  const blocked = blockedRange(start, end, format, expert.travelBufferMinutes);
   return {
     expertId: expert.id,
-    start: choice.start,
+    start,
     end,
     format,
     travelBufferMinutes: blocked.buffer,

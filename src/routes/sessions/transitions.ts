@@ -12,7 +12,7 @@ import {
   problemResponse,
 } from '../../http/schemas.ts';
 import { changeSession } from './change.ts';
-import { prepareSlot } from './queries.ts';
+import { lockParties, prepareSlot } from './queries.ts';
 import { SessionSchema } from './schema.ts';
 
 const CancelInput = z.strictObject({ reason: z.string().trim().max(1000).optional() });
@@ -94,7 +94,8 @@ export function registerTransitions(app: OpenAPIHono<AppEnv>) {
         const slot = await prepareSlot(
           tx,
           request,
-          { expertId: session.expertId, start },
+          await lockParties(tx, request.id, session.expertId),
+          start,
           {
             now: deps.clock(),
             config: deps.config,
