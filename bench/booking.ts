@@ -2,16 +2,9 @@
 // racing for one expert's slot, (2) bookings per second on distinct slots with 32 clients,
 // beside the bare INSERT into sessions (same table, same constraints, 32 connections), and,
 // to show where the time goes, the booking's own statements run as bare transactions.
+import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
-import {
-  DAY_MS,
-  fiscalYearOf,
-  fiscalYearRange,
-  HOUR_MS,
-  tokyoDate,
-  tokyoInstant,
-  tokyoMonthRange,
-} from '../src/domain/time.ts';
+import { fiscalYearOf, fiscalYearRange, tokyoDate, tokyoMonthRange } from '../src/domain/time.ts';
 import {
   type Booking,
   DURATION_MINUTES,
@@ -22,7 +15,7 @@ import {
 import { measureCpu } from './support/cpu.ts';
 import { freshPostgres } from './support/database.ts';
 import { note, runIfMain } from './support/main.ts';
-import { STAFF_TOKEN, startApiServer, startProcess } from './support/server.ts';
+import { startApiServer } from './support/server.ts';
 import { pool } from './support/stats.ts';
 import { ms, perSecond, type Row, times } from './support/table.ts';
 
@@ -37,8 +30,8 @@ const FLOOR_INSERTS = 10_000;
 const FLOOR_LIMIT_MS = 5_000;
 const TRANSACTIONS = 3_000;
 const TRANSACTIONS_LIMIT_MS = 4_000;
-// What-if: the same HTTP run against src/node.ts's app with a pool as wide as the client count
-// and drizzle's queries sent as named prepared statements (support/pool-server.ts).
+// What-if: the same HTTP run against a server with a pool as wide as the client count
+// (DATABASE_POOL_MAX; the default is 10).
 const WHAT_IF_LIMIT_MS = 4_000;
 const TARGET_RATIO = 0.5;
 
@@ -61,7 +54,7 @@ export async function runBookingBench(): Promise<Row[]> {
     const floorSet = await set('floor', FLOOR_INSERTS);
     const unnamedSet = await set('unnamed', TRANSACTIONS);
     const namedTxSet = await set('tx', TRANSACTIONS);
-    const namedSet = await set('named', WARMUP_BOOKINGS + BOOKINGS);
+    const widePoolSet = await set('wide', WARMUP_BOOKINGS + BOOKINGS);
     await client`analyze`;
 
     note('booking: floor (bare INSERT, 32 connections)');
@@ -74,7 +67,7 @@ export async function runBookingBench(): Promise<Row[]> {
     const floorRate = runRate(floor);
 
     note("booking: the booking's statements as bare SQL transactions (32 connections)");
-    // drizzle sends every query as an unnamed statement (see support/pool-server.ts).
+    // Unnamed statements are what the server sent before it prepared them (src/db/postgres.ts).
     const unnamedClient = postgres(database.url, {
       max: CLIENTS,
       onnotice: () => {},
@@ -115,8 +108,10 @@ export async function runBookingBench(): Promise<Row[]> {
       const perBooking = (seconds: number) => ms((seconds * 1000) / done);
       await server.stop();
 
-      note(`booking: what-if, ${CLIENTS}-connection pool and named prepared statements`);
-      const namedHttp = await whatIf(database.url, namedSet, { NAMED_STATEMENTS: '1' });
+      note(`booking: what-if, a ${CLIENTS}-connection pool`);
+      const widePool = await whatIf(database.url, widePoolSet, {
+        DATABASE_POOL_MAX: String(CLIENTS),
+      });
 
       return [
         {
@@ -151,9 +146,9 @@ export async function runBookingBench(): Promise<Row[]> {
           ratio: times(runRate(named) / floorRate),
         },
         {
-          figure: `  what-if: pool of ${CLIENTS} + named statements`,
-          value: `${perSecond(rateOf(namedHttp), 'bookings')} (${describe(namedHttp.counts)})`,
-          ratio: times(rateOf(namedHttp) / floorRate),
+          figure: `  what-if: a pool of ${CLIENTS} connections`,
+          value: `${perSecond(rateOf(widePool), 'bookings')} (${describe(widePool.counts)})`,
+          ratio: times(rateOf(widePool) / floorRate),
         },
       ];
     } finally {
@@ -170,18 +165,13 @@ const rateOf = (t: Tally) => (t.counts[201] ?? 0) / (t.elapsed / 1000);
 /** Work items done a second. */
 const runRate = (r: { done: number; elapsed: number }) => r.done / (r.elapsed / 1000);
 
-/** The HTTP run again, against the what-if server (support/pool-server.ts). */
+/** The HTTP run again, against a server started with `env`. */
 async function whatIf(
   databaseUrl: string,
   bookings: Booking[],
   env: Record<string, string>,
 ): Promise<Tally> {
-  const server = await startProcess('bench/support/pool-server.ts', {
-    DATABASE_URL: databaseUrl,
-    STAFF_TOKEN,
-    POOL_MAX: String(CLIENTS),
-    ...env,
-  });
+  const server = await startApiServer({ databaseUrl, env });
   try {
     const book = (n: number) => postBooking(server.url, bookings[n] as Booking);
     await tally(WARMUP_BOOKINGS, book);
@@ -206,61 +196,65 @@ const ACTIVE = ['confirmed', 'completed'];
 
 /**
  * The statements POST /v1/requests/:id/sessions sends for a company booking, in the same
- * order and transaction shape, straight through postgres.js: where the time goes that is not
- * SQL (HTTP, validation, drizzle, slot computation) is the difference from the HTTP run.
+ * order, grouping and transaction shape, straight through postgres.js: where the time goes
+ * that is not SQL (HTTP, validation, drizzle, slot computation) is the difference from the
+ * HTTP run. Statements the service sends together (one round trip) are sent together here.
  */
 async function bareBooking(client: postgres.Sql, b: Booking): Promise<void> {
   const start = Date.parse(b.start);
   const end = new Date(start + DURATION_MINUTES * 60_000);
-  const day = tokyoDate(start);
-  const near = {
-    start: new Date(tokyoInstant(day, '09:00').getTime() - 8 * HOUR_MS),
-    end: new Date(tokyoInstant(day, '17:00').getTime() + 8 * HOUR_MS),
-  };
   const month = tokyoMonthRange(start);
   const fy = fiscalYearRange(fiscalYearOf(start));
   await client`select id, role, expert_id, request_id from tokens
                where hash = ${sha256(b.token)} and revoked_at is null limit 1`;
   await client.begin(async (tx) => {
-    const [request] = await tx<{ company_id: string }[]>`
-      select * from requests where id = ${b.requestId} for update`;
+    const [[request]] = await Promise.all([
+      tx<{ company_id: string }[]>`select * from requests where id = ${b.requestId} for update`,
+      tx`select corporate_number from companies
+         where id = (select company_id from requests where id = ${b.requestId}) for update`,
+      tx`select * from experts where id = ${b.expertId} for update`,
+    ]);
     const companyId = request?.company_id ?? b.companyId;
-    await tx`select corporate_number from companies where id = ${companyId} for update`;
-    await tx`select * from experts where id = ${b.expertId} for update`;
-    await tx`select * from experts where active = true and id = ${b.expertId}`;
-    const ofExpert = tx`expert_id in (${b.expertId}) and status in ${tx(ACTIVE)}`;
+    const active = tx`status in ${tx(ACTIVE)}`;
     await Promise.all([
-      tx`select * from expert_weekly_hours where expert_id in (${b.expertId})`,
-      tx`select * from expert_date_overrides where expert_id in (${b.expertId})
-           and date >= ${tokyoDate(near.start)} and date < ${tokyoDate(near.end.getTime() + DAY_MS)}`,
-      tx`select expert_id, start_at, end_at from busy_blocks where expert_id in (${b.expertId})
-           and start_at < ${near.end} and end_at > ${near.start}`,
-      tx`select expert_id, blocked_from, blocked_to from sessions where ${ofExpert}
-           and blocked_from < ${near.end} and blocked_to > ${near.start}`,
-      tx`select expert_id, count(*)::int from sessions where ${ofExpert}
-           and start_at >= ${month.start} and start_at < ${month.end} group by expert_id`,
-      tx`select expert_id, count(*)::int from sessions where ${ofExpert}
-           and start_at >= ${fy.start} and start_at < ${fy.end} group by expert_id`,
-      tx`select start_at, end_at from sessions where company_id = ${companyId}
-           and status in ${tx(ACTIVE)} and start_at < ${near.end} and end_at > ${near.start}`,
+      tx`select * from expert_weekly_hours where expert_id = ${b.expertId}`,
+      tx`select * from expert_date_overrides where expert_id = ${b.expertId}
+           and date >= ${tokyoDate(start)} and date <= ${tokyoDate(end)}`,
+      tx`select start_at, end_at from busy_blocks where expert_id = ${b.expertId}
+           and start_at < ${end} and end_at > ${b.start}`,
+      tx`select count(*)::int from sessions where company_id = ${companyId} and ${active}
+           and start_at >= ${fy.start} and start_at < ${fy.end}`,
+      tx`select count(*)::int from sessions where expert_id = ${b.expertId} and ${active}
+           and start_at >= ${month.start} and start_at < ${month.end}`,
+    ]);
+    const sessionId = randomUUID();
+    await Promise.all([
+      tx`insert into sessions (id, request_id, expert_id, company_id, start_at, end_at, format,
+                               travel_buffer_minutes, blocked_from, blocked_to)
+         values (${sessionId}, ${b.requestId}, ${b.expertId}, ${companyId}, ${b.start}, ${end},
+                 'online', 0, ${b.start}, ${end})
+         returning *`,
+      tx`update requests set status = 'scheduled', updated_at = now() where id = ${b.requestId}`,
+      tx`insert into audit_events (actor_role, actor_id, action, entity_type, entity_id, data)
+         values ('company', ${b.requestId}, 'session.booked', 'session', ${sessionId},
+                 ${tx.json({ requestId: b.requestId, expertId: b.expertId, start: b.start })})`,
     ]);
     await Promise.all([
-      tx`select count(*)::int from sessions where company_id = ${companyId}
-           and status in ${tx(ACTIVE)} and start_at >= ${fy.start} and start_at < ${fy.end}`,
-      tx`select count(*)::int from sessions where expert_id = ${b.expertId}
-           and status in ${tx(ACTIVE)} and start_at >= ${month.start} and start_at < ${month.end}`,
+      tx`select * from sessions join requests on requests.id = sessions.request_id
+         join experts on experts.id = sessions.expert_id where sessions.id = ${sessionId}`,
+      tx`select id, events from webhooks
+         where events && ${tx.array(['session.booked', 'session.reminder'])}`,
     ]);
-    const [session] = await tx<{ id: string }[]>`
-      insert into sessions (request_id, expert_id, company_id, start_at, end_at, format,
-                            travel_buffer_minutes, blocked_from, blocked_to)
-      values (${b.requestId}, ${b.expertId}, ${companyId}, ${b.start}, ${end}, 'online', 0,
-              ${b.start}, ${end})
-      returning *`;
-    await tx`update requests set status = 'scheduled', updated_at = now() where id = ${b.requestId}`;
+    // The company's and the expert's emails, now and as the 48-hour reminder.
+    const payload = tx.json({ sessionId, requestId: b.requestId });
     await tx`
-      insert into audit_events (actor_role, actor_id, action, entity_type, entity_id, data)
-      values ('company', ${b.requestId}, 'session.booked', 'session', ${session?.id ?? ''},
-              ${tx.json({ requestId: b.requestId, expertId: b.expertId, start: b.start })})`;
+      insert into notifications (kind, event, request_id, session_id, recipient, payload,
+                                 next_attempt_at)
+      select 'email', e.event, ${b.requestId}, ${sessionId}, e.recipient, ${payload}, now()
+      from (values ('session.booked', 'company@bench.example'),
+                   ('session.booked', 'expert@bench.example'),
+                   ('session.reminder', 'company@bench.example'),
+                   ('session.reminder', 'expert@bench.example')) as e(event, recipient)`;
   });
 }
 

@@ -10,6 +10,7 @@ const envSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(8787),
     DATABASE_URL: z.string().url().optional(),
+    DATABASE_POOL_MAX: positiveInt(10),
     DATA_DIR: z.string().min(1).default('./data'),
     STAFF_TOKEN: z.string().min(16, 'STAFF_TOKEN must be at least 16 characters').optional(),
     PUBLIC_BASE_URL: z.string().url().optional(),
@@ -33,6 +34,7 @@ const envSchema = z
   .transform((e) => ({
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
     dataDir: e.DATA_DIR,
     staffToken: e.STAFF_TOKEN,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),

@@ -44,7 +44,11 @@ function depsFor(env: Env) {
       Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'),
     ),
   );
-  const database = openPostgres(parsed.HYPERDRIVE.connectionString, { max: 5, fetchTypes: false });
+  const database = openPostgres(parsed.HYPERDRIVE.connectionString, {
+    max: 5,
+    fetchTypes: false,
+    namedStatements: false,
+  });
   const deps: Deps = { db: database.db, config, clock: () => new Date(), fetchFeed: fetchFeedWeb };
   return { deps, close: database.close };
 }

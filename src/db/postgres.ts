@@ -4,10 +4,22 @@ import { isUnavailable, sqlState } from './errors.ts';
 import * as schema from './schema.ts';
 import type { Database, Db } from './types.ts';
 
-export type PostgresOptions = { max?: number; fetchTypes?: boolean };
+export type PostgresOptions = {
+  max?: number;
+  fetchTypes?: boolean;
+  /**
+   * Send queries as named prepared statements (default). drizzle asks postgres.js for unnamed
+   * ones (drizzle-orm#6096), and postgres.js describes an unnamed statement with parameters
+   * before it runs it: two round trips each, and nothing pipelines behind it. A named one is
+   * described once per connection, then costs one round trip and pipelines. Off for a client
+   * that lives for one request (Workers), where nothing would be reused.
+   */
+  namedStatements?: boolean;
+};
 
 /** Postgres through postgres.js; used by the Node server with DATABASE_URL and by Workers. */
 export function openPostgres(url: string, options: PostgresOptions = {}): Database {
+  const named = options.namedStatements ?? true;
   const client = postgres(url, {
     max: options.max ?? 10,
     fetch_types: options.fetchTypes ?? true,
@@ -18,8 +30,11 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Databa
     // connection waits that long too).
     connect_timeout: 5,
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
+    // Prepared statements keep the plans unnamed ones get: planned for their parameters each
+    // time, never a generic plan that suits one range of dates and not another.
+    ...(named && { connection: { plan_cache_mode: 'force_custom_plan' } }),
   });
-  const db = drizzle({ client: withSafeTransactions(client), schema }) as unknown as Db;
+  const db = drizzle({ client: withSafeTransactions(client, named), schema }) as unknown as Db;
   return { db, kind: 'postgres', url, close: () => client.end({ timeout: 5 }) };
 }
 
@@ -36,12 +51,12 @@ type Client = ReturnType<typeof postgres>;
  * rolls back a transaction whose connection is gone by itself). The caller gets the connection
  * error at once, which the API answers as 503.
  */
-function withSafeTransactions(client: Client): Client {
+function withSafeTransactions(client: Client, named: boolean): Client {
   const begin = async <T>(work: (tx: TransactionSql) => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       let started = false;
       try {
-        return await beginOnce(client, (tx) => {
+        return await beginOnce(client, named, (tx) => {
           started = true;
           return work(tx);
         });
@@ -53,14 +68,29 @@ function withSafeTransactions(client: Client): Client {
       }
     }
   };
+  const unsafe = prepared(client.unsafe.bind(client), named);
   return new Proxy(client, {
-    get: (target, property) => (property === 'begin' ? begin : Reflect.get(target, property)),
+    get: (target, property) =>
+      property === 'begin' ? begin : property === 'unsafe' ? unsafe : Reflect.get(target, property),
   });
 }
 
 const ADMIN_SHUTDOWN = '57P01';
 
-function beginOnce<T>(client: Client, work: (tx: TransactionSql) => Promise<T>): Promise<T> {
+/** `unsafe` with drizzle's `prepare: false` replaced by `named`. */
+function prepared<F extends (query: string, params?: never, options?: object) => unknown>(
+  unsafe: F,
+  named: boolean,
+): F {
+  return ((query: string, params?: never, options?: object) =>
+    unsafe(query, params, { ...options, prepare: named })) as F;
+}
+
+function beginOnce<T>(
+  client: Client,
+  named: boolean,
+  work: (tx: TransactionSql) => Promise<T>,
+): Promise<T> {
   let lost: unknown;
   let fail: (error: unknown) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
@@ -71,9 +101,10 @@ function beginOnce<T>(client: Client, work: (tx: TransactionSql) => Promise<T>):
       get(target, property) {
         const value: unknown = Reflect.get(target, property);
         if (property !== 'unsafe' || typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
+        const unsafe = prepared(value.bind(target), named);
+        return (...args: Parameters<typeof unsafe>) => {
           if (lost !== undefined) throw lost;
-          return value.apply(target, args);
+          return unsafe(...args);
         };
       },
     });
