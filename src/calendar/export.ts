@@ -32,6 +32,8 @@ export type SessionsCalendarInput = {
   /** How often subscribers should re-fetch (REFRESH-INTERVAL, X-PUBLISHED-TTL). */
   refreshMinutes?: number;
   organizer?: CalendarOrganizer;
+  /** How a visit becomes its VEVENT (`sessionVEvent` unless given; a feed passes a memo). */
+  render?: (session: CalendarSession) => string;
 };
 
 /**
@@ -61,17 +63,24 @@ export function sessionsCalendar(input: SessionsCalendarInput): string {
   // ical-generator writes NAME / X-WR-CALNAME verbatim, so TEXT escaping is ours to do.
   calendar.name(escapeText(input.name));
   calendar.ttl((input.refreshMinutes ?? 60) * 60);
-  return serialize(
-    calendar,
-    input.sessions.map((session) => sessionEvent(session, input.organizer)),
-  );
+  const render = input.render ?? ((session) => sessionVEvent(session, input.organizer));
+  return serialize(calendar, input.sessions.map(render));
 }
 
 export function sessionEventFile(
   session: CalendarSession,
   options: { organizer?: CalendarOrganizer } = {},
 ): string {
-  return serialize(newCalendar(), [sessionEvent(session, options.organizer)]);
+  return serialize(newCalendar(), [sessionVEvent(session, options.organizer)]);
+}
+
+/**
+ * One visit as the VEVENT a calendar holds for it: folded, each line ending in CRLF.
+ * ical-generator writes it; the lines are folded by fold.ts, which cuts where ical-generator
+ * would have cut the whole calendar, at a fraction of the cost.
+ */
+export function sessionVEvent(session: CalendarSession, organizer?: CalendarOrganizer): string {
+  return foldLines(new ICalEvent(sessionEvent(session, organizer), eventCalendar).toString());
 }
 
 // No calendar time zone on purpose: with one set, ical-generator formats JS Dates in the
@@ -79,6 +88,9 @@ export function sessionEventFile(
 function newCalendar(): ICalCalendar {
   return ical({ prodId: PROD_ID, method: ICalCalendarMethod.PUBLISH });
 }
+
+// The calendar each event is written for; events are never added to it.
+const eventCalendar = newCalendar();
 
 // RFC 5545 §3.4 wants at least one component in a calendar, and an expert's feed may have
 // no visit yet: a VTIMEZONE for the programme's zone keeps even an empty feed valid.
@@ -95,16 +107,12 @@ const TOKYO_ZONE = [
 ].join('\r\n');
 
 /**
- * ical-generator writes the calendar's properties and each event; the events are left out
- * of the calendar and folded here (see fold.ts), which gives the same text as
- * `calendar.toString()` with them in it. RFC 5545 ends every content line, the last one
- * too, with CRLF; ical-generator omits the final one.
+ * The calendar's properties as ical-generator writes them, around the events written apart:
+ * the same text as `calendar.toString()` with the events in it. RFC 5545 ends every content
+ * line, the last one too, with CRLF; ical-generator omits the final one.
  */
-function serialize(calendar: ICalCalendar, events: readonly ICalEventData[]): string {
-  const components =
-    events.length > 0
-      ? foldLines(events.map((data) => new ICalEvent(data, calendar).toString()).join(''))
-      : `${TOKYO_ZONE}\r\n`;
+function serialize(calendar: ICalCalendar, vevents: readonly string[]): string {
+  const components = vevents.length > 0 ? vevents.join('') : `${TOKYO_ZONE}\r\n`;
   return calendar.toString().replace(/END:VCALENDAR$/, `${components}END:VCALENDAR\r\n`);
 }
 

@@ -1,14 +1,39 @@
+import type { CalendarSession } from '../calendar/export.ts';
+
 /**
- * The last rendered body of each feed, by owner, for as long as its version (ETag) holds.
- * Subscribed calendars poll: Google Calendar, for one, never sends a conditional GET, so
- * without this every poll of an unchanged feed would render it again. Least recently used
- * owners go first once the bodies pass `maxChars`.
+ * The last rendered body of each feed, by owner, for as long as its version (ETag) holds,
+ * and each visit's VEVENT for as long as nothing in it changes. Subscribed calendars poll:
+ * Google Calendar, for one, never sends a conditional GET, so without the bodies every poll
+ * of an unchanged feed would render it again; without the events, one changed visit would
+ * render all the others again. Least recently used entries go first past the limits.
  */
 export class RenderedFeeds {
   readonly #bodies = new Map<string, { version: string; body: string }>();
   #chars = 0;
+  readonly #events = new Map<string, string>();
 
-  constructor(private readonly maxChars = 16 * 1024 * 1024) {}
+  constructor(
+    private readonly maxChars = 16 * 1024 * 1024,
+    private readonly maxEvents = 50_000,
+  ) {}
+
+  /** The VEVENT of `session`, rendered by `render` unless one of the same content is kept. */
+  vevent(session: CalendarSession, render: (session: CalendarSession) => string): string {
+    // Everything the text is made of, so any change to the visit renders it afresh.
+    const key = JSON.stringify(session);
+    let text = this.#events.get(key);
+    if (text === undefined) {
+      text = render(session);
+      if (this.#events.size >= this.maxEvents) {
+        const oldest = this.#events.keys().next();
+        if (!oldest.done) this.#events.delete(oldest.value);
+      }
+    } else {
+      this.#events.delete(key);
+    }
+    this.#events.set(key, text);
+    return text;
+  }
 
   get(owner: string, version: string): string | undefined {
     const entry = this.#bodies.get(owner);

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, eq, gte, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { hashSecret } from '../../auth/secrets.ts';
-import { sessionsCalendar } from '../../calendar/export.ts';
+import { sessionsCalendar, sessionVEvent } from '../../calendar/export.ts';
 import { audit } from '../../db/audit.ts';
 import { experts, sessions, tokens } from '../../db/schema.ts';
 import { transaction } from '../../db/transaction.ts';
@@ -173,6 +173,7 @@ export function registerOutgoingFeed(app: OpenAPIHono<AppEnv>) {
       return c.body(null, 304, headers);
 
     const owner = token.expertId ?? 'programme';
+    const office = organizer(config);
     let body = rendered.get(owner, version.tag);
     if (body === undefined) {
       body = sessionsCalendar({
@@ -181,7 +182,7 @@ export function registerOutgoingFeed(app: OpenAPIHono<AppEnv>) {
           : '専門家派遣 訪問予定（全体）',
         sessions: await calendarSessions(db, inFeed),
         refreshMinutes: REFRESH_MINUTES,
-        organizer: organizer(config),
+        render: (session) => rendered.vevent(session, (s) => sessionVEvent(s, office)),
       });
       rendered.set(owner, version.tag, body);
     }
