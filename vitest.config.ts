@@ -4,11 +4,6 @@ import { defineConfig } from 'vitest/config';
 // TEST_DATABASE_URL is set, so both drivers are held to the same behaviour. The interop suite
 // needs Debian's strict iCalendar validator, which .ci/run installs (HAKEN_INTEROP=1).
 const postgres = process.env.TEST_DATABASE_URL;
-// Server processes delivering a backlog to an SMTP sink in the test process: the timing it
-// holds them to needs a machine that is not busy with every other suite, so it runs on its
-// own (`npm run test:alone`, which .ci/run runs after `npm test`).
-const alone = 'test/pg/notifications.multiprocess.test.ts';
-const runAlone = process.env.HAKEN_ALONE === '1';
 const interop = process.env.HAKEN_INTEROP === '1';
 // Browser tests drive Debian's Chromium, which .ci/run installs (HAKEN_BROWSER=1).
 const browser = process.env.HAKEN_BROWSER === '1';
@@ -17,57 +12,49 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    projects: runAlone
-      ? [
-          {
-            extends: true as const,
-            test: { name: 'alone', include: [alone], env: { HAKEN_TEST_DB: 'postgres' } },
-          },
-        ]
-      : [
-          { extends: true as const, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-          {
-            extends: true as const,
-            test: {
-              name: 'api-pglite',
-              include: ['test/api/**/*.test.ts'],
-              env: { HAKEN_TEST_DB: 'pglite' },
+    projects: [
+      { extends: true as const, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true as const,
+        test: {
+          name: 'api-pglite',
+          include: ['test/api/**/*.test.ts'],
+          env: { HAKEN_TEST_DB: 'pglite' },
+        },
+      },
+      ...(postgres
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'api-postgres',
+                include: ['test/api/**/*.test.ts', 'test/pg/**/*.test.ts'],
+                env: { HAKEN_TEST_DB: 'postgres' },
+              },
             },
-          },
-          ...(postgres
-            ? [
-                {
-                  extends: true as const,
-                  test: {
-                    name: 'api-postgres',
-                    include: ['test/api/**/*.test.ts', 'test/pg/**/*.test.ts'],
-                    exclude: [alone],
-                    env: { HAKEN_TEST_DB: 'postgres' },
-                  },
-                },
-              ]
-            : []),
-          ...(interop
-            ? [
-                {
-                  extends: true as const,
-                  test: { name: 'interop', include: ['test/interop/**/*.test.ts'] },
-                },
-              ]
-            : []),
-          ...(browser
-            ? [
-                {
-                  extends: true as const,
-                  test: {
-                    name: 'browser',
-                    include: ['test/browser/**/*.test.ts'],
-                    testTimeout: 120_000,
-                    hookTimeout: 300_000,
-                  },
-                },
-              ]
-            : []),
-        ],
+          ]
+        : []),
+      ...(interop
+        ? [
+            {
+              extends: true as const,
+              test: { name: 'interop', include: ['test/interop/**/*.test.ts'] },
+            },
+          ]
+        : []),
+      ...(browser
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'browser',
+                include: ['test/browser/**/*.test.ts'],
+                testTimeout: 120_000,
+                hookTimeout: 300_000,
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });
