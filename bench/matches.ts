@@ -12,7 +12,6 @@ import { loadConfig } from '../src/config.ts';
 import { requests } from '../src/db/schema.ts';
 import type { Db } from '../src/db/types.ts';
 import { availableSlots, bookableRange } from '../src/domain/availability.ts';
-import type { Interval } from '../src/domain/intervals.ts';
 import { type MatchCandidate, rankMatches, visitFormat } from '../src/domain/matching.ts';
 import {
   addDays,
@@ -319,6 +318,8 @@ type RequestRecord = {
   company_id: string;
   preferred_windows: { start: string; end: string }[];
 };
+/** An expert's intervals as [start, end] pairs of epoch milliseconds. */
+type IntervalsRecord = { expert_id: string; intervals: [number, number][] };
 
 /** The instants loadCandidates derives from the request and the clock. */
 function ranges(request: { preferred_windows: { start: string; end: string }[] }, now: number) {
@@ -331,83 +332,64 @@ function ranges(request: { preferred_windows: { start: string; end: string }[] }
     start: Math.max(bookable.start, Math.min(...windows.map((w) => w.start))),
     end: Math.min(bookable.end, Math.max(...windows.map((w) => w.end))),
   };
-  const near = {
-    start: new Date(span.start - MAX_BUFFER_MS),
-    end: new Date(span.end + MAX_BUFFER_MS),
-  };
   return {
     bookable,
     windows,
-    near,
+    hull: {
+      start: new Date(span.start - MAX_BUFFER_MS),
+      end: new Date(span.end + MAX_BUFFER_MS),
+    },
+    near: windows.map((w) => ({
+      start: new Date(Math.max(w.start, span.start) - MAX_BUFFER_MS),
+      end: new Date(Math.min(w.end, span.end) + MAX_BUFFER_MS),
+    })),
     months: { start: tokyoMonthRange(span.start).start, end: tokyoMonthRange(span.end).end },
     fy: fiscalYearRange(fiscalYearOf(now)),
     overrideDates: {
-      start: tokyoDate(near.start),
-      end: tokyoDate(near.end.getTime() + DAY_MS),
+      start: tokyoDate(span.start - MAX_BUFFER_MS),
+      end: tokyoDate(span.end + MAX_BUFFER_MS + DAY_MS),
     },
   };
 }
 
 async function floorQueries(client: postgres.Sql, requestId: string) {
-  const [request] = await client<RequestRecord[]>`select * from requests where id = ${requestId}`;
-  if (!request) throw new Error('no request');
-  await client`select corporate_number from companies where id = ${request.company_id}`;
-  const experts = await client<{ id: string }[]>`select * from experts where active = true`;
-  const ids = experts.map((e) => e.id);
-  const r = ranges(request, Date.now());
-  const active = client`expert_id in ${client(ids)} and status in ${client(ACTIVE)}`;
-  return Promise.all([
-    client`select * from expert_weekly_hours where expert_id in ${client(ids)}`,
-    client`select * from expert_date_overrides where expert_id in ${client(ids)}
-             and date >= ${r.overrideDates.start} and date < ${r.overrideDates.end}`,
-    client`select expert_id, start_at, end_at from busy_blocks where expert_id in ${client(ids)}
-             and start_at < ${r.near.end} and end_at > ${r.near.start}`,
-    client`select expert_id, blocked_from, blocked_to from sessions where ${active}
-             and blocked_from < ${r.near.end} and blocked_to > ${r.near.start}`,
-    client`select expert_id, to_char(start_at at time zone 'UTC' + interval '9 hours', 'YYYY-MM'),
-             count(*)::int from sessions where ${active}
-             and start_at >= ${r.months.start} and start_at < ${r.months.end} group by expert_id, 2`,
-    client`select expert_id, count(*)::int from sessions where ${active}
-             and start_at >= ${r.fy.start} and start_at < ${r.fy.end} group by expert_id`,
-    client`select start_at, end_at from sessions where company_id = ${request.company_id}
-             and status in ${client(ACTIVE)} and start_at < ${r.near.end} and end_at > ${r.near.start}`,
-  ]);
-}
-
-/**
- * The same rows in the shape proposed for loadCandidates: two round trips (the request with
- * its company; then everything else at once), experts chosen by a subquery rather than a list
- * of 200 ids, and busy blocks only near the preferred windows rather than across their span.
- */
-async function proposedQueries(client: postgres.Sql, requestId: string) {
-  const [request] = await client<RequestRecord[]>`
-    select r.*, c.corporate_number from requests r join companies c on c.id = r.company_id
+  const [request] = await client<(RequestRecord & { corporate_number: string | null })[]>`
+    select r.*, c.corporate_number from requests r left join companies c on c.id = r.company_id
     where r.id = ${requestId}`;
   if (!request) throw new Error('no request');
   const r = ranges(request, Date.now());
-  const near = r.windows.map(
-    (w) =>
-      `[${new Date(w.start - MAX_BUFFER_MS).toISOString()},${new Date(w.end + MAX_BUFFER_MS).toISOString()})`,
-  );
   const experts = client`select id from experts where active = true`;
   const active = client`expert_id in (${experts}) and status in ${client(ACTIVE)}`;
+  // Rows whose [start, end) overlaps a window widened by the largest buffer.
+  const near = (start: string, end: string) => client`
+    ${client(start)} < ${r.hull.end} and ${client(end)} > ${r.hull.start} and (${r.near
+      .map((w) => client`(${client(start)} < ${w.end} and ${client(end)} > ${w.start})`)
+      .reduce((any, next) => client`${any} or ${next}`)})`;
+  const intervals = (start: string, end: string) =>
+    client`json_agg(json_build_array(round(date_part('epoch', ${client(start)}) * 1000),
+                                     round(date_part('epoch', ${client(end)}) * 1000)))`;
   return Promise.all([
     client`select * from experts where active = true`,
-    client`select * from expert_weekly_hours where expert_id in (${experts})`,
-    client`select * from expert_date_overrides where expert_id in (${experts})
+    client`select expert_id, weekday, start_time, end_time from expert_weekly_hours
+             where expert_id in (${experts})`,
+    client`select expert_id, date, start_time, end_time from expert_date_overrides
+             where expert_id in (${experts})
              and date >= ${r.overrideDates.start} and date < ${r.overrideDates.end}`,
-    client`select expert_id, start_at, end_at from busy_blocks where expert_id in (${experts})
-             and start_at < ${r.near.end} and end_at > ${r.near.start}
-             and tstzrange(start_at, end_at) && any(${near}::tstzrange[])`,
-    client`select expert_id, blocked_from, blocked_to from sessions where ${active}
-             and blocked_from < ${r.near.end} and blocked_to > ${r.near.start}`,
+    client<IntervalsRecord[]>`
+      select expert_id, ${intervals('start_at', 'end_at')} as intervals from busy_blocks
+      where expert_id = any(array(${experts})) and ${near('start_at', 'end_at')}
+      group by expert_id`,
+    client<IntervalsRecord[]>`
+      select expert_id, ${intervals('blocked_from', 'blocked_to')} as intervals from sessions
+      where expert_id = any(array(${experts})) and status in ${client(ACTIVE)}
+      and ${near('blocked_from', 'blocked_to')} group by expert_id`,
     client`select expert_id, to_char(start_at at time zone 'UTC' + interval '9 hours', 'YYYY-MM'),
              count(*)::int from sessions where ${active}
              and start_at >= ${r.months.start} and start_at < ${r.months.end} group by expert_id, 2`,
     client`select expert_id, count(*)::int from sessions where ${active}
              and start_at >= ${r.fy.start} and start_at < ${r.fy.end} group by expert_id`,
     client`select start_at, end_at from sessions where company_id = ${request.company_id}
-             and status in ${client(ACTIVE)} and start_at < ${r.near.end} and end_at > ${r.near.start}`,
+             and status in ${client(ACTIVE)} and ${near('start_at', 'end_at')}`,
   ]);
 }
 
@@ -428,24 +410,24 @@ async function profilePhases(
   const matchRequest = loaded.matchRequest;
 
   // The same slot computation as loadCandidates, on rows fetched once beforehand.
-  const [weekly, overrides, busy, booked, , , own] = (await floorQueries(
+  const [, weekly, overrides, busy, booked, , , own] = (await floorQueries(
     client,
     requestId,
   )) as unknown as [
+    unknown,
     { expert_id: string; weekday: number; start_time: string; end_time: string }[],
     { expert_id: string; date: Date; start_time: string | null; end_time: string | null }[],
-    { expert_id: string; start_at: Date; end_at: Date }[],
-    { expert_id: string; blocked_from: Date; blocked_to: Date }[],
+    IntervalsRecord[],
+    IntervalsRecord[],
     unknown,
     unknown,
     { start_at: Date; end_at: Date }[],
   ];
   const expertRows = [...loaded.experts.values()];
-  const ids = expertRows.map((e) => e.id);
   const r = ranges({ preferred_windows: request.preferredWindows }, Date.now());
   const computeSlots = () => {
     const availability = availabilityFromRows(
-      ids,
+      expertRows.map((e) => e.id),
       weekly.map((w) => ({
         expertId: w.expert_id,
         weekday: w.weekday,
@@ -459,11 +441,15 @@ async function profilePhases(
         end: o.end_time,
       })),
     );
-    const busyBy = new Map<string, Interval[]>(ids.map((id) => [id, []]));
-    for (const b of busy) busyBy.get(b.expert_id)?.push({ start: +b.start_at, end: +b.end_at });
-    const bookedBy = new Map<string, Interval[]>(ids.map((id) => [id, []]));
-    for (const s of booked)
-      bookedBy.get(s.expert_id)?.push({ start: +s.blocked_from, end: +s.blocked_to });
+    const busyBy = new Map(
+      busy.map((b) => [b.expert_id, b.intervals.map(([start, end]) => ({ start, end }))]),
+    );
+    const bookedBy = new Map(
+      booked.map((b) => [
+        b.expert_id,
+        b.intervals.map(([start, end]) => ({ start, end, bufferMinutes: 0 })),
+      ]),
+    );
     const ownVisits = own.map((v) => ({ start: +v.start_at, end: +v.end_at }));
     return expertRows.flatMap((expert): MatchCandidate[] => {
       const format = visitFormat(matchRequest, expert);
@@ -471,7 +457,7 @@ async function profilePhases(
       const slots = availableSlots({
         availability: availability.get(expert.id) ?? { weekly: [], overrides: [] },
         busy: busyBy.get(expert.id) ?? [],
-        sessions: (bookedBy.get(expert.id) ?? []).map((s) => ({ ...s, bufferMinutes: 0 })),
+        sessions: bookedBy.get(expert.id) ?? [],
         range: r.bookable,
         bufferMinutes: format === 'onsite' ? expert.travelBufferMinutes : 0,
         durationMinutes: request.durationMinutes,
@@ -488,8 +474,7 @@ async function profilePhases(
   ).text();
   const parsed = JSON.parse(body) as unknown;
 
-  // Named prepared statements save a round trip a query, but after five executions Postgres
-  // may switch to a generic plan, which tests `expert_id = ANY` of 200 ids row by row.
+  // Named prepared statements save a round trip a query (drizzle sends unnamed ones).
   const named = postgres(database.url, { max: 10, onnotice: () => {} });
   const time = (work: () => Promise<unknown>) =>
     timeSequential(PHASE_SAMPLES, work, 3, PHASE_LIMIT_MS);
@@ -498,14 +483,6 @@ async function profilePhases(
     ['  slot computation alone (200 experts)', await time(async () => computeSlots())],
     ['  bare SQL of the same rows (floor)', await time(() => floorQueries(client, requestId))],
     ['  bare SQL, named statements', await time(() => floorQueries(named, requestId))],
-    [
-      '  bare SQL, proposed shape (proposedQueries)',
-      await time(() => proposedQueries(client, requestId)),
-    ],
-    [
-      '  bare SQL, proposed shape, named statements',
-      await time(() => proposedQueries(named, requestId)),
-    ],
     ['rankMatches', await time(async () => rankMatches(matchRequest, candidates))],
     ['JSON.stringify of the response', await time(async () => JSON.stringify(parsed))],
   ];

@@ -5,7 +5,7 @@
 // so a slot offered here is one the booking transaction will accept.
 
 import { isHoliday } from './holidays.js';
-import { clip, type Interval, intersect, slotsIn, subtract, widen } from './intervals.js';
+import { type Interval, intersect, slotsIn, subtract, widen } from './intervals.js';
 import {
   DAY_MS,
   HOUR_MS,
@@ -14,8 +14,8 @@ import {
   type LocalDate,
   MINUTE_MS,
   minutesOfDay,
+  TOKYO_OFFSET_MS,
   tokyoDate,
-  tokyoInstant,
   tokyoWeekday,
 } from './time.js';
 
@@ -54,21 +54,48 @@ export function bookableRange(now: Date | number, window: BookingWindow): Interv
 }
 
 export function workingTime(availability: Availability, range: Interval): Interval[] {
-  if (!(range.start < range.end)) return [];
+  return workingTimeIn(availability, [range]);
+}
+
+/** Working time inside any of the ranges, with the expert's hours prepared once for all. */
+function workingTimeIn(availability: Availability, ranges: readonly Interval[]): Interval[] {
   const weekly = groupBy(availability.weekly.map(inMinutes), (w) => w.weekday);
   const overrides = groupBy(availability.overrides, (o) => o.date);
   const out: Interval[] = [];
-  // Walks the days by epoch arithmetic (Tokyo days are all 24 h long) rather than parsing a
-  // date string per day: this runs for every expert over the whole horizon on each request.
-  const firstDate = tokyoDate(range.start);
-  let weekday = tokyoWeekday(firstDate);
-  for (let midnight = tokyoInstant(firstDate).getTime(); midnight < range.end; midnight += DAY_MS) {
-    for (const { start, end } of hoursOn(tokyoDate(midnight), weekday, weekly, overrides)) {
-      out.push({ start: midnight + start * MINUTE_MS, end: midnight + end * MINUTE_MS });
+  for (const range of ranges) {
+    if (!(range.start < range.end)) continue;
+    // Walks the days by epoch arithmetic: Tokyo days are all 24 h long.
+    for (let midnight = tokyoMidnight(range.start); midnight < range.end; midnight += DAY_MS) {
+      for (const { start, end } of hoursOn(dayAt(midnight), weekly, overrides)) {
+        out.push({ start: midnight + start * MINUTE_MS, end: midnight + end * MINUTE_MS });
+      }
     }
-    weekday = (weekday % 7) + 1;
   }
-  return clip(out, range);
+  return intersect(out, ranges);
+}
+
+function tokyoMidnight(instant: number): number {
+  return Math.floor((instant + TOKYO_OFFSET_MS) / DAY_MS) * DAY_MS - TOKYO_OFFSET_MS;
+}
+
+type Day = { date: LocalDate; weekday: number; holiday: boolean };
+
+// What a Tokyo day is, by its midnight, kept for the next expert and request: they all walk
+// the same few days, and formatting and parsing each date anew for every expert was most of
+// the slot computation. An entry never goes stale; the bound only stops a long-running
+// process from keeping every day it was ever asked about.
+const days = new Map<number, Day>();
+const DAYS_KEPT = 4096;
+
+function dayAt(midnight: number): Day {
+  let day = days.get(midnight);
+  if (!day) {
+    if (days.size >= DAYS_KEPT) days.clear();
+    const date = tokyoDate(midnight);
+    day = { date, weekday: tokyoWeekday(date), holiday: isHoliday(date) };
+    days.set(midnight, day);
+  }
+  return day;
 }
 
 function inMinutes<T extends Hours>(row: T): Omit<T, keyof Hours> & Minutes {
@@ -78,21 +105,25 @@ function inMinutes<T extends Hours>(row: T): Omit<T, keyof Hours> & Minutes {
 // An override decides the whole date, even a holiday; a closed row wins over any hours rows
 // (validation forbids mixing them, so this only matters for data saved before that rule).
 function hoursOn(
-  date: LocalDate,
-  weekday: number,
+  day: Day,
   weekly: ReadonlyMap<number, readonly Minutes[]>,
   overrides: ReadonlyMap<LocalDate, readonly DateOverride[]>,
 ): readonly Minutes[] {
-  const rows = overrides.get(date);
+  const rows = overrides.get(day.date);
   if (rows) {
     const open = rows.flatMap((r) => (r.available ? [inMinutes(r)] : []));
     return open.length === rows.length ? open : [];
   }
-  if (isHoliday(date)) return [];
-  return weekly.get(weekday) ?? [];
+  if (day.holiday) return [];
+  return weekly.get(day.weekday) ?? [];
 }
 
 export function freeTime(input: FreeTimeInput): Interval[] {
+  return subtract(workingTime(input.availability, input.range), blockedTime(input));
+}
+
+/** What the new visit cannot overlap: busy time and sessions, each widened by the buffers. */
+function blockedTime(input: FreeTimeInput): Interval[] {
   const sessionsBlocked = input.sessions.map((s) => ({
     start: s.start - s.bufferMinutes * MINUTE_MS,
     end: s.end + s.bufferMinutes * MINUTE_MS,
@@ -100,19 +131,14 @@ export function freeTime(input: FreeTimeInput): Interval[] {
   // Widening what is blocked by the new visit's buffer is the same as widening the visit:
   // [s − b, s + d + b) misses a block exactly when [s, s + d) misses the block widened by b.
   const buffer = input.bufferMinutes * MINUTE_MS;
-  const blocked = widen([...input.busy, ...sessionsBlocked], buffer, buffer);
-  return subtract(workingTime(input.availability, input.range), blocked);
+  return widen([...input.busy, ...sessionsBlocked], buffer, buffer);
 }
 
 export function availableSlots(input: SlotsInput): Interval[] {
-  if (input.windows.length === 0) return [];
-  // Working time is only built over the span of the preferred windows: usually a few days
-  // rather than the whole horizon, and this runs for every expert on every matching request.
-  const span = {
-    start: Math.max(input.range.start, Math.min(...input.windows.map((w) => w.start))),
-    end: Math.min(input.range.end, Math.max(...input.windows.map((w) => w.end))),
-  };
-  const free = intersect(freeTime({ ...input, range: span }), input.windows);
+  // Working time is only built inside the preferred windows: usually a few days rather than
+  // the whole horizon, and this runs for every expert on every matching request.
+  const windows = intersect(input.windows, [input.range]);
+  const free = subtract(workingTimeIn(input.availability, windows), blockedTime(input));
   return slotsIn(free, input.durationMinutes * MINUTE_MS, (input.stepMinutes ?? 30) * MINUTE_MS);
 }
 

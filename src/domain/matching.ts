@@ -22,7 +22,15 @@
 
 import type { Interval } from './intervals.js';
 import { industry, industryScopes, prefecture, scopeCoversIndustry } from './taxonomy.js';
-import { formatTimeOfDay, MINUTE_MS, tokyoDate, tokyoInstant, tokyoMonthKey } from './time.js';
+import {
+  DAY_MS,
+  formatTimeOfDay,
+  MINUTE_MS,
+  TOKYO_OFFSET_MS,
+  tokyoDate,
+  tokyoInstant,
+  tokyoMonthKey,
+} from './time.js';
 
 export type VisitFormat = 'onsite' | 'online';
 export type MatchRequest = {
@@ -94,8 +102,9 @@ export function rankMatches(
   request: MatchRequest,
   candidates: readonly MatchCandidate[],
 ): RankedMatch[] {
+  const monthOf = monthKeys();
   const eligible = candidates.flatMap((c) => {
-    const e = eligibility(request, c);
+    const e = eligibility(request, c, monthOf);
     return e ? [e] : [];
   });
   const firsts = eligible.map((e) => e.first);
@@ -135,7 +144,11 @@ export function rankMatches(
     .map((r) => r.match);
 }
 
-function eligibility(request: MatchRequest, candidate: MatchCandidate): Eligible | null {
+function eligibility(
+  request: MatchRequest,
+  candidate: MatchCandidate,
+  monthOf: (instant: number) => string,
+): Eligible | null {
   const { expert } = candidate;
   if (!expert.active) return null;
   const format = visitFormat(request, expert);
@@ -144,12 +157,28 @@ function eligibility(request: MatchRequest, candidate: MatchCandidate): Eligible
   if (corporateNumber !== null && expert.conflicts.includes(corporateNumber)) return null;
   const slots = candidate.slots
     .filter(
-      (s) =>
-        (candidate.activeVisitsByMonth[tokyoMonthKey(s.start)] ?? 0) < expert.maxVisitsPerMonth,
+      (s) => (candidate.activeVisitsByMonth[monthOf(s.start)] ?? 0) < expert.maxVisitsPerMonth,
     )
     .sort((a, b) => a.start - b.start);
   const first = slots[0];
   return first ? { candidate, format, slots, first: first.start } : null;
+}
+
+/**
+ * tokyoMonthKey, remembered by Tokyo day: every expert's slots fall on the same few days, and
+ * formatting a date for each slot of each expert was a good part of ranking's time.
+ */
+function monthKeys(): (instant: number) => string {
+  const byDay = new Map<number, string>();
+  return (instant) => {
+    const day = Math.floor((instant + TOKYO_OFFSET_MS) / DAY_MS);
+    let key = byDay.get(day);
+    if (key === undefined) {
+      key = tokyoMonthKey(instant);
+      byDay.set(day, key);
+    }
+    return key;
+  };
 }
 
 type Part = { points: number; reason: string | null };

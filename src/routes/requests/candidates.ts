@@ -1,4 +1,5 @@
-import { and, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Config } from '../../config.ts';
 import {
   busyBlocks,
@@ -9,7 +10,7 @@ import {
   weeklyHours,
 } from '../../db/schema.ts';
 import type { Queryable } from '../../db/types.ts';
-import { availableSlots, bookableRange } from '../../domain/availability.ts';
+import { availableSlots, bookableRange, type ExistingSession } from '../../domain/availability.ts';
 import { type Interval, overlaps } from '../../domain/intervals.ts';
 import { type MatchCandidate, type MatchRequest, visitFormat } from '../../domain/matching.ts';
 import {
@@ -30,15 +31,8 @@ const ACTIVE = ['confirmed', 'completed'] as const;
 const MAX_BUFFER_MS = 480 * MINUTE_MS;
 
 export type CandidateOptions = {
-  /** Only this expert (a booking's re-check). */
+  /** Only this expert (the slots a visit can be moved to). */
   expertId?: string;
-  /** The whole bookable range rather than the preferred windows (staff may book outside them). */
-  anyTime?: boolean;
-  /**
-   * Leave existing visits out of the computation: a booking lets the EXCLUDE constraints
-   * judge overlaps, so a lost race is a 409 slot-taken, not a 422.
-   */
-  ignoreBookings?: boolean;
 };
 
 export type Candidates = {
@@ -47,8 +41,10 @@ export type Candidates = {
   experts: Map<string, ExpertRow>;
 };
 
+type Range = { start: Date; end: Date };
+
 /**
- * Everything matching needs for one request, in a fixed number of queries whatever the
+ * Everything matching needs for one request, in one set of queries run together whatever the
  * number of experts: experts, their hours and overrides, busy blocks and sessions near the
  * preferred windows, and their monthly and fiscal-year load. Slots are computed per expert
  * with the buffer of the format they would visit in, minus the company's own visits.
@@ -62,30 +58,14 @@ export async function loadCandidates(
   options: CandidateOptions = {},
 ): Promise<Candidates> {
   const bookable = bookableRange(now, config);
-  const windows = options.anyTime
-    ? [bookable]
-    : request.preferredWindows.map((w) => ({ start: Date.parse(w.start), end: Date.parse(w.end) }));
+  const windows = request.preferredWindows.map((w) => ({
+    start: Date.parse(w.start),
+    end: Date.parse(w.end),
+  }));
   const span = {
     start: Math.max(bookable.start, Math.min(...windows.map((w) => w.start))),
     end: Math.min(bookable.end, Math.max(...windows.map((w) => w.end))),
   };
-  const near = {
-    start: new Date(span.start - MAX_BUFFER_MS),
-    end: new Date(span.end + MAX_BUFFER_MS),
-  };
-  const months = { start: tokyoMonthRange(span.start).start, end: tokyoMonthRange(span.end).end };
-  const fy = fiscalYearRange(fiscalYearOf(now));
-
-  const expertRows = await q
-    .select()
-    .from(experts)
-    .where(
-      and(
-        eq(experts.active, true),
-        options.expertId ? eq(experts.id, options.expertId) : undefined,
-      ),
-    );
-  const ids = expertRows.map((e) => e.id);
   const matchRequest: MatchRequest = {
     company: {
       industryCode: request.industryCode,
@@ -96,115 +76,154 @@ export async function loadCandidates(
     format: request.format,
     followUpExpertId: null,
   };
-  if (ids.length === 0 || span.start >= span.end) {
-    return { matchRequest, candidates: [], experts: new Map() };
-  }
+  if (span.start >= span.end) return { matchRequest, candidates: [], experts: new Map() };
 
-  const activeOf = (expertIds: string[]) =>
-    and(inArray(sessions.expertId, expertIds), inArray(sessions.status, [...ACTIVE]));
-  // A booking's re-check needs only hours and imported busy time: the load, the follow-up and
-  // existing visits are judged by its own quota checks and the EXCLUDE constraints.
-  const unlessBooking = <T>(query: () => Promise<T[]>): Promise<T[]> =>
-    options.ignoreBookings ? Promise.resolve([]) : query();
-  const [weekly, overrides, busy, booked, monthly, yearly, followUp, companyVisits] =
+  // Only what lies near a window can block a slot in it: a request's windows are often days
+  // apart, and everything between them would be fetched for nothing.
+  const near = windows.map((w) => ({
+    start: new Date(Math.max(w.start, span.start) - MAX_BUFFER_MS),
+    end: new Date(Math.min(w.end, span.end) + MAX_BUFFER_MS),
+  }));
+  const overrideDates = {
+    start: tokyoDate(span.start - MAX_BUFFER_MS),
+    end: tokyoDate(span.end + MAX_BUFFER_MS + 24 * 60 * MINUTE_MS),
+  };
+  const months = { start: tokyoMonthRange(span.start).start, end: tokyoMonthRange(span.end).end };
+  const fy = fiscalYearRange(fiscalYearOf(now));
+
+  const candidateIds = q
+    .select({ id: experts.id })
+    .from(experts)
+    .where(expertsWanted(options.expertId));
+  const ofCandidate = (expertId: PgColumn) => inArray(expertId, candidateIds);
+  // The same test as `= any(array(…))`, for the queries that read a time range of each expert's
+  // rows: Postgres then seeks each id in an index that leads with expert_id, where for `in (…)`
+  // it would scan the whole table and join.
+  const ofCandidateByIndex = (expertId: PgColumn) => sql`${expertId} = any(array(${candidateIds}))`;
+  const active = inArray(sessions.status, [...ACTIVE]);
+  const [expertRows, weekly, overrides, busy, booked, monthly, yearly, followUp, companyVisits] =
     await Promise.all([
-      q.select().from(weeklyHours).where(inArray(weeklyHours.expertId, ids)),
+      q.select().from(experts).where(expertsWanted(options.expertId)),
       q
-        .select()
+        .select({
+          expertId: weeklyHours.expertId,
+          weekday: weeklyHours.weekday,
+          start: weeklyHours.start,
+          end: weeklyHours.end,
+        })
+        .from(weeklyHours)
+        .where(ofCandidate(weeklyHours.expertId)),
+      q
+        .select({
+          expertId: dateOverrides.expertId,
+          date: dateOverrides.date,
+          start: dateOverrides.start,
+          end: dateOverrides.end,
+        })
         .from(dateOverrides)
         .where(
           and(
-            inArray(dateOverrides.expertId, ids),
-            gte(dateOverrides.date, tokyoDate(near.start)),
-            lt(dateOverrides.date, tokyoDate(near.end.getTime() + 24 * 60 * MINUTE_MS)),
+            ofCandidate(dateOverrides.expertId),
+            gte(dateOverrides.date, overrideDates.start),
+            lt(dateOverrides.date, overrideDates.end),
           ),
         ),
       q
-        .select({ expertId: busyBlocks.expertId, start: busyBlocks.start, end: busyBlocks.end })
+        .select({
+          expertId: busyBlocks.expertId,
+          intervals: intervalsOf(busyBlocks.start, busyBlocks.end),
+        })
         .from(busyBlocks)
         .where(
           and(
-            inArray(busyBlocks.expertId, ids),
-            lt(busyBlocks.start, near.end),
-            gt(busyBlocks.end, near.start),
+            ofCandidateByIndex(busyBlocks.expertId),
+            overlapsAny(busyBlocks.start, busyBlocks.end, near),
           ),
-        ),
-      unlessBooking(() =>
-        q
-          .select({
-            expertId: sessions.expertId,
-            start: sessions.blockedFrom,
-            end: sessions.blockedTo,
-          })
-          .from(sessions)
-          .where(
-            and(
-              activeOf(ids),
-              lt(sessions.blockedFrom, near.end),
-              gt(sessions.blockedTo, near.start),
-            ),
+        )
+        .groupBy(busyBlocks.expertId),
+      q
+        .select({
+          expertId: sessions.expertId,
+          intervals: intervalsOf(sessions.blockedFrom, sessions.blockedTo),
+        })
+        .from(sessions)
+        .where(
+          and(
+            ofCandidateByIndex(sessions.expertId),
+            active,
+            overlapsAny(sessions.blockedFrom, sessions.blockedTo, near),
           ),
-      ),
-      unlessBooking(() =>
-        q
-          .select({
-            expertId: sessions.expertId,
-            month: sql<string>`to_char(${sessions.start} at time zone 'UTC' + interval '9 hours', 'YYYY-MM')`,
-            count: sql<number>`count(*)::int`,
-          })
-          .from(sessions)
-          .where(
-            and(activeOf(ids), gte(sessions.start, months.start), lt(sessions.start, months.end)),
-          )
-          .groupBy(sessions.expertId, sql`2`),
-      ),
-      unlessBooking(() =>
-        q
-          .select({ expertId: sessions.expertId, count: sql<number>`count(*)::int` })
-          .from(sessions)
-          .where(and(activeOf(ids), gte(sessions.start, fy.start), lt(sessions.start, fy.end)))
-          .groupBy(sessions.expertId),
-      ),
-      request.followUpOf && !options.ignoreBookings
+        )
+        .groupBy(sessions.expertId),
+      q
+        .select({
+          expertId: sessions.expertId,
+          month: sql<string>`to_char(${sessions.start} at time zone 'UTC' + interval '9 hours', 'YYYY-MM')`,
+          count: sql<number>`count(*)::int`,
+        })
+        .from(sessions)
+        .where(
+          and(
+            ofCandidate(sessions.expertId),
+            active,
+            gte(sessions.start, months.start),
+            lt(sessions.start, months.end),
+          ),
+        )
+        .groupBy(sessions.expertId, sql`2`),
+      q
+        .select({ expertId: sessions.expertId, count: sql<number>`count(*)::int` })
+        .from(sessions)
+        .where(
+          and(
+            ofCandidate(sessions.expertId),
+            active,
+            gte(sessions.start, fy.start),
+            lt(sessions.start, fy.end),
+          ),
+        )
+        .groupBy(sessions.expertId),
+      request.followUpOf
         ? q
             .select({ expertId: sessions.expertId })
             .from(sessions)
-            .where(
-              and(
-                eq(sessions.requestId, request.followUpOf),
-                inArray(sessions.status, [...ACTIVE]),
-              ),
-            )
+            .where(and(eq(sessions.requestId, request.followUpOf), active))
             .orderBy(desc(sessions.start))
             .limit(1)
         : Promise.resolve([]),
-      unlessBooking(() =>
-        q
-          .select({ start: sessions.start, end: sessions.end })
-          .from(sessions)
-          .where(
-            and(
-              eq(sessions.companyId, request.companyId),
-              inArray(sessions.status, [...ACTIVE]),
-              lt(sessions.start, near.end),
-              gt(sessions.end, near.start),
-            ),
+      q
+        .select({ start: sessions.start, end: sessions.end })
+        .from(sessions)
+        .where(
+          and(
+            eq(sessions.companyId, request.companyId),
+            active,
+            overlapsAny(sessions.start, sessions.end, near),
           ),
-      ),
+        ),
     ]);
 
   matchRequest.followUpExpertId = followUp[0]?.expertId ?? null;
-  const availability = availabilityFromRows(ids, weekly, overrides);
-  const busyBy = group(ids, (): Interval[] => []);
-  for (const b of busy)
-    busyBy.get(b.expertId)?.push({ start: b.start.getTime(), end: b.end.getTime() });
-  const bookedBy = group(ids, (): Interval[] => []);
-  for (const s of booked)
-    bookedBy.get(s.expertId)?.push({ start: s.start.getTime(), end: s.end.getTime() });
-  const monthlyBy = group(ids, (): Record<string, number> => ({}));
+  const availability = availabilityFromRows(
+    expertRows.map((e) => e.id),
+    weekly,
+    overrides,
+  );
+  const busyBy = new Map(
+    busy.map((b) => [b.expertId, b.intervals.map(([start, end]): Interval => ({ start, end }))]),
+  );
+  // Their buffers are in the blocked ranges already.
+  const bookedBy = new Map(
+    booked.map((b) => [
+      b.expertId,
+      b.intervals.map(([start, end]): ExistingSession => ({ start, end, bufferMinutes: 0 })),
+    ]),
+  );
+  const monthlyBy = new Map<string, Record<string, number>>();
   for (const m of monthly) {
-    const counts = monthlyBy.get(m.expertId);
-    if (counts) counts[m.month] = Number(m.count);
+    const counts = monthlyBy.get(m.expertId) ?? {};
+    counts[m.month] = Number(m.count);
+    monthlyBy.set(m.expertId, counts);
   }
   const yearlyBy = new Map(yearly.map((y) => [y.expertId, Number(y.count)]));
   const ownVisits = companyVisits.map((v) => ({ start: v.start.getTime(), end: v.end.getTime() }));
@@ -215,7 +234,7 @@ export async function loadCandidates(
     const slots = availableSlots({
       availability: availability.get(expert.id) ?? { weekly: [], overrides: [] },
       busy: busyBy.get(expert.id) ?? [],
-      sessions: (bookedBy.get(expert.id) ?? []).map((s) => ({ ...s, bufferMinutes: 0 })),
+      sessions: bookedBy.get(expert.id) ?? [],
       range: bookable,
       bufferMinutes: format === 'onsite' ? expert.travelBufferMinutes : 0,
       durationMinutes: request.durationMinutes,
@@ -233,6 +252,34 @@ export async function loadCandidates(
   return { matchRequest, candidates, experts: new Map(expertRows.map((e) => [e.id, e])) };
 }
 
-function group<T>(ids: string[], empty: () => T): Map<string, T> {
-  return new Map(ids.map((id) => [id, empty()]));
+function expertsWanted(expertId: string | undefined): SQL | undefined {
+  return and(eq(experts.active, true), expertId ? eq(experts.id, expertId) : undefined);
+}
+
+/**
+ * Rows whose [start, end) overlaps one of the ranges. The ranges' hull is stated too: Postgres
+ * narrows one scan of an (expert, start) index by it, then filters by the ranges, rather than
+ * scanning the index once for each range.
+ */
+function overlapsAny(start: PgColumn, end: PgColumn, ranges: Range[]): SQL | undefined {
+  const hull = {
+    start: new Date(Math.min(...ranges.map((r) => r.start.getTime()))),
+    end: new Date(Math.max(...ranges.map((r) => r.end.getTime()))),
+  };
+  return and(
+    lt(start, hull.end),
+    gt(end, hull.start),
+    or(...ranges.map((r) => and(lt(start, r.end), gt(end, r.start)))),
+  );
+}
+
+/**
+ * A group's intervals as JSON pairs of epoch milliseconds: a few hundred rows of parsed JSON
+ * rather than thousands of rows of timestamps, each parsed into a Date, which took most of this
+ * endpoint's time. Instants are stored in whole milliseconds (they come from JS Dates), so
+ * rounding only undoes float8's inexact seconds.
+ */
+function intervalsOf(start: PgColumn, end: PgColumn): SQL<[number, number][]> {
+  const epochMs = (column: PgColumn) => sql`round(date_part('epoch', ${column}) * 1000)`;
+  return sql<[number, number][]>`json_agg(json_build_array(${epochMs(start)}, ${epochMs(end)}))`;
 }

@@ -1,13 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
-import { companies } from '../../db/schema.ts';
 import type { Queryable } from '../../db/types.ts';
 import { bestExpertPerSlot, rankMatches } from '../../domain/matching.ts';
 import { requireRole } from '../../http/auth.ts';
 import type { AppEnv, Deps, Principal } from '../../http/context.ts';
 import { bearer, commonErrors, IdParam, Instant, jsonResponse } from '../../http/schemas.ts';
 import { type ExpertRow, loadCandidates } from './candidates.ts';
-import { requestFor } from './queries.ts';
+import { requestWithCorporateNumberFor } from './queries.ts';
 
 const Slot = z.object({ start: Instant, end: Instant });
 const ExpertSummary = z.object({
@@ -79,20 +77,16 @@ const slotsRoute = createRoute({
 const iso = (ms: number) => new Date(ms).toISOString();
 
 async function rank(q: Queryable, principal: Principal, id: string, deps: Deps) {
-  const request = await requestFor(q, principal, id);
+  const { request, corporateNumber } = await requestWithCorporateNumberFor(q, principal, id);
   // A withdrawn or visited request has nothing left to book; a scheduled one keeps its slots,
   // since they are what a reschedule picks from.
   if (request.status === 'cancelled' || request.status === 'completed') {
     return { ranked: [], experts: new Map<string, ExpertRow>() };
   }
-  const [company] = await q
-    .select({ corporateNumber: companies.corporateNumber })
-    .from(companies)
-    .where(eq(companies.id, request.companyId));
   const { matchRequest, candidates, experts } = await loadCandidates(
     q,
     request,
-    company?.corporateNumber ?? null,
+    corporateNumber,
     deps.clock(),
     deps.config,
   );

@@ -74,10 +74,30 @@ export async function requestFor(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<RequestRow> {
-  if (principal.role === 'expert') throw notFound('Request');
-  if (principal.role === 'company' && principal.requestId !== id) throw notFound('Request');
+  mustBeVisible(principal, id);
   const query = q.select().from(requests).where(eq(requests.id, id));
   const [row] = await (options.forUpdate ? query.for('update') : query);
   if (!row) throw notFound('Request');
   return row;
+}
+
+/** requestFor with its company's corporate number, in one query: matching needs both. */
+export async function requestWithCorporateNumberFor(
+  q: Queryable,
+  principal: Principal,
+  id: string,
+): Promise<{ request: RequestRow; corporateNumber: string | null }> {
+  mustBeVisible(principal, id);
+  const [row] = await q
+    .select({ request: requests, corporateNumber: companies.corporateNumber })
+    .from(requests)
+    .leftJoin(companies, eq(companies.id, requests.companyId))
+    .where(eq(requests.id, id));
+  if (!row) throw notFound('Request');
+  return row;
+}
+
+function mustBeVisible(principal: Principal, id: string): void {
+  if (principal.role === 'expert') throw notFound('Request');
+  if (principal.role === 'company' && principal.requestId !== id) throw notFound('Request');
 }
