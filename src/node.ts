@@ -5,12 +5,14 @@ import { fetchFeedNode } from './calendar/fetch-node.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
-import { startFeedSync } from './feeds/schedule.ts';
+import { syncAllFeeds } from './feeds/sync.ts';
+import { forgetExpiredKeys } from './http/idempotency.ts';
 import { jsonLog } from './http/log.ts';
 import { socketAddress } from './http/socket-address.ts';
 import { startDispatcher } from './notify/dispatcher.ts';
 import { smtpMailer } from './notify/smtp.ts';
 import { nodeWebhookTransport } from './notify/webhook-transport-node.ts';
+import { startEvery } from './schedule.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -33,7 +35,13 @@ const server = serve(
   },
 );
 
-const feedSync = startFeedSync(deps, config.feedSyncMinutes, jsonLog);
+const feedSync = startEvery(config.feedSyncMinutes, 'feed sync', () => syncAllFeeds(deps), jsonLog);
+const housekeeping = startEvery(
+  60,
+  'idempotency key expiry',
+  () => forgetExpiredKeys(deps.db, deps.clock()),
+  jsonLog,
+);
 // Without SMTP_URL email is off: its outbox rows are kept, pending, and webhooks still go out.
 const dispatcher = startDispatcher(
   {
@@ -54,6 +62,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
   force.unref();
   await feedSync.stop();
+  await housekeeping.stop();
   await dispatcher.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await database.close();

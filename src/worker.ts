@@ -11,6 +11,7 @@ import { type Config, loadConfig } from './config.ts';
 import { openPostgres } from './db/postgres.ts';
 import { syncAllFeeds } from './feeds/sync.ts';
 import type { Deps } from './http/context.ts';
+import { forgetExpiredKeys } from './http/idempotency.ts';
 import { jsonLog } from './http/log.ts';
 import { drain } from './notify/dispatcher.ts';
 import { webWebhookTransport } from './notify/webhook-transport.ts';
@@ -67,7 +68,7 @@ export default {
 
   // Cron Triggers do what the Node server's intervals do: the every-minute one drains the
   // outbox's webhooks (email needs the Node dispatcher: no SMTP from here), the other keeps
-  // imported calendars fresh.
+  // imported calendars fresh and forgets expired idempotency keys.
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const { deps, close } = depsFor(env);
     const work =
@@ -76,7 +77,12 @@ export default {
             { ...deps, mailer: null, webhookTransport: webWebhookTransport, log: jsonLog },
             { kinds: ['webhook'] },
           ).then((result) => jsonLog('info', 'notifications drained', result))
-        : syncAllFeeds(deps).then((result) => jsonLog('info', 'feeds synced', result));
+        : Promise.all([
+            syncAllFeeds(deps).then((result) => jsonLog('info', 'feed sync', result)),
+            forgetExpiredKeys(deps.db, deps.clock()).then((result) =>
+              jsonLog('info', 'idempotency key expiry', result),
+            ),
+          ]);
     ctx.waitUntil(work.finally(close));
   },
 } satisfies ExportedHandler<Env>;

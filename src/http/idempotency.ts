@@ -1,11 +1,15 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import { hashSecret } from '../auth/secrets.ts';
 import { idempotencyKeys } from '../db/schema.ts';
 import { transaction } from '../db/transaction.ts';
 import type { Db, Tx } from '../db/types.ts';
+import { HOUR_MS } from '../domain/time.ts';
 import { ApiError, invalid } from './errors.ts';
 
 export type Outcome<T> = { status: 201 | 200; body: T; replayed: boolean };
+
+/** How long a key is honoured: a client retrying after a day means a new attempt. */
+export const IDEMPOTENCY_KEY_HOURS = 24;
 
 /**
  * Runs a creating `work` in one transaction, at most once per Idempotency-Key. The key row is
@@ -14,7 +18,7 @@ export type Outcome<T> = { status: 201 | 200; body: T; replayed: boolean };
  */
 export async function idempotent<T>(
   db: Db,
-  input: { key: string | undefined; scope: string; body: unknown },
+  input: { key: string | undefined; scope: string; body: unknown; now: Date },
   work: (tx: Tx) => Promise<{ status: 201 | 200; body: T; stored?: T }>,
 ): Promise<Outcome<T>> {
   if (input.key === undefined) {
@@ -27,10 +31,16 @@ export async function idempotent<T>(
   const key = input.key;
   const requestHash = await hashSecret(JSON.stringify(input.body ?? null));
   return transaction(db, async (tx) => {
+    // An expired key is claimed afresh, whether or not housekeeping has deleted it yet.
+    const fresh = { requestHash, status: 0, body: {}, createdAt: input.now };
     const claimed = await tx
       .insert(idempotencyKeys)
-      .values({ scope: input.scope, key, requestHash, status: 0, body: {} })
-      .onConflictDoNothing()
+      .values({ scope: input.scope, key, ...fresh })
+      .onConflictDoUpdate({
+        target: [idempotencyKeys.scope, idempotencyKeys.key],
+        set: fresh,
+        where: lt(idempotencyKeys.createdAt, expiredBefore(input.now)),
+      })
       .returning({ key: idempotencyKeys.key });
     if (claimed.length === 0) return replay<T>(tx, input.scope, key, requestHash);
     const result = await work(tx);
@@ -59,4 +69,17 @@ async function replay<T>(tx: Tx, scope: string, key: string, requestHash: string
     );
   }
   return { status: row.status as 201 | 200, body: row.body as T, replayed: true };
+}
+
+/** Deletes the keys no longer honoured; returns how many. */
+export async function forgetExpiredKeys(db: Db, now: Date): Promise<{ forgotten: number }> {
+  const gone = await db
+    .delete(idempotencyKeys)
+    .where(lt(idempotencyKeys.createdAt, expiredBefore(now)))
+    .returning({ key: idempotencyKeys.key });
+  return { forgotten: gone.length };
+}
+
+function expiredBefore(now: Date): Date {
+  return new Date(now.getTime() - IDEMPOTENCY_KEY_HOURS * HOUR_MS);
 }

@@ -1,6 +1,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, idempotencyKeys, requests, tokens } from '../../src/db/schema.ts';
+import { forgetExpiredKeys } from '../../src/http/idempotency.ts';
 import { type TestApi, testApi } from '../support/api.ts';
 import { application } from '../support/fixtures.ts';
 import { expectFieldError, expectProblem } from '../support/problems.ts';
@@ -124,5 +125,40 @@ describe('Idempotency-Key on POST /v1/requests', () => {
     });
     expectFieldError(res, 'Idempotency-Key');
     expect((await requestRows()).length).toBe(before);
+  });
+});
+
+describe('how long an Idempotency-Key is honoured', () => {
+  const HOUR = 3600_000;
+
+  it('24 hours: within them another body is 422, after them the key starts afresh', async () => {
+    const start = api.now();
+    const first = await applyWithKey('key-day', application(api));
+    api.setNow(new Date(start.getTime() + 23 * HOUR));
+    const within = await applyWithKey('key-day', application(api, { notes: '翌日の申込' }));
+    api.setNow(new Date(start.getTime() + 25 * HOUR));
+    const after = await applyWithKey('key-day', application(api, { notes: '翌日の申込' }));
+    const replay = await applyWithKey('key-day', application(api, { notes: '翌日の申込' }));
+    api.setNow(start);
+    expect(first.status).toBe(201);
+    expectProblem(within, 422, 'idempotency-key-reused');
+    expect(after.status).toBe(201);
+    expect(after.body.request.id).not.toBe(first.body.request.id);
+    expect(replay.body.request.id).toBe(after.body.request.id);
+  });
+
+  it('housekeeping deletes the keys older than 24 hours and keeps the others', async () => {
+    const start = api.now();
+    await applyWithKey('key-old', application(api));
+    api.setNow(new Date(start.getTime() + 20 * HOUR));
+    await applyWithKey('key-young', application(api));
+    api.setNow(start);
+    const result = await forgetExpiredKeys(api.db, new Date(start.getTime() + 25 * HOUR));
+    const keys = (await api.db.select({ key: idempotencyKeys.key }).from(idempotencyKeys)).map(
+      (r) => r.key,
+    );
+    expect(keys).not.toContain('key-old');
+    expect(keys).toContain('key-young');
+    expect(result.forgotten).toBeGreaterThanOrEqual(1);
   });
 });

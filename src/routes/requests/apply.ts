@@ -43,7 +43,12 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
     const actor = actorOf(c.get('principal'));
     const outcome = await idempotent(
       deps.db,
-      { key: c.req.header('idempotency-key'), scope: 'POST /v1/requests', body: input },
+      {
+        key: c.req.header('idempotency-key'),
+        scope: 'POST /v1/requests',
+        body: input,
+        now: deps.clock(),
+      },
       async (tx) => {
         const request = await createRequest(tx, input, deps);
         const accessToken = await issueCompanyToken(tx, request.id);

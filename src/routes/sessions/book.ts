@@ -59,6 +59,7 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
         key: c.req.header('idempotency-key'),
         scope: `POST /v1/requests/${id}/sessions by ${actor.role}:${actor.id ?? 'bootstrap'}`,
         body: input,
+        now: clock(),
       },
       async (tx) => {
         // Request, company, expert: locked in this order, in one round trip.

@@ -97,6 +97,7 @@ export function registerWebhookEndpoints(app: OpenAPIHono<AppEnv>) {
         key: c.req.header('idempotency-key'),
         scope: `POST /v1/webhooks by ${actor.role}:${actor.id ?? 'bootstrap'}`,
         body: input,
+        now: clock(),
       },
       async (tx) => {
         const [existing] = await tx.select({ n: count() }).from(webhooks);

@@ -1,20 +1,20 @@
-import { sqlState } from '../db/errors.ts';
-import type { Log } from '../http/log.ts';
-import { type SyncDeps, syncAllFeeds } from './sync.ts';
+import { sqlState } from './db/errors.ts';
+import type { Log, LogEntry } from './http/log.ts';
 
 /**
- * Syncs all incoming feeds every `minutes`, one run at a time: a slow run delays the next
- * rather than overlapping it. The work is I/O, so requests keep being served meanwhile.
+ * Runs `job` now and every `minutes`, one run at a time: a slow run delays the next rather
+ * than overlapping it. The jobs are I/O, so requests keep being served meanwhile. Each run
+ * logs `name` with the job's result, or `name failed`.
  */
-export function startFeedSync(deps: SyncDeps, minutes: number, log: Log) {
+export function startEvery(minutes: number, name: string, job: () => Promise<LogEntry>, log: Log) {
   let running: Promise<void> | null = null;
   const run = () => {
     if (running) return;
-    running = syncAllFeeds(deps)
-      .then((result) => log('info', 'feeds synced', result))
+    running = job()
+      .then((result) => log('info', name, result))
       // A driver error's message can quote parameters (a feed URL is a secret): name only.
       .catch((error) =>
-        log('error', 'feed sync failed', {
+        log('error', `${name} failed`, {
           error: error instanceof Error ? error.name : 'unknown',
           sqlState: sqlState(error),
         }),
