@@ -67,6 +67,7 @@ async function main(): Promise<number> {
           })
           .returning({ id: tokens.id });
         await audit(tx, {
+          at: new Date(),
           actor: { role: 'cli', id: null },
           action: 'token.issued',
           entityType: 'token',

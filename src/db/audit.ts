@@ -7,7 +7,8 @@ export type AuditEntry = {
   entityType: string;
   entityId: string;
   data?: Record<string, unknown>;
-  at?: Date;
+  /** The service's clock, like every other instant it stores (tests and the demo move it). */
+  at: Date;
 };
 
 /** Records a state change; call it inside the transaction that makes the change. */
@@ -19,6 +20,6 @@ export async function audit(q: Queryable, entry: AuditEntry): Promise<void> {
     entityType: entry.entityType,
     entityId: entry.entityId,
     data: entry.data ?? {},
-    ...(entry.at ? { at: entry.at } : {}),
+    at: entry.at,
   });
 }

@@ -48,6 +48,23 @@ describe('every write leaves its audit event', () => {
     });
   });
 
+  it('stamps each event with the service clock, like the change it records', async () => {
+    const start = api.now();
+    const applied = new Date(start.getTime() + 3_600_000);
+    api.setNow(applied);
+    const { request, accessToken } = await apply(api);
+    const cancelled = new Date(applied.getTime() + 60_000);
+    api.setNow(cancelled);
+    await api.call('POST', `/v1/requests/${request.id}/cancel`, { token: accessToken });
+    api.setNow(start);
+    const { items, rows } = await auditOf('request', request.id);
+    expect(rows.map((r) => r.at.toISOString())).toEqual([
+      applied.toISOString(),
+      cancelled.toISOString(),
+    ]);
+    expect(items.map((i) => i.at)).toEqual([cancelled.toISOString(), applied.toISOString()]);
+  });
+
   it('expert.created, expert.updated, expert.availability-replaced (staff)', async () => {
     const created = await api.call('POST', '/v1/experts', { body: expert() });
     const id = created.body.id;

@@ -60,7 +60,7 @@ export async function putAvailability(
   }
   const actor = actorOf(c.get('principal'));
   const [body] = await transaction(db, async (tx) => {
-    await replaceAvailability(tx, expertId, availability, actor);
+    await replaceAvailability(tx, expertId, availability, actor, c.get('deps').clock());
     return loadExperts(tx, [await expertById(tx, expertId)]);
   });
   return body as z.infer<typeof ExpertSchema>;

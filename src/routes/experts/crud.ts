@@ -83,6 +83,7 @@ export function registerExpertCrud(app: OpenAPIHono<AppEnv>) {
         .returning();
       if (!row) throw new Error('expert insert returned no row');
       await audit(tx, {
+        at: now,
         actor: actorOf(principal),
         action: 'expert.created',
         entityType: 'expert',
@@ -134,14 +135,16 @@ export function registerExpertCrud(app: OpenAPIHono<AppEnv>) {
     const { id } = c.req.valid('param');
     const patch = c.req.valid('json');
     const [body] = await transaction(db, async (tx) => {
+      const now = clock();
       await expertById(tx, id, true);
       const [row] = await tx
         .update(experts)
-        .set({ ...patch, updatedAt: clock() })
+        .set({ ...patch, updatedAt: now })
         .where(eq(experts.id, id))
         .returning();
       if (!row) throw new Error('expert vanished under its lock');
       await audit(tx, {
+        at: now,
         actor: actorOf(principal),
         action: 'expert.updated',
         entityType: 'expert',

@@ -107,6 +107,7 @@ export async function replaceAvailability(
   expertId: string,
   availability: Availability,
   actor: { role: string; id: string | null },
+  at: Date,
 ): Promise<void> {
   await expertById(tx, expertId, true);
   await tx.delete(weeklyHours).where(eq(weeklyHours.expertId, expertId));
@@ -132,6 +133,7 @@ export async function replaceAvailability(
     );
   }
   await audit(tx, {
+    at,
     actor,
     action: 'expert.availability-replaced',
     entityType: 'expert',

@@ -121,6 +121,7 @@ export function registerIncomingFeeds(app: OpenAPIHono<AppEnv>) {
         .returning();
       if (!row) throw new Error('feed insert returned no row');
       await audit(tx, {
+        at: deps.clock(),
         actor: actorOf(principal),
         action: 'calendar-feed.created',
         entityType: 'calendar-feed',
@@ -154,7 +155,7 @@ export function registerIncomingFeeds(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(deleteFeed, async (c) => {
     const principal = requireRole(c, 'expert');
-    const { db } = c.get('deps');
+    const { db, clock } = c.get('deps');
     const { id } = c.req.valid('param');
     await transaction(db, async (tx) => {
       const [row] = await tx
@@ -163,6 +164,7 @@ export function registerIncomingFeeds(app: OpenAPIHono<AppEnv>) {
         .returning({ id: calendarFeeds.id });
       if (!row) throw notFound('Calendar feed');
       await audit(tx, {
+        at: clock(),
         actor: actorOf(principal),
         action: 'calendar-feed.deleted',
         entityType: 'calendar-feed',

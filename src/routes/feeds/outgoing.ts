@@ -109,6 +109,7 @@ async function issueFeed(
       .returning();
     if (!row) throw new Error('feed token insert returned no row');
     await audit(tx, {
+      at: now,
       actor,
       action: rotate ? 'feed.rotated' : 'feed.created',
       entityType: 'token',

@@ -53,6 +53,7 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
         const request = await createRequest(tx, input, deps);
         const accessToken = await issueCompanyToken(tx, request.id);
         await audit(tx, {
+          at: deps.clock(),
           actor,
           action: 'request.created',
           entityType: 'request',

@@ -62,9 +62,16 @@ export function registerCancel(app: OpenAPIHono<AppEnv>) {
         .where(and(eq(sessions.requestId, id), inArray(sessions.status, ['confirmed'])))
         .returning({ id: sessions.id });
       const actor = actorOf(principal);
-      await audit(tx, { actor, action: 'request.cancelled', entityType: 'request', entityId: id });
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'request.cancelled',
+        entityType: 'request',
+        entityId: id,
+      });
       for (const s of cancelled) {
         await audit(tx, {
+          at: now,
           actor,
           action: 'session.cancelled',
           entityType: 'session',

@@ -102,6 +102,7 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
             .set({ status: 'scheduled', updatedAt: now })
             .where(eq(requests.id, id)),
           audit(tx, {
+            at: now,
             actor,
             action: 'session.booked',
             entityType: 'session',

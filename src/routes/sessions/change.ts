@@ -54,6 +54,7 @@ export async function changeSession(
     if (!row) throw new Error('session vanished under its lock');
     await settleRequest(tx, request, row, now);
     await audit(tx, {
+      at: now,
       actor: actorOf(principal),
       action: `session.${pastAction[action]}`,
       entityType: 'session',

@@ -54,7 +54,7 @@ const revoke = createRoute({
 export function registerTokens(app: OpenAPIHono<AppEnv>) {
   app.openapi(issue, async (c) => {
     const principal = requireRole(c, 'staff');
-    const { db } = c.get('deps');
+    const { db, clock } = c.get('deps');
     const input = c.req.valid('json');
     const expertId = input.role === 'expert' ? input.expertId : null;
     const token = newSecret(input.role === 'staff' ? 'hks' : 'hke');
@@ -71,6 +71,7 @@ export function registerTokens(app: OpenAPIHono<AppEnv>) {
         .returning();
       if (!inserted) throw new Error('token insert returned no row');
       await audit(tx, {
+        at: clock(),
         actor: actorOf(principal),
         action: 'token.issued',
         entityType: 'token',
@@ -101,6 +102,7 @@ export function registerTokens(app: OpenAPIHono<AppEnv>) {
         .returning({ id: tokens.id });
       if (!row) throw notFound('Token');
       await audit(tx, {
+        at: clock(),
         actor: actorOf(principal),
         action: 'token.revoked',
         entityType: 'token',

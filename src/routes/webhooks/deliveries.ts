@@ -135,6 +135,7 @@ export function registerDeliveries(app: OpenAPIHono<AppEnv>) {
         throw new ApiError('invalid-transition', 'The delivery is still pending');
       }
       await audit(tx, {
+        at: clock(),
         actor: actorOf(principal),
         action: 'webhook.redelivered',
         entityType: 'webhook',

@@ -117,6 +117,7 @@ export function registerWebhookEndpoints(app: OpenAPIHono<AppEnv>) {
           .returning();
         if (!row) throw new Error('webhook insert returned no row');
         await audit(tx, {
+          at: now,
           actor,
           action: 'webhook.created',
           entityType: 'webhook',
@@ -143,7 +144,7 @@ export function registerWebhookEndpoints(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(deleteWebhook, async (c) => {
     const principal = requireRole(c, 'staff');
-    const { db } = c.get('deps');
+    const { db, clock } = c.get('deps');
     const { id } = c.req.valid('param');
     await transaction(db, async (tx) => {
       const [row] = await tx
@@ -152,6 +153,7 @@ export function registerWebhookEndpoints(app: OpenAPIHono<AppEnv>) {
         .returning({ id: webhooks.id });
       if (!row) throw notFound('Webhook');
       await audit(tx, {
+        at: clock(),
         actor: actorOf(principal),
         action: 'webhook.deleted',
         entityType: 'webhook',
@@ -180,6 +182,7 @@ export function registerWebhookEndpoints(app: OpenAPIHono<AppEnv>) {
         .returning();
       if (!rotated) throw new Error('webhook vanished under its lock');
       await audit(tx, {
+        at: now,
         actor: actorOf(principal),
         action: 'webhook.secret-rotated',
         entityType: 'webhook',
