@@ -5,6 +5,7 @@ import { fetchFeedNode } from './calendar/fetch-node.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
+import { HOUR_MS, MINUTE_MS } from './domain/time.ts';
 import { syncAllFeeds } from './feeds/sync.ts';
 import { forgetExpiredKeys } from './http/idempotency.ts';
 import { jsonLog } from './http/log.ts';
@@ -35,9 +36,14 @@ const server = serve(
   },
 );
 
-const feedSync = startEvery(config.feedSyncMinutes, 'feed sync', () => syncAllFeeds(deps), jsonLog);
+const feedSync = startEvery(
+  config.feedSyncMinutes * MINUTE_MS,
+  'feed sync',
+  () => syncAllFeeds(deps),
+  jsonLog,
+);
 const housekeeping = startEvery(
-  60,
+  HOUR_MS,
   'idempotency key expiry',
   () => forgetExpiredKeys(deps.db, deps.clock()),
   jsonLog,

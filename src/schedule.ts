@@ -2,16 +2,23 @@ import { sqlState } from './db/errors.ts';
 import type { Log, LogEntry } from './http/log.ts';
 
 /**
- * Runs `job` now and every `minutes`, one run at a time: a slow run delays the next rather
+ * Runs `job` now and every `intervalMs`, one run at a time: a slow run delays the next rather
  * than overlapping it. The jobs are I/O, so requests keep being served meanwhile. Each run
- * logs `name` with the job's result, or `name failed`.
+ * logs `name` with the job's result (none when the job returns null), or `name failed`.
  */
-export function startEvery(minutes: number, name: string, job: () => Promise<LogEntry>, log: Log) {
+export function startEvery(
+  intervalMs: number,
+  name: string,
+  job: () => Promise<LogEntry | null>,
+  log: Log,
+) {
   let running: Promise<void> | null = null;
   const run = () => {
     if (running) return;
     running = job()
-      .then((result) => log('info', name, result))
+      .then((result) => {
+        if (result) log('info', name, result);
+      })
       // A driver error's message can quote parameters (a feed URL is a secret): name only.
       .catch((error) =>
         log('error', `${name} failed`, {
@@ -23,7 +30,7 @@ export function startEvery(minutes: number, name: string, job: () => Promise<Log
         running = null;
       });
   };
-  const timer = setInterval(run, minutes * 60_000);
+  const timer = setInterval(run, intervalMs);
   timer.unref();
   run();
   return {

@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
-import { sqlState } from '../db/errors.ts';
 import { notifications, sessions, webhooks } from '../db/schema.ts';
 import type { Db } from '../db/types.ts';
 import { MINUTE_MS } from '../domain/time.ts';
 import type { Log } from '../http/log.ts';
 import { organizer } from '../routes/sessions/calendar-rows.ts';
+import { startEvery } from '../schedule.ts';
 import { messageId, type RenderedEmail, renderEmail } from './email.ts';
 import type { EmailPayload, NotificationKind, WebhookPayload } from './payload.ts';
 import { signature, webhookSecret } from './webhook-secret.ts';
@@ -301,37 +301,23 @@ function errorCode(error: unknown): string {
 }
 
 /**
- * The Node server's dispatcher: drains every `intervalMs`, one drain at a time (a slow one
- * delays the next instead of overlapping it); `stop` waits for the drain in flight and closes
- * the mailer.
+ * The Node server's dispatcher: drains every `intervalMs`, one drain at a time; `stop` waits
+ * for the drain in flight and closes the mailer.
  */
 export function startDispatcher(deps: DispatchDeps, intervalMs: number) {
-  let running: Promise<void> | null = null;
-  const run = () => {
-    if (running) return;
-    running = drain(deps)
-      .then((result) => {
-        if (result.sent + result.retried + result.dead + result.skipped > 0) {
-          deps.log('info', 'notifications drained', result);
-        }
-      })
-      // A driver error's message can quote query parameters: its SQLSTATE or name only.
-      .catch((error) =>
-        deps.log('error', 'notification drain failed', {
-          error: sqlState(error) ?? (error instanceof Error ? error.name : 'unknown'),
-        }),
-      )
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  run();
+  const drains = startEvery(
+    intervalMs,
+    'notifications drained',
+    async () => {
+      const result = await drain(deps);
+      // It runs every few seconds: a drain with nothing to do says nothing.
+      return result.sent + result.retried + result.dead + result.skipped > 0 ? result : null;
+    },
+    deps.log,
+  );
   return {
     stop: async () => {
-      clearInterval(timer);
-      await running;
+      await drains.stop();
       deps.mailer?.close();
     },
   };
