@@ -6,21 +6,9 @@ import {
   sessionsCalendar,
   sessionUid,
 } from '../../src/calendar/export.ts';
+import { calendarVisit } from '../support/calendar.ts';
 
-const session: CalendarSession = {
-  id: 'ses_01',
-  sequence: 0,
-  status: 'confirmed',
-  start: new Date('2026-12-03T01:00:00Z'),
-  end: new Date('2026-12-03T03:00:00Z'),
-  updatedAt: new Date('2026-11-20T05:06:07Z'),
-  format: 'onsite',
-  companyName: '株式会社トヨハシ精機',
-  prefectureName: '愛知県',
-  topicNames: ['守る情報の決定', '管理者選任'],
-  expertName: '山田 太郎',
-  requestId: 'req_01',
-};
+const session = calendarVisit();
 
 const rescheduled: CalendarSession = {
   ...session,

@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CalendarSession } from '../../src/calendar/export.ts';
 import { RenderedFeeds } from '../../src/feeds/rendered-feeds.ts';
+import { calendarVisit } from '../support/calendar.ts';
 
-const session = (id: string, sequence = 0): CalendarSession => ({
-  id,
-  sequence,
-  status: 'confirmed',
-  start: new Date('2026-12-03T01:00:00Z'),
-  end: new Date('2026-12-03T03:00:00Z'),
-  updatedAt: new Date('2026-11-20T05:06:07Z'),
-  format: 'onsite',
-  companyName: '株式会社トヨハシ精機',
-  prefectureName: '愛知県',
-  topicNames: ['守る情報の決定'],
-  expertName: '山田 太郎',
-  requestId: 'req_01',
-});
+const session = (id: string, sequence = 0) => calendarVisit({ id, sequence });
 
 describe('RenderedFeeds', () => {
   it('gives a body back only for the version it was rendered at', () => {
