@@ -173,8 +173,9 @@ export async function prepareSlot(
       ),
   ]);
 
+  const bookable = bookableRange(context.now, context.config);
   const windows = context.anyTime
-    ? [bookableRange(context.now, context.config)]
+    ? [bookable]
     : request.preferredWindows.map((w) => ({ start: Date.parse(w.start), end: Date.parse(w.end) }));
   const free = availableSlots({
     availability: availabilityFromRows([expert.id], weekly, overrides).get(expert.id) ?? {
@@ -183,7 +184,7 @@ export async function prepareSlot(
     },
     busy: busy.map((b) => ({ start: b.start.getTime(), end: b.end.getTime() })),
     sessions: [],
-    range: bookableRange(context.now, context.config),
+    range: bookable,
     bufferMinutes,
     durationMinutes: request.durationMinutes,
     // The slots on the 30-minute grid are the same whatever the windows' extent, so only
