@@ -66,14 +66,15 @@ export function createAppWith(
   // Before the body is read: a throttled client costs no parsing.
   app.use('/v1/requests', limits.apply);
   app.use('*', limits.authFailures);
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError('payload-too-large', `The body may be at most ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError('payload-too-large', `The body may be at most ${MAX_BODY_BYTES} bytes`);
+    },
+  });
+  // Asking for the body makes the Node adapter build a full Request; a GET has none to limit.
+  app.use('/v1/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
   );
   app.use('/v1/*', requireJsonBody);
   app.use('*', authenticate);

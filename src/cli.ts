@@ -60,7 +60,7 @@ async function main(): Promise<number> {
         const [row] = await tx
           .insert(tokens)
           .values({
-            hash: await hashSecret(token),
+            hash: hashSecret(token),
             role: values.role as 'staff' | 'expert',
             expertId,
             label: values.label ?? 'cli',

@@ -19,9 +19,9 @@ async function resolve(c: Context<AppEnv>, header: string): Promise<Principal> {
   const match = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,200})$/.exec(header.trim());
   if (!match?.[1]) throw new ApiError('unauthorized', 'Authorization must be "Bearer <token>"');
   const { db, config } = c.get('deps');
-  const hash = await hashSecret(match[1]);
+  const hash = hashSecret(match[1]);
   // Comparing hashes keeps the bootstrap check constant-time in the secret.
-  if (config.staffToken && hash === (await staffTokenHash(config.staffToken))) {
+  if (config.staffToken && hash === hashSecret(config.staffToken)) {
     return { role: 'staff', tokenId: null };
   }
   const [row] = await db
@@ -42,18 +42,6 @@ async function resolve(c: Context<AppEnv>, header: string): Promise<Principal> {
     return { role: 'company', tokenId: row.id, requestId: row.requestId };
   }
   throw new ApiError('unauthorized', 'The token is unknown or revoked');
-}
-
-const staffHashes = new Map<string, Promise<string>>();
-
-/** STAFF_TOKEN's hash, computed once per process rather than on every request. */
-function staffTokenHash(token: string): Promise<string> {
-  let hash = staffHashes.get(token);
-  if (!hash) {
-    hash = hashSecret(token);
-    staffHashes.set(token, hash);
-  }
-  return hash;
 }
 
 type Role = Principal['role'];

@@ -29,7 +29,7 @@ export async function idempotent<T>(
     throw invalid('Idempotency-Key', 'must be 1–255 visible ASCII characters');
   }
   const key = input.key;
-  const requestHash = await hashSecret(JSON.stringify(input.body ?? null));
+  const requestHash = hashSecret(JSON.stringify(input.body ?? null));
   return transaction(db, async (tx) => {
     // An expired key is claimed afresh, whether or not housekeeping has deleted it yet.
     const fresh = { requestHash, status: 0, body: {}, createdAt: input.now };

@@ -523,7 +523,7 @@ describe('what is not a feed', () => {
     const live = rows.filter((r) => r.expertId === expertA && r.revokedAt === null);
     expect(live).toHaveLength(1);
     const [row] = live;
-    expect(row?.hash).toBe(await hashSecret(secret));
+    expect(row?.hash).toBe(hashSecret(secret));
     expect(row?.nonce).toMatch(/^[0-9a-f-]{36}$/);
     for (const r of rows) {
       expect(JSON.stringify(r)).not.toContain(secret);

@@ -102,7 +102,7 @@ async function issueFeed(
         role: 'feed',
         expertId: owner.expertId,
         nonce,
-        hash: await hashSecret(await feedSecret(key, nonce)),
+        hash: hashSecret(await feedSecret(key, nonce)),
         label: owner.expertId ? 'expert feed' : 'programme feed',
         createdAt: now,
       })
@@ -150,7 +150,7 @@ export function registerOutgoingFeed(app: OpenAPIHono<AppEnv>) {
       .from(tokens)
       .where(
         and(
-          eq(tokens.hash, await hashSecret(match[1])),
+          eq(tokens.hash, hashSecret(match[1])),
           eq(tokens.role, 'feed'),
           isNull(tokens.revokedAt),
         ),

@@ -191,7 +191,7 @@ async function createRequest(tx: Tx, input: Application, deps: Deps) {
 async function issueCompanyToken(tx: Tx, requestId: string): Promise<string> {
   const token = newSecret('hkc');
   await tx.insert(tokens).values({
-    hash: await hashSecret(token),
+    hash: hashSecret(token),
     role: 'company',
     requestId,
     label: 'application',

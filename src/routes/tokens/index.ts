@@ -63,7 +63,7 @@ export function registerTokens(app: OpenAPIHono<AppEnv>) {
       const [inserted] = await tx
         .insert(tokens)
         .values({
-          hash: await hashSecret(token),
+          hash: hashSecret(token),
           role: input.role,
           expertId,
           label: input.label ?? '',

@@ -15,11 +15,7 @@ export async function requestIdOfToken(q: Queryable, token: string): Promise<str
     .select({ requestId: tokens.requestId })
     .from(tokens)
     .where(
-      and(
-        eq(tokens.hash, await hashSecret(token)),
-        eq(tokens.role, 'company'),
-        isNull(tokens.revokedAt),
-      ),
+      and(eq(tokens.hash, hashSecret(token)), eq(tokens.role, 'company'), isNull(tokens.revokedAt)),
     )
     .limit(1);
   return row?.requestId ?? null;

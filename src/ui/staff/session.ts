@@ -24,10 +24,10 @@ const csrfOf = (token: string) => hashSecret(`csrf:${token}`);
 const secure = <E extends UiEnv>(c: Context<E>) =>
   [c.req.url, c.get('deps').config.publicBaseUrl].some((url) => url.startsWith('https:'));
 
-async function sessionOf(c: Context): Promise<StaffSession | null> {
+function sessionOf(c: Context): StaffSession | null {
   const match = VALUE.exec(getCookie(c, COOKIE) ?? '');
   if (!match?.[1] || !match[2]) return null;
-  return { tokenId: match[1], token: match[2], csrf: await csrfOf(match[2]) };
+  return { tokenId: match[1], token: match[2], csrf: csrfOf(match[2]) };
 }
 
 export function startSession(c: Context<UiEnv>, issued: { id: string; token: string }) {
@@ -46,7 +46,7 @@ export function endSession<E extends UiEnv>(c: Context<E>) {
 
 /** A staff page: signed in, and on POST the session's CSRF token in the form (403 if not). */
 export const requireStaff: MiddlewareHandler<StaffEnv> = async (c, next) => {
-  const session = await sessionOf(c);
+  const session = sessionOf(c);
   if (!session) return c.redirect('/staff/sign-in', 303);
   if (c.req.method === 'POST' && (await readForm(c)).get('csrf') !== session.csrf) {
     return forbiddenPage(c);
