@@ -203,58 +203,53 @@ const ACTIVE = ['confirmed', 'completed'];
 async function bareBooking(client: postgres.Sql, b: Booking): Promise<void> {
   const start = Date.parse(b.start);
   const end = new Date(start + DURATION_MINUTES * 60_000);
+  const near = { from: new Date(start - 8 * 3_600_000), to: new Date(start + 12 * 3_600_000) };
   const month = tokyoMonthRange(start);
   const fy = fiscalYearRange(fiscalYearOf(start));
   await client`select id, role, expert_id, request_id from tokens
                where hash = ${sha256(b.token)} and revoked_at is null limit 1`;
   await client.begin(async (tx) => {
-    const [[request]] = await Promise.all([
-      tx<{ company_id: string }[]>`select * from requests where id = ${b.requestId} for update`,
-      tx`select corporate_number from companies
-         where id = (select company_id from requests where id = ${b.requestId}) for update`,
-      tx`select * from experts where id = ${b.expertId} for update`,
-    ]);
-    const companyId = request?.company_id ?? b.companyId;
-    const active = tx`status in ${tx(ACTIVE)}`;
+    const active = tx`status in ${tx(ACTIVE)} and id is distinct from ${null}`;
+    const companyOfRequest = tx`(select company_id from requests where id = ${b.requestId})`;
     await Promise.all([
+      tx`set local plan_cache_mode = auto`,
+      tx`select * from requests where id = ${b.requestId} for update`,
+      tx`select corporate_number from companies where id = ${companyOfRequest} for update`,
+      tx`select * from experts where id = ${b.expertId} for update`,
       tx`select * from expert_weekly_hours where expert_id = ${b.expertId}`,
       tx`select * from expert_date_overrides where expert_id = ${b.expertId}
-           and date >= ${tokyoDate(start)} and date <= ${tokyoDate(end)}`,
+           and date >= ${tokyoDate(near.from)} and date <= ${tokyoDate(near.to)}`,
       tx`select start_at, end_at from busy_blocks where expert_id = ${b.expertId}
-           and start_at < ${end} and end_at > ${b.start}`,
-      tx`select count(*)::int from sessions where company_id = ${companyId} and ${active}
+           and start_at < ${near.to} and end_at > ${near.from}`,
+      tx`select count(*)::int from sessions where company_id = ${companyOfRequest} and ${active}
            and start_at >= ${fy.start} and start_at < ${fy.end}`,
       tx`select count(*)::int from sessions where expert_id = ${b.expertId} and ${active}
            and start_at >= ${month.start} and start_at < ${month.end}`,
+      tx`select id, events from webhooks
+         where events && ${tx.array(['session.booked', 'session.reminder'])}`,
     ]);
     const sessionId = randomUUID();
+    // The company's and the expert's emails, now and as the 48-hour reminder.
+    const payload = tx.json({ sessionId, requestId: b.requestId });
     await Promise.all([
       tx`insert into sessions (id, request_id, expert_id, company_id, start_at, end_at, format,
-                               travel_buffer_minutes, blocked_from, blocked_to)
-         values (${sessionId}, ${b.requestId}, ${b.expertId}, ${companyId}, ${b.start}, ${end},
-                 'online', 0, ${b.start}, ${end})
-         returning *`,
+                               travel_buffer_minutes, blocked_from, blocked_to, status, sequence,
+                               cancel_reason, report, created_at, updated_at)
+         values (${sessionId}, ${b.requestId}, ${b.expertId}, ${b.companyId}, ${b.start}, ${end},
+                 'online', 0, ${b.start}, ${end}, 'confirmed', 0, null, null, now(), now())`,
       tx`update requests set status = 'scheduled', updated_at = now() where id = ${b.requestId}`,
       tx`insert into audit_events (actor_role, actor_id, action, entity_type, entity_id, data)
          values ('company', ${b.requestId}, 'session.booked', 'session', ${sessionId},
                  ${tx.json({ requestId: b.requestId, expertId: b.expertId, start: b.start })})`,
+      tx`
+        insert into notifications (kind, event, request_id, session_id, recipient, payload,
+                                   next_attempt_at)
+        select 'email', e.event, ${b.requestId}, ${sessionId}, e.recipient, ${payload}, now()
+        from (values ('session.booked', 'company@bench.example'),
+                     ('session.booked', 'expert@bench.example'),
+                     ('session.reminder', 'company@bench.example'),
+                     ('session.reminder', 'expert@bench.example')) as e(event, recipient)`,
     ]);
-    await Promise.all([
-      tx`select * from sessions join requests on requests.id = sessions.request_id
-         join experts on experts.id = sessions.expert_id where sessions.id = ${sessionId}`,
-      tx`select id, events from webhooks
-         where events && ${tx.array(['session.booked', 'session.reminder'])}`,
-    ]);
-    // The company's and the expert's emails, now and as the 48-hour reminder.
-    const payload = tx.json({ sessionId, requestId: b.requestId });
-    await tx`
-      insert into notifications (kind, event, request_id, session_id, recipient, payload,
-                                 next_attempt_at)
-      select 'email', e.event, ${b.requestId}, ${sessionId}, e.recipient, ${payload}, now()
-      from (values ('session.booked', 'company@bench.example'),
-                   ('session.booked', 'expert@bench.example'),
-                   ('session.reminder', 'company@bench.example'),
-                   ('session.reminder', 'expert@bench.example')) as e(event, recipient)`;
   });
 }
 

@@ -1,6 +1,10 @@
 // The rules of a visit's life: which changes are allowed from which state, and the quotas
 // a booking must respect. The database enforces overlaps; these decide everything else.
 
+/** The longest visit a request may ask for, and the longest travel buffer an expert may set. */
+export const MAX_DURATION_MINUTES = 240;
+export const MAX_TRAVEL_BUFFER_MINUTES = 480;
+
 export type SessionStatus = 'confirmed' | 'completed' | 'cancelled' | 'no_show';
 export type SessionAction = 'cancel' | 'reschedule' | 'report' | 'no-show';
 

@@ -1,7 +1,8 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
 import { hashSecret } from '../auth/secrets.ts';
 import { tokens } from '../db/schema.ts';
+import { statement } from '../db/statement.ts';
 import type { AppEnv, Principal } from './context.ts';
 import { ApiError } from './errors.ts';
 
@@ -15,6 +16,19 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+const liveToken = statement((q) =>
+  q
+    .select({
+      id: tokens.id,
+      role: tokens.role,
+      expertId: tokens.expertId,
+      requestId: tokens.requestId,
+    })
+    .from(tokens)
+    .where(and(eq(tokens.hash, sql.placeholder('hash')), isNull(tokens.revokedAt)))
+    .limit(1),
+);
+
 async function resolve(c: Context<AppEnv>, header: string): Promise<Principal> {
   const match = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,200})$/.exec(header.trim());
   if (!match?.[1]) throw new ApiError('unauthorized', 'Authorization must be "Bearer <token>"');
@@ -24,16 +38,7 @@ async function resolve(c: Context<AppEnv>, header: string): Promise<Principal> {
   if (config.staffToken && hash === hashSecret(config.staffToken)) {
     return { role: 'staff', tokenId: null };
   }
-  const [row] = await db
-    .select({
-      id: tokens.id,
-      role: tokens.role,
-      expertId: tokens.expertId,
-      requestId: tokens.requestId,
-    })
-    .from(tokens)
-    .where(and(eq(tokens.hash, hash), isNull(tokens.revokedAt)))
-    .limit(1);
+  const [row] = await liveToken(db, { hash });
   if (row?.role === 'staff') return { role: 'staff', tokenId: row.id };
   if (row?.role === 'expert' && row.expertId) {
     return { role: 'expert', tokenId: row.id, expertId: row.expertId };

@@ -15,8 +15,10 @@ import type {
 /** How long before a confirmed visit its reminder goes out. */
 export const REMINDER_LEAD_MS = 48 * HOUR_MS;
 
-type NotificationRow = typeof notifications.$inferInsert;
+export type NotificationRow = typeof notifications.$inferInsert;
 type RequestRow = typeof requests.$inferSelect;
+type SessionRow = typeof sessions.$inferSelect;
+type ExpertRow = typeof experts.$inferSelect;
 
 export type RequestContext = { now: Date; requestId: string };
 export type SessionContext = {
@@ -47,7 +49,7 @@ export async function enqueue(
   const rows =
     'requestId' in context
       ? await requestMessages(tx, context)
-      : await sessionMessages(tx, event as SessionEvent, context);
+      : await loadSessionMessages(tx, event as SessionEvent, context);
   if (rows.length > 0) await tx.insert(notifications).values(rows);
 }
 
@@ -85,7 +87,7 @@ async function requestMessages(tx: Tx, context: RequestContext): Promise<Notific
   ];
 }
 
-async function sessionMessages(
+async function loadSessionMessages(
   tx: Tx,
   event: SessionEvent,
   context: SessionContext,
@@ -100,7 +102,20 @@ async function sessionMessages(
     subscribers(tx, [event, 'session.reminder']),
   ]);
   if (!row) throw new Error('notification about a missing session');
-  const { session, request, expert } = row;
+  return sessionMessages(event, row, endpoints, context);
+}
+
+/**
+ * The outbox rows about a session event, from the rows in hand and the endpoints subscribed
+ * to the event and to reminders (`subscribers`): for a change that holds them already and
+ * sends the rows with its own writes.
+ */
+export function sessionMessages(
+  event: SessionEvent,
+  { session, request, expert }: { session: SessionRow; request: RequestRow; expert: ExpertRow },
+  endpoints: Map<NotificationEvent, string[]>,
+  context: { now: Date; previous?: { start: Date; end: Date } },
+): NotificationRow[] {
   // The same event the feeds and calendar.ics serve: same UID, SEQUENCE and content.
   const calendar = calendarSession({
     ...session,
@@ -192,7 +207,7 @@ function emailRow(
 }
 
 /** The webhook endpoints subscribed to each of `events`, in one query. */
-async function subscribers(
+export async function subscribers(
   tx: Tx,
   events: NotificationEvent[],
 ): Promise<Map<NotificationEvent, string[]>> {

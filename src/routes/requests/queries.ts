@@ -97,7 +97,8 @@ export async function requestWithCorporateNumberFor(
   return row;
 }
 
-function mustBeVisible(principal: Principal, id: string): void {
+/** Throws 404 unless `principal` may see request `id` at all (staff, or its company). */
+export function mustBeVisible(principal: Principal, id: string): void {
   if (principal.role === 'expert') throw notFound('Request');
   if (principal.role === 'company' && principal.requestId !== id) throw notFound('Request');
 }

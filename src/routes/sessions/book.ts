@@ -1,11 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { audit } from '../../db/audit.ts';
-import { requests, sessions } from '../../db/schema.ts';
+import { notifications, requests, sessions } from '../../db/schema.ts';
 import { together } from '../../db/together.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
-import { ApiError } from '../../http/errors.ts';
+import { ApiError, notFound } from '../../http/errors.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import {
   bearer,
@@ -16,11 +16,13 @@ import {
   jsonResponse,
   problemResponse,
 } from '../../http/schemas.ts';
-import { enqueue } from '../../notify/enqueue.ts';
-import { requestFor } from '../requests/queries.ts';
+import { sessionMessages, subscribers } from '../../notify/enqueue.ts';
+import { mustBeVisible } from '../requests/queries.ts';
 import { presentSession } from './present.ts';
-import { claimingSlot, lockParties, prepareSlot } from './queries.ts';
+import { checkSlot, claimingSlot, lockForSlot } from './queries.ts';
 import { SessionSchema } from './schema.ts';
+
+type SessionRow = typeof sessions.$inferSelect;
 
 const BookingInput = z.strictObject({ expertId: z.uuid(), start: InstantInput }).openapi('Booking');
 
@@ -49,6 +51,7 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
     const principal = requireRole(c, 'staff', 'company');
     const { db, clock, config } = c.get('deps');
     const { id } = c.req.valid('param');
+    mustBeVisible(principal, id);
     const input = c.req.valid('json');
     const actor = actorOf(principal);
     // The key is scoped to the caller and the request: only a caller whose first attempt got
@@ -62,11 +65,12 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
         now: clock(),
       },
       async (tx) => {
-        // Request, company, expert: locked in this order, in one round trip.
-        const [request, parties] = await Promise.all([
-          requestFor(tx, principal, id, { forUpdate: true }),
-          lockParties(tx, id, input.expertId),
+        // Every read goes out in the first round trip, every write in the second.
+        const [{ request, parties, facts }, endpoints] = await Promise.all([
+          lockForSlot(tx, { requestId: id, expertId: input.expertId, start: input.start }),
+          subscribers(tx, ['session.booked', 'session.reminder']),
         ]);
+        if (!request) throw notFound('Request');
         if (request.status !== 'received') {
           throw new ApiError(
             'invalid-transition',
@@ -76,27 +80,32 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
           );
         }
         const now = clock();
-        const slot = await prepareSlot(tx, request, parties, input.start, {
+        const slot = checkSlot(request, parties, facts, input.start, {
           now,
           config,
           anyTime: principal.role === 'staff',
         });
-        // The id is chosen here so the audit event can go out with the insert.
-        const sessionId = crypto.randomUUID();
-        const [[row]] = await together(
-          claimingSlot(() =>
-            tx
-              .insert(sessions)
-              .values({
-                ...slot,
-                id: sessionId,
-                requestId: id,
-                companyId: request.companyId,
-                createdAt: now,
-                updatedAt: now,
-              })
-              .returning(),
-          ),
+        // The whole row is written from here, so the messages about it can go out with it.
+        const session: SessionRow = {
+          ...slot,
+          id: crypto.randomUUID(),
+          requestId: id,
+          companyId: request.companyId,
+          status: 'confirmed',
+          sequence: 0,
+          cancelReason: null,
+          report: null,
+          createdAt: now,
+          updatedAt: now,
+        };
+        const messages = sessionMessages(
+          'session.booked',
+          { session, request, expert: parties.expert },
+          endpoints,
+          { now },
+        );
+        await together(
+          claimingSlot(() => tx.insert(sessions).values(session)),
           tx
             .update(requests)
             .set({ status: 'scheduled', updatedAt: now })
@@ -106,7 +115,7 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
             actor,
             action: 'session.booked',
             entityType: 'session',
-            entityId: sessionId,
+            entityId: session.id,
             data: {
               requestId: id,
               expertId: slot.expertId,
@@ -114,10 +123,9 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
               format: slot.format,
             },
           }),
+          tx.insert(notifications).values(messages),
         );
-        if (!row) throw new Error('session insert returned no row');
-        await enqueue(tx, 'session.booked', { now, sessionId: row.id });
-        return { status: 201 as const, body: presentSession(row) };
+        return { status: 201 as const, body: presentSession(session) };
       },
     );
     return c.json(outcome.body, 201);

@@ -1,4 +1,4 @@
-import { and, eq, gt, gte, inArray, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import { EXCLUSION_VIOLATION, sqlState } from '../../db/errors.ts';
 import {
@@ -10,9 +10,15 @@ import {
   sessions,
   weeklyHours,
 } from '../../db/schema.ts';
+import { statement } from '../../db/statement.ts';
 import type { Queryable, Tx } from '../../db/types.ts';
 import { availableSlots, bookableRange } from '../../domain/availability.ts';
-import { blockedRange, quotaProblem } from '../../domain/booking.ts';
+import {
+  blockedRange,
+  MAX_DURATION_MINUTES,
+  MAX_TRAVEL_BUFFER_MINUTES,
+  quotaProblem,
+} from '../../domain/booking.ts';
 import { clip } from '../../domain/intervals.ts';
 import { visitFormat } from '../../domain/matching.ts';
 import {
@@ -56,44 +62,181 @@ export async function sessionFor(
 type ExpertRow = typeof experts.$inferSelect;
 export type Parties = { corporateNumber: string | null; expert: ExpertRow };
 
-/**
- * Locks the company of `requestId` and then the expert, the order every booking and
- * reschedule takes them in, so concurrent ones cannot deadlock. Both statements go out
- * together: one round trip, executed in order. Call it right after locking the request.
- */
-export async function lockParties(tx: Tx, requestId: string, expertId: string): Promise<Parties> {
-  const [[company], [expert]] = await Promise.all([
-    tx
-      .select({ corporateNumber: companies.corporateNumber })
-      .from(companies)
-      .where(
+/** What a slot's check reads: the expert's hours around it, and the two quota counts. */
+export type SlotFacts = {
+  weekly: (typeof weeklyHours.$inferSelect)[];
+  overrides: (typeof dateOverrides.$inferSelect)[];
+  busy: { start: Date; end: Date }[];
+  companyVisitsInFiscalYear: number;
+  expertVisitsInMonth: number;
+};
+
+const placeholder = sql.placeholder;
+const counted = and(
+  inArray(sessions.status, [...ACTIVE]),
+  sql`${sessions.id} is distinct from ${placeholder('replacing')}`,
+);
+const lockRequest = statement((q) =>
+  q
+    .select()
+    .from(requests)
+    .where(eq(requests.id, placeholder('requestId')))
+    .for('update'),
+);
+const lockCompany = statement((q) =>
+  q
+    .select({ corporateNumber: companies.corporateNumber })
+    .from(companies)
+    .where(
+      eq(
+        companies.id,
+        q
+          .select({ id: requests.companyId })
+          .from(requests)
+          .where(eq(requests.id, placeholder('requestId'))),
+      ),
+    )
+    .for('update'),
+);
+const lockExpert = statement((q) =>
+  q
+    .select()
+    .from(experts)
+    .where(eq(experts.id, placeholder('expertId')))
+    .for('update'),
+);
+const weeklyOf = statement((q) =>
+  q
+    .select()
+    .from(weeklyHours)
+    .where(eq(weeklyHours.expertId, placeholder('expertId'))),
+);
+const overridesNear = statement((q) =>
+  q
+    .select()
+    .from(dateOverrides)
+    .where(
+      and(
+        eq(dateOverrides.expertId, placeholder('expertId')),
+        gte(dateOverrides.date, placeholder('fromDate')),
+        lte(dateOverrides.date, placeholder('toDate')),
+      ),
+    ),
+);
+const busyNear = statement((q) =>
+  q
+    .select({ start: busyBlocks.start, end: busyBlocks.end })
+    .from(busyBlocks)
+    .where(
+      and(
+        eq(busyBlocks.expertId, placeholder('expertId')),
+        lt(busyBlocks.start, placeholder('to')),
+        gt(busyBlocks.end, placeholder('from')),
+      ),
+    ),
+);
+const companyVisits = statement((q) =>
+  q
+    .select({ n: sql<number>`count(*)::int` })
+    .from(sessions)
+    .where(
+      and(
         eq(
-          companies.id,
-          tx.select({ id: requests.companyId }).from(requests).where(eq(requests.id, requestId)),
+          sessions.companyId,
+          q
+            .select({ id: requests.companyId })
+            .from(requests)
+            .where(eq(requests.id, placeholder('requestId'))),
         ),
-      )
-      .for('update'),
-    tx.select().from(experts).where(eq(experts.id, expertId)).for('update'),
-  ]);
+        counted,
+        gte(sessions.start, placeholder('fyStart')),
+        lt(sessions.start, placeholder('fyEnd')),
+      ),
+    ),
+);
+const expertVisits = statement((q) =>
+  q
+    .select({ n: sql<number>`count(*)::int` })
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.expertId, placeholder('expertId')),
+        counted,
+        gte(sessions.start, placeholder('monthStart')),
+        lt(sessions.start, placeholder('monthEnd')),
+      ),
+    ),
+);
+
+/**
+ * Locks the request, its company and the expert, in that order (every booking and
+ * reschedule takes them in it, so concurrent ones cannot deadlock), and reads what checking
+ * the slot needs. All of it goes out at once, one round trip: Postgres runs pipelined
+ * statements one after another, so the counts are taken once the locks are held and see
+ * every visit committed before them (invariant 3). The reads cover the longest visit and
+ * travel buffer there can be around `start`, since the request and expert are read here too.
+ */
+export async function lockForSlot(
+  tx: Tx,
+  target: { requestId: string; expertId: string; start: Date; replacing?: string },
+): Promise<{ request: RequestRow | undefined; parties: Parties; facts: SlotFacts }> {
+  const { requestId, expertId, start } = target;
+  const from = new Date(start.getTime() - MAX_TRAVEL_BUFFER_MINUTES * MINUTE_MS);
+  const to = new Date(
+    start.getTime() + (MAX_DURATION_MINUTES + MAX_TRAVEL_BUFFER_MINUTES) * MINUTE_MS,
+  );
+  const fy = fiscalYearRange(fiscalYearOf(start.getTime()));
+  const month = tokyoMonthRange(start.getTime());
+  const iso = (d: Date) => d.toISOString();
+  const replacing = target.replacing ?? null;
+  const [, [request], [company], [expert], weekly, overrides, busy, [companyUse], [expertUse]] =
+    await Promise.all([
+      // The connection plans each statement for its parameters (src/db/postgres.ts); these
+      // and the booking's writes look rows up by key, where a plan made once does as well,
+      // and planning them each time was a third of Postgres' work per booking.
+      tx.execute(sql`set local plan_cache_mode = auto`),
+      lockRequest(tx, { requestId }),
+      lockCompany(tx, { requestId }),
+      lockExpert(tx, { expertId }),
+      weeklyOf(tx, { expertId }),
+      overridesNear(tx, { expertId, fromDate: tokyoDate(from), toDate: tokyoDate(to) }),
+      busyNear(tx, { expertId, from: iso(from), to: iso(to) }),
+      companyVisits(tx, { requestId, replacing, fyStart: iso(fy.start), fyEnd: iso(fy.end) }),
+      expertVisits(tx, {
+        expertId,
+        replacing,
+        monthStart: iso(month.start),
+        monthEnd: iso(month.end),
+      }),
+    ]);
   if (!expert)
     throw new ApiError('validation-failed', 'expertId: no such expert', [
       { path: 'expertId', message: 'no such expert' },
     ]);
-  return { corporateNumber: company?.corporateNumber ?? null, expert };
+  return {
+    request,
+    parties: { corporateNumber: company?.corporateNumber ?? null, expert },
+    facts: {
+      weekly,
+      overrides,
+      busy,
+      companyVisitsInFiscalYear: Number(companyUse?.n ?? 0),
+      expertVisitsInMonth: Number(expertUse?.n ?? 0),
+    },
+  };
 }
 
 /**
- * Checks the slot against the expert's availability and the quotas, with the parties locked,
- * and returns what to store. Everything it reads goes out in one round trip, and only what
- * the slot's own time needs: its days' hours, busy blocks near it, two counts. Overlaps with
- * other visits are left to the EXCLUDE constraints.
+ * Checks the slot against the expert's availability and the quotas, from what lockForSlot
+ * read, and returns what to store. Overlaps with other visits are left to the EXCLUDE
+ * constraints.
  */
-export async function prepareSlot(
-  tx: Tx,
+export function checkSlot(
   request: RequestRow,
   { corporateNumber, expert }: Parties,
+  facts: SlotFacts,
   start: Date,
-  context: { now: Date; config: Config; anyTime: boolean; replacing?: string },
+  context: { now: Date; config: Config; anyTime: boolean },
 ) {
   const format = visitFormat(
     { format: request.format, company: { prefectureCode: request.prefectureCode } },
@@ -117,72 +260,15 @@ export async function prepareSlot(
     end: start.getTime() + request.durationMinutes * MINUTE_MS,
   };
   const bufferMinutes = format === 'onsite' ? expert.travelBufferMinutes : 0;
-  const near = {
-    start: new Date(slot.start - bufferMinutes * MINUTE_MS),
-    end: new Date(slot.end + bufferMinutes * MINUTE_MS),
-  };
-  const fy = fiscalYearRange(fiscalYearOf(slot.start));
-  const month = tokyoMonthRange(slot.start);
-  const notReplaced = context.replacing ? ne(sessions.id, context.replacing) : undefined;
-  const active = inArray(sessions.status, [...ACTIVE]);
-  const [weekly, overrides, busy, [companyUse], [expertUse]] = await Promise.all([
-    tx.select().from(weeklyHours).where(eq(weeklyHours.expertId, expert.id)),
-    tx
-      .select()
-      .from(dateOverrides)
-      .where(
-        and(
-          eq(dateOverrides.expertId, expert.id),
-          gte(dateOverrides.date, tokyoDate(near.start)),
-          lte(dateOverrides.date, tokyoDate(near.end)),
-        ),
-      ),
-    tx
-      .select({ start: busyBlocks.start, end: busyBlocks.end })
-      .from(busyBlocks)
-      .where(
-        and(
-          eq(busyBlocks.expertId, expert.id),
-          lt(busyBlocks.start, near.end),
-          gt(busyBlocks.end, near.start),
-        ),
-      ),
-    tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(sessions)
-      .where(
-        and(
-          eq(sessions.companyId, request.companyId),
-          active,
-          gte(sessions.start, fy.start),
-          lt(sessions.start, fy.end),
-          notReplaced,
-        ),
-      ),
-    tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(sessions)
-      .where(
-        and(
-          eq(sessions.expertId, expert.id),
-          active,
-          gte(sessions.start, month.start),
-          lt(sessions.start, month.end),
-          notReplaced,
-        ),
-      ),
-  ]);
-
   const bookable = bookableRange(context.now, context.config);
   const windows = context.anyTime
     ? [bookable]
     : request.preferredWindows.map((w) => ({ start: Date.parse(w.start), end: Date.parse(w.end) }));
   const free = availableSlots({
-    availability: availabilityFromRows([expert.id], weekly, overrides).get(expert.id) ?? {
-      weekly: [],
-      overrides: [],
-    },
-    busy: busy.map((b) => ({ start: b.start.getTime(), end: b.end.getTime() })),
+    availability: availabilityFromRows([expert.id], facts.weekly, facts.overrides).get(
+      expert.id,
+    ) ?? { weekly: [], overrides: [] },
+    busy: facts.busy.map((b) => ({ start: b.start.getTime(), end: b.end.getTime() })),
     sessions: [],
     range: bookable,
     bufferMinutes,
@@ -201,9 +287,9 @@ export async function prepareSlot(
   }
 
   const problem = quotaProblem({
-    companyVisitsInFiscalYear: Number(companyUse?.n ?? 0),
+    companyVisitsInFiscalYear: facts.companyVisitsInFiscalYear,
     companyLimit: context.config.visitsPerCompanyPerFy,
-    expertVisitsInMonth: Number(expertUse?.n ?? 0),
+    expertVisitsInMonth: facts.expertVisitsInMonth,
     expertLimit: expert.maxVisitsPerMonth,
   });
   if (problem) throw new ApiError('quota-exceeded', problem);

@@ -12,7 +12,7 @@ import {
   problemResponse,
 } from '../../http/schemas.ts';
 import { changeSession } from './change.ts';
-import { lockParties, prepareSlot } from './queries.ts';
+import { checkSlot, lockForSlot } from './queries.ts';
 import { SessionSchema } from './schema.ts';
 
 const CancelInput = z.strictObject({ reason: z.string().trim().max(1000).optional() });
@@ -91,18 +91,17 @@ export function registerTransitions(app: OpenAPIHono<AppEnv>) {
       c.req.valid('param').id,
       'reschedule',
       async (tx, session, request) => {
-        const slot = await prepareSlot(
-          tx,
-          request,
-          await lockParties(tx, request.id, session.expertId),
+        const { parties, facts } = await lockForSlot(tx, {
+          requestId: request.id,
+          expertId: session.expertId,
           start,
-          {
-            now: deps.clock(),
-            config: deps.config,
-            anyTime: principal.role === 'staff',
-            replacing: session.id,
-          },
-        );
+          replacing: session.id,
+        });
+        const slot = checkSlot(request, parties, facts, start, {
+          now: deps.clock(),
+          config: deps.config,
+          anyTime: principal.role === 'staff',
+        });
         return {
           start: slot.start,
           end: slot.end,
