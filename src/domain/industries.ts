@@ -62,8 +62,9 @@ export const industryDivisions: readonly IndustryDivision[] = [
   { code: 'T', name: { ja: '分類不能の産業', en: 'Industries Unable to Classify' } },
 ];
 
-// Only manufacturing is broken down into middle groups, where matching an expert to a
-// company's line of production matters; every other industry is matched by its division.
+// Two divisions are broken down into middle groups: manufacturing, where matching an expert to
+// a company's line of production matters, and wholesale and retail trade, where the SME law
+// draws its line (wholesale I50–I55, retail I56–I61). Every other industry is a division.
 export const manufacturingGroups: readonly IndustryGroup[] = (
   [
     ['09', '食料品製造業', 'Manufacture of Food'],
@@ -113,11 +114,38 @@ export const manufacturingGroups: readonly IndustryGroup[] = (
   ] as const
 ).map(([number, ja, en]) => ({ code: `E${number}`, division: 'E', name: { ja, en } }));
 
+export const tradeGroups: readonly IndustryGroup[] = (
+  [
+    ['50', '各種商品卸売業', 'Wholesale Trade, General Merchandise'],
+    ['51', '繊維・衣服等卸売業', 'Wholesale Trade (Textile and Apparel)'],
+    ['52', '飲食料品卸売業', 'Wholesale Trade (Food and Beverages)'],
+    [
+      '53',
+      '建築材料，鉱物・金属材料等卸売業',
+      'Wholesale Trade (Building Materials, Minerals and Metals, etc.)',
+    ],
+    ['54', '機械器具卸売業', 'Wholesale Trade (Machinery and Equipment)'],
+    ['55', 'その他の卸売業', 'Miscellaneous Wholesale Trade'],
+    ['56', '各種商品小売業', 'Retail Trade, General Merchandise'],
+    [
+      '57',
+      '織物・衣服・身の回り品小売業',
+      'Retail Trade (Woven Fabrics, Apparel, Apparel Accessories and Notions)',
+    ],
+    ['58', '飲食料品小売業', 'Retail Trade (Food and Beverages)'],
+    ['59', '機械器具小売業', 'Retail Trade (Machinery and Equipment)'],
+    ['60', 'その他の小売業', 'Miscellaneous Retail Trade'],
+    ['61', '無店舗小売業', 'Nonstore Retailers'],
+  ] as const
+).map(([number, ja, en]) => ({ code: `I${number}`, division: 'I', name: { ja, en } }));
+
+export const industryGroups: readonly IndustryGroup[] = [...manufacturingGroups, ...tradeGroups];
+
 const byCode = new Map<string, Industry>([
   ...industryDivisions.map(
     ({ code, name }) => [code, { code, level: 'division', division: code, name }] as const,
   ),
-  ...manufacturingGroups.map(
+  ...industryGroups.map(
     ({ code, division, name }) => [code, { code, level: 'group', division, name }] as const,
   ),
 ]);

@@ -14,16 +14,18 @@ const limits: Record<SmeSector, { capitalYen: number; employees: number }> = {
 
 const serviceDivisions = new Set(['G', 'K', 'L', 'M', 'N', 'O', 'P', 'Q', 'R']);
 
-// The law's own sector lines follow JSIC middle and minor groups (wholesale is I50–I55, retail
-// I56–I61, and only parts of G and K count as services); the taxonomy carries divisions only
-// outside manufacturing, so the sector is read from the division. Division I is taken as
-// wholesale: its limits are the more generous of the two, and an applicant must not be judged
-// by a stricter line than the law may allow it.
+// The law's sector lines follow JSIC groups: wholesale is I50–I55 and retail I56–I61 (only
+// parts of G and K count as services, which the taxonomy, carrying divisions there, cannot
+// tell apart). A company that gives division I alone is taken as wholesale: its limits are
+// the more generous of the two, and an applicant must not be judged by a stricter line than
+// the law may allow it.
 export function smeSector(industryCode: string): SmeSector {
-  const division = industry(industryCode)?.division;
-  if (!division) throw new RangeError(`unknown industry code: ${industryCode}`);
-  if (division === 'I') return 'wholesale';
-  return serviceDivisions.has(division) ? 'services' : 'manufacturing-and-others';
+  const found = industry(industryCode);
+  if (!found) throw new RangeError(`unknown industry code: ${industryCode}`);
+  if (found.division === 'I') {
+    return found.level === 'group' && Number(found.code.slice(1)) >= 56 ? 'retail' : 'wholesale';
+  }
+  return serviceDivisions.has(found.division) ? 'services' : 'manufacturing-and-others';
 }
 
 export function isSme(company: { industryCode: string; capitalYen: number; employees: number }) {

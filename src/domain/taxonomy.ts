@@ -2,7 +2,7 @@ import {
   type IndustryDivision,
   type IndustryGroup,
   industryDivisions,
-  manufacturingGroups,
+  industryGroups,
 } from './industries.ts';
 import { type IndustryScope, industryScopes } from './industry-scopes.ts';
 import type { Localized } from './localized.ts';
@@ -15,8 +15,10 @@ export {
   type IndustryGroup,
   industry,
   industryDivisions,
+  industryGroups,
   isIndustryCode,
   manufacturingGroups,
+  tradeGroups,
 } from './industries.ts';
 export {
   type IndustryScope,
@@ -43,7 +45,7 @@ export function taxonomyDocument(): TaxonomyDocument {
   return {
     industries: industryDivisions.map((division) => ({
       ...division,
-      groups: manufacturingGroups.filter((g) => g.division === division.code),
+      groups: industryGroups.filter((g) => g.division === division.code),
     })),
     industryScopes: industryScopes.map((scope) => ({ ...scope, covers: [...scope.covers] })),
     prefectures: [...prefectures],

@@ -86,6 +86,14 @@ describe('POST /v1/requests', () => {
     expect(request.company.isSme).toBe(false);
   });
 
+  it('judges a retailer (JSIC I56–I61) by retail limits and a wholesaler by wholesale ones', async () => {
+    const company = { ...application(api).company, employees: 80, capitalYen: 80_000_000 };
+    const retailer = await apply(api, { company: { ...company, industryCode: 'I58' } });
+    const wholesaler = await apply(api, { company: { ...company, industryCode: 'I52' } });
+    expect(retailer.request.company).toMatchObject({ industryCode: 'I58', isSme: false });
+    expect(wholesaler.request.company).toMatchObject({ industryCode: 'I52', isSme: true });
+  });
+
   it('defaults durationMinutes to 120 and accepts the bounds 60 and 240', async () => {
     const { durationMinutes: _, ...withoutDuration } = application(api);
     const res = await api.call('POST', '/v1/requests', { token: null, body: withoutDuration });

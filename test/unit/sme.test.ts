@@ -9,6 +9,8 @@ describe('smeSector', () => {
     expect(smeSector('H')).toBe('manufacturing-and-others');
     expect(smeSector('J')).toBe('manufacturing-and-others');
     expect(smeSector('I')).toBe('wholesale');
+    for (const code of ['I50', 'I52', 'I55']) expect(smeSector(code), code).toBe('wholesale');
+    for (const code of ['I56', 'I58', 'I61']) expect(smeSector(code), code).toBe('retail');
     for (const code of ['G', 'K', 'L', 'M', 'N', 'O', 'P', 'Q', 'R']) {
       expect(smeSector(code), code).toBe('services');
     }
@@ -16,7 +18,8 @@ describe('smeSector', () => {
 
   it('refuses an unknown industry code rather than guess', () => {
     expect(() => smeSector('Z')).toThrow(RangeError);
-    expect(() => smeSector('I56')).toThrow(RangeError);
+    expect(() => smeSector('I62')).toThrow(RangeError);
+    expect(() => smeSector('H44')).toThrow(RangeError);
   });
 });
 
@@ -26,6 +29,8 @@ describe('isSme', () => {
     ['E', 300_000_000, 300],
     ['D', 300_000_000, 300],
     ['I', 100_000_000, 100],
+    ['I53', 100_000_000, 100],
+    ['I58', 50_000_000, 50],
     ['L', 50_000_000, 100],
   ] as const;
 
@@ -51,6 +56,14 @@ describe('isSme', () => {
   it('holds a large wholesaler to wholesale limits, not manufacturing ones', () => {
     expect(isSme({ industryCode: 'I', capitalYen: 200_000_000, employees: 200 })).toBe(false);
     expect(isSme({ industryCode: 'E', capitalYen: 200_000_000, employees: 200 })).toBe(true);
+  });
+
+  it('holds a retailer to ¥50m / 50 and a wholesaler to ¥100m / 100 (JSIC I56–I61 / I50–I55)', () => {
+    const company = { capitalYen: 80_000_000, employees: 80 };
+    expect(isSme({ ...company, industryCode: 'I58' })).toBe(false);
+    expect(isSme({ ...company, industryCode: 'I52' })).toBe(true);
+    // Division I alone is read as wholesale, the more generous line.
+    expect(isSme({ ...company, industryCode: 'I' })).toBe(true);
   });
 
   it('holds a service company to ¥50m but 100 employees', () => {

@@ -13,6 +13,7 @@ import {
   taxonomyDocument,
   topicCodes,
   topics,
+  tradeGroups,
 } from '../../src/domain/taxonomy.ts';
 
 describe('industries (JSIC Rev.14)', () => {
@@ -37,6 +38,20 @@ describe('industries (JSIC Rev.14)', () => {
     expect(industry('E32')?.name.ja).toBe('その他の製造業');
   });
 
+  it('has the 12 wholesale and retail middle groups I50 to I61', () => {
+    expect(tradeGroups.map((g) => g.code)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `I${i + 50}`),
+    );
+    expect(industry('I58')).toEqual({
+      code: 'I58',
+      level: 'group',
+      division: 'I',
+      name: { ja: '飲食料品小売業', en: 'Retail Trade (Food and Beverages)' },
+    });
+    expect(industry('I50')?.name.ja).toBe('各種商品卸売業');
+    expect(industry('I61')?.name.ja).toBe('無店舗小売業');
+  });
+
   it('describes a division as its own division', () => {
     expect(industry('D')).toMatchObject({ code: 'D', level: 'division', division: 'D' });
   });
@@ -48,7 +63,8 @@ describe('industries (JSIC Rev.14)', () => {
       'E33',
       'Z',
       'G37',
-      'I56',
+      'I49',
+      'I62',
       'e',
       'e24',
       'E24 ',
@@ -155,7 +171,7 @@ describe('topics', () => {
 });
 
 describe('taxonomyDocument', () => {
-  it('nests the manufacturing groups under E and nothing under other divisions', () => {
+  it('nests the manufacturing groups under E, the trade groups under I, nothing elsewhere', () => {
     const {
       industries,
       industryScopes: scopes,
@@ -164,7 +180,10 @@ describe('taxonomyDocument', () => {
     } = taxonomyDocument();
     expect(industries).toHaveLength(20);
     expect(industries.find((d) => d.code === 'E')?.groups).toHaveLength(24);
-    expect(industries.filter((d) => d.code !== 'E').every((d) => d.groups.length === 0)).toBe(true);
+    expect(industries.find((d) => d.code === 'I')?.groups).toHaveLength(12);
+    expect(
+      industries.filter((d) => !'EI'.includes(d.code)).every((d) => d.groups.length === 0),
+    ).toBe(true);
     expect([scopes.length, prefs.length, ts.length]).toEqual([4, 47, 11]);
   });
 

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { MAX_TRAVEL_BUFFER_MINUTES } from '../../domain/booking.ts';
 import { isValidCorporateNumber } from '../../domain/corporate-number.ts';
 import { isIndustryCode, isTopic, prefecture } from '../../domain/taxonomy.ts';
 import { Instant } from '../../http/schemas.ts';
@@ -14,7 +15,9 @@ const fields = {
   email: z.email().max(254),
   affiliation: z.string().trim().max(200),
   industries: unique(
-    z.string().refine(isIndustryCode, 'is not a JSIC division or manufacturing group code'),
+    z
+      .string()
+      .refine(isIndustryCode, 'is not a JSIC division or middle-group code (see /v1/taxonomy)'),
     60,
   ),
   // Free-form labels; the certification scopes (all-industries, manufacturing, die-mould,
@@ -34,7 +37,7 @@ const fields = {
     10,
   ),
   maxVisitsPerMonth: z.number().int().min(0).max(100),
-  travelBufferMinutes: z.number().int().min(0).max(480),
+  travelBufferMinutes: z.number().int().min(0).max(MAX_TRAVEL_BUFFER_MINUTES),
   conflicts: unique(z.string().refine(isValidCorporateNumber, 'is not a valid 法人番号'), 200),
   active: z.boolean(),
 };

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { MAX_DURATION_MINUTES } from '../../domain/booking.ts';
 import { isValidCorporateNumber } from '../../domain/corporate-number.ts';
 import { isIndustryCode, isTopic, prefecture, topicCodes } from '../../domain/taxonomy.ts';
 import { Instant, InstantInput } from '../../http/schemas.ts';
@@ -17,7 +18,7 @@ const CompanyInput = z.strictObject({
     .string()
     .refine(
       isIndustryCode,
-      'is not a JSIC Rev.14 division or manufacturing group code (see /v1/taxonomy)',
+      'is not a JSIC Rev.14 division or middle-group code (see /v1/taxonomy)',
     ),
   prefectureCode: z
     .string()
@@ -49,7 +50,7 @@ export const ApplicationInput = z
       .max(topicCodes.length)
       .refine((t) => new Set(t).size === t.length, 'must not repeat a topic'),
     format: z.enum(['onsite', 'online', 'either']),
-    durationMinutes: z.number().int().min(60).max(240).default(120),
+    durationMinutes: z.number().int().min(60).max(MAX_DURATION_MINUTES).default(120),
     preferredWindows: z.array(WindowInput).min(1).max(5),
     notes: z.string().max(4000).default(''),
     followUpOf: z.uuid().optional(),

@@ -3,6 +3,7 @@ import {
   manufacturingGroups,
   prefectures,
   topics,
+  tradeGroups,
 } from '../../domain/taxonomy.ts';
 import { describedBy, ErrorSummary, Field, type FieldErrors, RequiredTag } from '../fields.tsx';
 import type { FormValues } from '../form-values.ts';
@@ -119,6 +120,13 @@ export function ApplicationForm({
               </optgroup>
               <optgroup label={t.manufacturingGroup}>
                 {manufacturingGroups.map((g) => (
+                  <option value={g.code} selected={chosen('company.industryCode', g.code)}>
+                    {`${g.code} ${named(t, g.name)}`}
+                  </option>
+                ))}
+              </optgroup>
+              <optgroup label={t.tradeGroup}>
+                {tradeGroups.map((g) => (
                   <option value={g.code} selected={chosen('company.industryCode', g.code)}>
                     {`${g.code} ${named(t, g.name)}`}
                   </option>

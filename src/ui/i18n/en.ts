@@ -66,6 +66,7 @@ export const en: Strings = {
   chooseOne: 'Choose one',
   divisionsGroup: 'Divisions',
   manufacturingGroup: 'Manufacturing groups',
+  tradeGroup: 'Wholesale and retail groups',
   prefecture: 'Prefecture',
   employees: 'Employees',
   capital: 'Capital (yen)',

@@ -64,6 +64,7 @@ export const ja = {
   chooseOne: '選択してください',
   divisionsGroup: '大分類',
   manufacturingGroup: '製造業（中分類）',
+  tradeGroup: '卸売業，小売業（中分類）',
   prefecture: '所在地（都道府県）',
   employees: '従業員数（人）',
   capital: '資本金（円）',
