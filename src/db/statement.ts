@@ -20,6 +20,8 @@ type Prepared<R> = { execute(values?: Values): Promise<R> };
  */
 export function statement<R>(build: (q: Queryable) => { prepare(name: string): Prepared<R> }) {
   const name = `haken_${++made}`;
+  // One per driver: the SQL is the same for every database of it. The prepared query keeps
+  // the first database's logger and cache (drizzle's defaults, no-ops, are all we use).
   const byDriver = new Map<unknown, Prepared<R>>();
   return (q: Queryable, values: Values = {}): QueryPromise<R> => {
     const session = q._.session as unknown as { client: unknown };
@@ -28,9 +30,12 @@ export function statement<R>(build: (q: Queryable) => { prepare(name: string): P
       prepared = build(q).prepare(name);
       byDriver.set(session.constructor, prepared);
     }
-    // postgres.js cannot send a Date it was not told the type of, and stalls the connection.
-    for (const value of Object.values(values)) {
-      if (value instanceof Date) throw new TypeError(`${name}: give instants as ISO strings`);
+    // postgres.js cannot send a Date it was not told the type of (and stalls the connection),
+    // and the drivers differ on undefined: refuse both before anything is sent.
+    for (const [key, value] of Object.entries(values)) {
+      if (value instanceof Date || value === undefined) {
+        throw new TypeError(`${name}: ${key} must be a driver value (an instant as ISO string)`);
+      }
     }
     const bound: Prepared<R> = Object.create(prepared, { client: { value: session.client } });
     return new Deferred(() => bound.execute(values));

@@ -359,6 +359,20 @@ describe('who may book', () => {
     expectProblem(bad, 400, 'validation-failed');
     await expectNothingBooked(request.id);
   });
+
+  it('the request is judged before the expert: unknown is 404, scheduled is 409, whoever is named', async () => {
+    const nobody = {
+      expertId: '00000000-0000-4000-8000-000000000000',
+      start: jst('2026-12-04', '10:00'),
+    };
+    expectProblem(
+      await book(api, '00000000-0000-4000-8000-000000000001', nobody),
+      404,
+      'not-found',
+    );
+    const first = await bookedVisit(api, jst('2026-12-03', '10:00'));
+    expectProblem(await book(api, first.request.id, nobody), 409, 'invalid-transition');
+  });
 });
 
 describe('409 quota-exceeded: the expert’s maxVisitsPerMonth', () => {

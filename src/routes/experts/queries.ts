@@ -96,7 +96,7 @@ export async function loadExperts(q: Queryable, rows: ExpertRow[]): Promise<Expe
 
 export async function expertById(q: Queryable, id: string, forUpdate = false): Promise<ExpertRow> {
   const query = q.select().from(experts).where(eq(experts.id, id));
-  const [row] = await (forUpdate ? query.for('update') : query);
+  const [row] = await (forUpdate ? query.for('no key update') : query);
   if (!row) throw notFound('Expert');
   return row;
 }

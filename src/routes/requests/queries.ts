@@ -76,7 +76,7 @@ export async function requestFor(
 ): Promise<RequestRow> {
   mustBeVisible(principal, id);
   const query = q.select().from(requests).where(eq(requests.id, id));
-  const [row] = await (options.forUpdate ? query.for('update') : query);
+  const [row] = await (options.forUpdate ? query.for('no key update') : query);
   if (!row) throw notFound('Request');
   return row;
 }

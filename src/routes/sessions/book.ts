@@ -19,7 +19,7 @@ import {
 import { sessionMessages, subscribers } from '../../notify/enqueue.ts';
 import { mustBeVisible } from '../requests/queries.ts';
 import { presentSession } from './present.ts';
-import { checkSlot, claimingSlot, lockForSlot } from './queries.ts';
+import { checkSlot, claimingSlot, lockForSlot, withExpert } from './queries.ts';
 import { SessionSchema } from './schema.ts';
 
 type SessionRow = typeof sessions.$inferSelect;
@@ -80,7 +80,8 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
           );
         }
         const now = clock();
-        const slot = checkSlot(request, parties, facts, input.start, {
+        const { expert, corporateNumber } = withExpert(parties);
+        const slot = checkSlot(request, { expert, corporateNumber }, facts, input.start, {
           now,
           config,
           anyTime: principal.role === 'staff',
@@ -100,7 +101,7 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
         };
         const messages = sessionMessages(
           'session.booked',
-          { session, request, expert: parties.expert },
+          { session, request, expert },
           endpoints,
           { now },
         );

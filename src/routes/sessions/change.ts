@@ -34,7 +34,7 @@ export async function changeSession(
       .select()
       .from(requests)
       .where(eq(requests.id, seen.requestId))
-      .for('update');
+      .for('no key update');
     const session = await sessionFor(tx, principal, id, { forUpdate: true });
     if (!request) throw new Error('session without its request');
     const now = deps.clock();

@@ -48,7 +48,7 @@ export async function sessionFor(
   options: { forUpdate?: boolean } = {},
 ): Promise<SessionRow> {
   const query = q.select().from(sessions).where(eq(sessions.id, id));
-  const [row] = await (options.forUpdate ? query.for('update') : query);
+  const [row] = await (options.forUpdate ? query.for('no key update') : query);
   if (
     !row ||
     (principal.role === 'expert' && row.expertId !== principal.expertId) ||
@@ -81,7 +81,7 @@ const lockRequest = statement((q) =>
     .select()
     .from(requests)
     .where(eq(requests.id, placeholder('requestId')))
-    .for('update'),
+    .for('no key update'),
 );
 const lockCompany = statement((q) =>
   q
@@ -96,14 +96,14 @@ const lockCompany = statement((q) =>
           .where(eq(requests.id, placeholder('requestId'))),
       ),
     )
-    .for('update'),
+    .for('no key update'),
 );
 const lockExpert = statement((q) =>
   q
     .select()
     .from(experts)
     .where(eq(experts.id, placeholder('expertId')))
-    .for('update'),
+    .for('no key update'),
 );
 const weeklyOf = statement((q) =>
   q
@@ -175,11 +175,18 @@ const expertVisits = statement((q) =>
  * statements one after another, so the counts are taken once the locks are held and see
  * every visit committed before them (invariant 3). The reads cover the longest visit and
  * travel buffer there can be around `start`, since the request and expert are read here too.
+ * The locks are FOR NO KEY UPDATE, what an UPDATE of these rows takes: they exclude each
+ * other, but not the key-share locks of foreign-key checks (a follow-up request being filed
+ * for the request, an outbox row for its visit), which need not wait for a booking.
  */
 export async function lockForSlot(
   tx: Tx,
   target: { requestId: string; expertId: string; start: Date; replacing?: string },
-): Promise<{ request: RequestRow | undefined; parties: Parties; facts: SlotFacts }> {
+): Promise<{
+  request: RequestRow | undefined;
+  parties: Omit<Parties, 'expert'> & { expert: ExpertRow | undefined };
+  facts: SlotFacts;
+}> {
   const { requestId, expertId, start } = target;
   const from = new Date(start.getTime() - MAX_TRAVEL_BUFFER_MINUTES * MINUTE_MS);
   const to = new Date(
@@ -209,10 +216,6 @@ export async function lockForSlot(
         monthEnd: iso(month.end),
       }),
     ]);
-  if (!expert)
-    throw new ApiError('validation-failed', 'expertId: no such expert', [
-      { path: 'expertId', message: 'no such expert' },
-    ]);
   return {
     request,
     parties: { corporateNumber: company?.corporateNumber ?? null, expert },
@@ -224,6 +227,20 @@ export async function lockForSlot(
       expertVisitsInMonth: Number(expertUse?.n ?? 0),
     },
   };
+}
+
+/** The parties, once the expert asked for is known to exist (checked after the request). */
+export function withExpert(parties: {
+  corporateNumber: string | null;
+  expert: ExpertRow | undefined;
+}): Parties {
+  const { expert } = parties;
+  if (!expert) {
+    throw new ApiError('validation-failed', 'expertId: no such expert', [
+      { path: 'expertId', message: 'no such expert' },
+    ]);
+  }
+  return { corporateNumber: parties.corporateNumber, expert };
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   problemResponse,
 } from '../../http/schemas.ts';
 import { changeSession } from './change.ts';
-import { checkSlot, lockForSlot } from './queries.ts';
+import { checkSlot, lockForSlot, withExpert } from './queries.ts';
 import { SessionSchema } from './schema.ts';
 
 const CancelInput = z.strictObject({ reason: z.string().trim().max(1000).optional() });
@@ -97,7 +97,7 @@ export function registerTransitions(app: OpenAPIHono<AppEnv>) {
           start,
           replacing: session.id,
         });
-        const slot = checkSlot(request, parties, facts, start, {
+        const slot = checkSlot(request, withExpert(parties), facts, start, {
           now: deps.clock(),
           config: deps.config,
           anyTime: principal.role === 'staff',
