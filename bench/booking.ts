@@ -3,6 +3,7 @@
 // beside the bare INSERT into sessions (same table, same constraints, 32 connections), and,
 // to show where the time goes, the booking's own statements run as bare transactions.
 import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { fiscalYearOf, fiscalYearRange, tokyoDate, tokyoMonthRange } from '../src/domain/time.ts';
 import {
@@ -22,17 +23,17 @@ import { ms, perSecond, type Row, times } from './support/table.ts';
 const RACERS = 100;
 const CLIENTS = 32;
 const EXPERTS = 100;
-const WARMUP_BOOKINGS = 100;
-// Each run stops at its count or its time limit, whichever comes first.
-const BOOKINGS = 3_000;
-const BOOKINGS_LIMIT_MS = 8_000;
+const WARMUP_BOOKINGS = 200;
+// The HTTP runs post every booking seeded for them; the bare SQL runs stop at their count
+// or their time limit, whichever comes first.
+const BOOKINGS = 2_000;
+const WHAT_IF_BOOKINGS = 1_000;
 const FLOOR_INSERTS = 10_000;
 const FLOOR_LIMIT_MS = 5_000;
 const TRANSACTIONS = 3_000;
 const TRANSACTIONS_LIMIT_MS = 4_000;
 // What-if: the same HTTP run against a server with a pool as wide as the client count
 // (DATABASE_POOL_MAX; the default is 10).
-const WHAT_IF_LIMIT_MS = 4_000;
 const TARGET_RATIO = 0.5;
 
 export async function runBookingBench(): Promise<Row[]> {
@@ -54,7 +55,8 @@ export async function runBookingBench(): Promise<Row[]> {
     const floorSet = await set('floor', FLOOR_INSERTS);
     const unnamedSet = await set('unnamed', TRANSACTIONS);
     const namedTxSet = await set('tx', TRANSACTIONS);
-    const widePoolSet = await set('wide', WARMUP_BOOKINGS + BOOKINGS);
+    const widePoolSet = await set('wide', WARMUP_BOOKINGS + WHAT_IF_BOOKINGS);
+    const twoServersSet = await set('two', WARMUP_BOOKINGS + WHAT_IF_BOOKINGS);
     await client`analyze`;
 
     note('booking: floor (bare INSERT, 32 connections)');
@@ -95,10 +97,9 @@ export async function runBookingBench(): Promise<Row[]> {
         select count(*)::int as count from sessions where expert_id = ${racers[0]?.expertId ?? ''}`;
 
       note('booking: throughput over HTTP (32 connections)');
-      const book = (n: number) => postBooking(server.url, http[n] as Booking);
-      const warm = await tally(WARMUP_BOOKINGS, book);
+      const warm = await postAll(server.url, http.slice(0, WARMUP_BOOKINGS));
       const measured = await measureCpu(server.pid, client, database.name, () =>
-        tally(BOOKINGS, (n) => book(WARMUP_BOOKINGS + n), BOOKINGS_LIMIT_MS),
+        postAll(server.url, http.slice(WARMUP_BOOKINGS)),
       );
       const { elapsed, counts, done } = measured.result;
       const rate = rateOf(measured.result);
@@ -112,6 +113,8 @@ export async function runBookingBench(): Promise<Row[]> {
       const widePool = await whatIf(database.url, widePoolSet, {
         DATABASE_POOL_MAX: String(CLIENTS),
       });
+      note('booking: what-if, two server processes');
+      const twoServers = await whatIfServers(database.url, twoServersSet, 2);
 
       return [
         {
@@ -150,6 +153,11 @@ export async function runBookingBench(): Promise<Row[]> {
           value: `${perSecond(rateOf(widePool), 'bookings')} (${describe(widePool.counts)})`,
           ratio: times(rateOf(widePool) / floorRate),
         },
+        {
+          figure: `  what-if: two server processes, ${CLIENTS / 2} connections each`,
+          value: `${perSecond(rateOf(twoServers), 'bookings')} (${describe(twoServers.counts)})`,
+          ratio: times(rateOf(twoServers) / floorRate),
+        },
       ];
     } finally {
       await server.stop();
@@ -173,11 +181,40 @@ async function whatIf(
 ): Promise<Tally> {
   const server = await startApiServer({ databaseUrl, env });
   try {
-    const book = (n: number) => postBooking(server.url, bookings[n] as Booking);
-    await tally(WARMUP_BOOKINGS, book);
-    return await tally(BOOKINGS, (n) => book(WARMUP_BOOKINGS + n), WHAT_IF_LIMIT_MS);
+    await postAll(server.url, bookings.slice(0, WARMUP_BOOKINGS));
+    return await postAll(server.url, bookings.slice(WARMUP_BOOKINGS));
   } finally {
     await server.stop();
+  }
+}
+
+/**
+ * The HTTP run against `n` server processes on one Postgres (the service scales out so), the
+ * clients and bookings split evenly between them; one tally of them all.
+ */
+async function whatIfServers(databaseUrl: string, bookings: Booking[], n: number): Promise<Tally> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => startApiServer({ databaseUrl })),
+  );
+  try {
+    const share = (list: Booking[], i: number) => list.filter((_, k) => k % n === i);
+    const warmup = bookings.slice(0, WARMUP_BOOKINGS);
+    const measured = bookings.slice(WARMUP_BOOKINGS);
+    await Promise.all(servers.map((s, i) => postAll(s.url, share(warmup, i), CLIENTS / n)));
+    const started = performance.now();
+    const runs = await Promise.all(
+      servers.map((s, i) => postAll(s.url, share(measured, i), CLIENTS / n)),
+    );
+    const counts: Record<number, number> = {};
+    for (const run of runs) {
+      for (const [status, count] of Object.entries(run.counts)) {
+        counts[Number(status)] = (counts[Number(status)] ?? 0) + count;
+      }
+    }
+    const done = runs.reduce((sum, run) => sum + run.done, 0);
+    return { elapsed: performance.now() - started, done, counts };
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
   }
 }
 
@@ -271,22 +308,45 @@ const unexpected = new Map<number, string>();
 
 type Tally = { elapsed: number; done: number; counts: Record<number, number> };
 
-async function tally(
-  n: number,
-  work: (i: number) => Promise<number>,
-  limitMs?: number,
-): Promise<Tally> {
+/**
+ * Posts each of `bookings` once over CLIENTS keep-alive connections. autocannon rather than
+ * fetch: the load generator shares the two cores with the server and Postgres, and fetch
+ * cost about 2 ms of CPU a booking, as much as Postgres spends on it.
+ */
+async function postAll(base: string, bookings: Booking[], connections = CLIENTS): Promise<Tally> {
+  let next = 0;
+  const started = performance.now();
+  const result = await autocannon({
+    url: base,
+    connections,
+    amount: bookings.length,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const b = bookings[next++ % bookings.length] as Booking;
+          return {
+            ...request,
+            path: `/v1/requests/${b.requestId}/sessions`,
+            headers: { authorization: `Bearer ${b.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ expertId: b.expertId, start: b.start }),
+          };
+        },
+        onResponse: (status, body) => {
+          if (status !== 201 && status !== 409 && !unexpected.has(status)) {
+            unexpected.set(status, body.slice(0, 300));
+            note(`booking: first ${status} answer: ${body.slice(0, 300)}`);
+          }
+        },
+      },
+    ],
+  });
   const counts: Record<number, number> = {};
-  const run = await pool(
-    n,
-    CLIENTS,
-    async (i) => {
-      const status = await work(i);
-      counts[status] = (counts[status] ?? 0) + 1;
-    },
-    limitMs,
-  );
-  return { ...run, counts };
+  for (const [status, { count }] of Object.entries(result.statusCodeStats)) {
+    counts[Number(status)] = count;
+  }
+  if (result.errors > 0) counts[0] = result.errors;
+  return { elapsed: performance.now() - started, done: result.requests.total, counts };
 }
 
 /** All racers at once, each over its own connection; time until the last one is answered. */

@@ -22,6 +22,16 @@ declare module 'autocannon' {
     '2xx': number;
     '4xx': number;
     '5xx': number;
+    statusCodeStats: Record<string, { count: number }>;
+  };
+  /** One request of the sequence a connection sends; `setupRequest` may rewrite it. */
+  export type RequestSpec = {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (request: RequestSpec) => RequestSpec;
+    onResponse?: (status: number, body: string) => void;
   };
   export type Options = {
     url: string;
@@ -32,6 +42,7 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     timeout?: number;
+    requests?: RequestSpec[];
   };
   export default function autocannon(options: Options): Promise<Result>;
 }
