@@ -111,27 +111,21 @@ export function ApplicationForm({
           control={(wiring) => (
             <select {...wiring} required>
               <option value="">{t.chooseOne}</option>
-              <optgroup label={t.divisionsGroup}>
-                {industryDivisions.map((d) => (
-                  <option value={d.code} selected={chosen('company.industryCode', d.code)}>
-                    {`${d.code} ${named(t, d.name)}`}
-                  </option>
-                ))}
-              </optgroup>
-              <optgroup label={t.manufacturingGroup}>
-                {manufacturingGroups.map((g) => (
-                  <option value={g.code} selected={chosen('company.industryCode', g.code)}>
-                    {`${g.code} ${named(t, g.name)}`}
-                  </option>
-                ))}
-              </optgroup>
-              <optgroup label={t.tradeGroup}>
-                {tradeGroups.map((g) => (
-                  <option value={g.code} selected={chosen('company.industryCode', g.code)}>
-                    {`${g.code} ${named(t, g.name)}`}
-                  </option>
-                ))}
-              </optgroup>
+              {(
+                [
+                  [t.divisionsGroup, industryDivisions],
+                  [t.manufacturingGroup, manufacturingGroups],
+                  [t.tradeGroup, tradeGroups],
+                ] as const
+              ).map(([label, industries]) => (
+                <optgroup label={label}>
+                  {industries.map((i) => (
+                    <option value={i.code} selected={chosen('company.industryCode', i.code)}>
+                      {`${i.code} ${named(t, i.name)}`}
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
             </select>
           )}
         />
