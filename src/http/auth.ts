@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { hashSecret } from '../auth/secrets.ts';
 import { tokens } from '../db/schema.ts';
 import { statement } from '../db/statement.ts';
-import type { AppEnv, Principal } from './context.ts';
+import type { AppEnv, Principal, Role } from './context.ts';
 import { ApiError } from './errors.ts';
 
 /**
@@ -48,8 +48,6 @@ async function resolve(c: Context<AppEnv>, header: string): Promise<Principal> {
   }
   throw new ApiError('unauthorized', 'The token is unknown or revoked');
 }
-
-type Role = Principal['role'];
 
 /** The caller, who must hold one of `roles`: none is 401, another role is 403. */
 export function requireRole<R extends Role>(

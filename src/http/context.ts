@@ -16,6 +16,8 @@ export type Principal =
   | { role: 'expert'; tokenId: string; expertId: string }
   | { role: 'company'; tokenId: string; requestId: string };
 
+export type Role = Principal['role'];
+
 export type AppEnv = {
   Variables: { deps: Deps; principal: Principal | null; requestId: string };
 };

@@ -1,7 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { ZodError } from 'zod';
-import type { AppEnv } from './context.ts';
+import { requireRole } from './auth.ts';
+import type { AppEnv, Role } from './context.ts';
 import { ApiError, type FieldError, invalid } from './errors.ts';
 
 export function fieldErrors(error: ZodError): FieldError[] {
@@ -37,15 +38,19 @@ function nulPath(data: unknown): string | undefined {
   return undefined;
 }
 
-const requireToken: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!c.get('principal')) throw new ApiError('unauthorized', 'A bearer token is required');
-  await next();
-};
+/** A caller with a token of one of `roles`: none is 401, another role is 403. */
+const requireToken =
+  (roles: string[]): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    requireRole(c, ...(roles as Role[]));
+    await next();
+  };
 
 /**
  * A router whose zod failures all become one 400 problem naming the fields, and whose
- * routes with `security` refuse an anonymous caller (401) before validating anything, so
- * a client without a token is told to authenticate rather than how to fix its body.
+ * routes with `security` refuse an anonymous caller (401) and a role they are not for (403)
+ * before validating anything: a caller who may not use a route is told so, not how to fix
+ * its body.
  */
 export function router() {
   const app = new OpenAPIHono<AppEnv>({
@@ -66,8 +71,9 @@ export function router() {
   const register = app.openapi;
   app.openapi = ((route, handler, hook) => {
     if (!route.security?.length) return register(route, handler, hook);
+    const roles = route.security.flatMap((requirement) => requirement.bearer ?? []);
     const own = route.middleware === undefined ? [] : [route.middleware].flat();
-    return register({ ...route, middleware: [requireToken, ...own] }, handler, hook);
+    return register({ ...route, middleware: [requireToken(roles), ...own] }, handler, hook);
   }) as typeof app.openapi;
   return app;
 }

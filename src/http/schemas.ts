@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import type { Role } from './context.ts';
 
 /** Shared OpenAPI pieces: the problem body, ids, timestamps, pagination. */
 export const ProblemSchema = z
@@ -55,7 +56,12 @@ export const PageQuery = {
   cursor: z.string().max(200).optional(),
 };
 
-export const bearer = [{ bearer: [] }];
+/**
+ * A route for bearer tokens of these roles. OpenAPI 3.1 lets a non-OAuth requirement list role
+ * names, so the document says who may call; the router refuses other roles (403) before it
+ * reads the request, and the handler's requireRole narrows the principal's type.
+ */
+export const bearer = (...roles: Role[]) => [{ bearer: roles }];
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,

@@ -13,8 +13,9 @@ import { issueToken } from '../support/tokens.ts';
 // company (its request and access token) and an expert (their token), with a booked visit
 // and an imported calendar; every route's target belongs to B. No token, an unknown one or a
 // revoked one: 401. A role the route is not for: 403. The other tenant (A) on B's resource:
-// 404, as for an unknown id. B itself and staff: 2xx. Bodies are valid, since bodies are
-// checked before roles. Nothing A is answered may name anything of B's.
+// 404, as for an unknown id. B itself and staff: 2xx. Bodies are valid, so the 2xx can happen;
+// that the token is judged before the body is a test of its own below. Nothing A is answered
+// may name anything of B's.
 
 const emptyCalendar: FetchFeed = async () => ({
   status: 'ok',
@@ -584,6 +585,29 @@ describe('the matrix', () => {
     );
     expect(verdict).toEqual(Object.fromEntries(WHO.map((w) => [w, 'as expected'])));
     expect(leaks).toEqual([]);
+  });
+
+  it('judges the token before the body: no token 401, another role 403, whatever is sent', async () => {
+    const tokens: Record<Role, string> = {
+      staff: STAFF_TOKEN,
+      expert: B.expertToken,
+      company: B.companyToken,
+    };
+    const refused: string[] = [];
+    for (const spec of specs) {
+      if (spec.allow === 'anyone' || spec.method === 'GET' || spec.method === 'DELETE') continue;
+      const { path } = await spec.target(B);
+      const others = (Object.keys(tokens) as Role[]).filter((r) => !spec.allow.includes(r));
+      for (const [who, token] of [
+        ['none', null],
+        ...others.map((role) => [role, tokens[role]] as const),
+      ] as const) {
+        const res = await api.call(spec.method, path, { token, body: { notAField: [1, 2] } });
+        const want = token === null ? 401 : 403;
+        if (res.status !== want) refused.push(`${label(spec)} as ${who}: ${res.status}`);
+      }
+    }
+    expect(refused).toEqual([]);
   });
 
   it('left B’s own visit, request and calendars as they were, whatever A tried', async () => {

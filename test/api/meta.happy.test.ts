@@ -52,7 +52,11 @@ describe('GET /openapi.json', () => {
     const doc = (await api.call('GET', '/openapi.json', { token: null })).body;
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const list = doc.paths['/v1/requests'].get;
-    expect(list.security).toEqual([{ bearer: [] }]);
+    // The roles a route is for, as OpenAPI 3.1 allows for a non-OAuth scheme.
+    expect(list.security).toEqual([{ bearer: ['staff'] }]);
+    expect(doc.paths['/v1/requests/{id}/sessions'].post.security).toEqual([
+      { bearer: ['staff', 'company'] },
+    ]);
     expect(Object.keys(list.responses)).toEqual(expect.arrayContaining(['200', '401', '403']));
     expect(list.responses['401'].content['application/problem+json']).toBeTruthy();
     const apply = doc.paths['/v1/requests'].post;

@@ -23,7 +23,7 @@ const route = createRoute({
   path: '/v1/audit',
   tags: ['audit'],
   summary: 'Audit events, newest first, optionally of one entity (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: {
     query: z.strictObject({
       entityType: z

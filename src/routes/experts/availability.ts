@@ -16,7 +16,7 @@ const staffRoute = createRoute({
   path: '/v1/experts/{id}/availability',
   tags: ['experts'],
   summary: 'Replace an expert’s weekly hours (Asia/Tokyo) and date overrides (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: { params: IdParam, body: jsonBody(AvailabilityInput) },
   responses: {
     200: jsonResponse('The expert with the new availability', ExpertSchema),
@@ -29,7 +29,7 @@ export const meAvailabilityRoute = createRoute({
   path: '/v1/me/availability',
   tags: ['me'],
   summary: 'Replace your own weekly hours (Asia/Tokyo) and date overrides (expert)',
-  security: bearer,
+  security: bearer('expert'),
   request: { body: jsonBody(AvailabilityInput) },
   responses: {
     200: jsonResponse('Your profile with the new availability', ExpertSchema),

@@ -22,7 +22,7 @@ const createExpert = createRoute({
   path: '/v1/experts',
   tags: ['experts'],
   summary: 'Register an expert (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: { body: jsonBody(ExpertInput) },
   responses: { 201: jsonResponse('The new expert', ExpertSchema), ...commonErrors },
 });
@@ -32,7 +32,7 @@ const listExperts = createRoute({
   path: '/v1/experts',
   tags: ['experts'],
   summary: 'Experts in the order they were registered (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: {
     query: z.strictObject({
       active: z.enum(['true', 'false']).optional(),
@@ -53,7 +53,7 @@ const getExpert = createRoute({
   path: '/v1/experts/{id}',
   tags: ['experts'],
   summary: 'One expert with availability (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: { params: IdParam },
   responses: { 200: jsonResponse('The expert', ExpertSchema), ...commonErrors },
 });
@@ -63,7 +63,7 @@ const patchExpert = createRoute({
   path: '/v1/experts/{id}',
   tags: ['experts'],
   summary: 'Change an expert’s fields; `active: false` retires them from matching (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: { params: IdParam, body: jsonBody(ExpertPatch) },
   responses: { 200: jsonResponse('The expert', ExpertSchema), ...commonErrors },
 });

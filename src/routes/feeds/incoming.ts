@@ -55,7 +55,7 @@ const present = (f: FeedRow): z.infer<typeof CalendarFeed> => ({
   createdAt: f.createdAt.toISOString(),
 });
 
-const base = { tags: ['feeds'], security: bearer };
+const base = { tags: ['feeds'], security: bearer('expert') };
 
 const createFeed = createRoute({
   ...base,

@@ -25,7 +25,7 @@ const getRoute = createRoute({
   tags: ['feeds'],
   summary:
     'Your secret iCalendar subscription URL (expert: your visits; staff: the whole programme)',
-  security: bearer,
+  security: bearer('expert', 'staff'),
   responses: { 200: jsonResponse('The subscription URL', FeedUrl), ...commonErrors },
 });
 
@@ -34,7 +34,7 @@ const rotateRoute = createRoute({
   path: '/v1/me/feed/rotate',
   tags: ['feeds'],
   summary: 'Replace the subscription URL; the old one is 404 at once',
-  security: bearer,
+  security: bearer('expert', 'staff'),
   responses: { 200: jsonResponse('The new subscription URL', FeedUrl), ...commonErrors },
 });
 

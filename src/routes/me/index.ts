@@ -11,7 +11,7 @@ const meRoute = createRoute({
   path: '/v1/me',
   tags: ['me'],
   summary: 'Your own expert profile with availability (expert)',
-  security: bearer,
+  security: bearer('expert'),
   responses: { 200: jsonResponse('Your profile', ExpertSchema), ...commonErrors },
 });
 

@@ -18,7 +18,7 @@ const route = createRoute({
   path: '/v1/reports/usage',
   tags: ['reports'],
   summary: 'Visits per fiscal year, years without visits included (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: {
     query: z.strictObject({
       from: FiscalYearInput.optional().openapi({

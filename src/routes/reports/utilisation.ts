@@ -15,7 +15,7 @@ const route = createRoute({
   path: '/v1/reports/utilisation',
   tags: ['reports'],
   summary: 'Visits and utilisation of one fiscal year, as JSON or one breakdown as CSV (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: {
     query: z.strictObject({
       fiscalYear: FiscalYearInput.optional().openapi({

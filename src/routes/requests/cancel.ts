@@ -22,7 +22,7 @@ const route = createRoute({
   path: '/v1/requests/{id}/cancel',
   tags: ['requests'],
   summary: 'Withdraw a request; its booked visits are cancelled with it',
-  security: bearer,
+  security: bearer('staff', 'company'),
   request: {
     params: IdParam,
     body: { required: false, content: { 'application/json': { schema: CancelInput } } },

@@ -35,7 +35,7 @@ const matchesRoute = createRoute({
   path: '/v1/requests/{id}/matches',
   tags: ['matching'],
   summary: 'Experts ranked for a request, with score, reasons and free slots (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: {
     params: IdParam,
     query: z.strictObject({
@@ -54,7 +54,7 @@ const slotsRoute = createRoute({
   path: '/v1/requests/{id}/slots',
   tags: ['matching'],
   summary: 'Bookable slots, each with the best-ranked expert free then (staff, the company)',
-  security: bearer,
+  security: bearer('staff', 'company'),
   request: { params: IdParam },
   responses: {
     200: jsonResponse(

@@ -13,7 +13,7 @@ const getRoute = createRoute({
   path: '/v1/requests/{id}',
   tags: ['requests'],
   summary: 'One request with its sessions (staff, or the company that applied)',
-  security: bearer,
+  security: bearer('staff', 'company'),
   request: { params: IdParam },
   responses: { 200: jsonResponse('The request', RequestSchema), ...commonErrors },
 });
@@ -23,7 +23,7 @@ const listRoute = createRoute({
   path: '/v1/requests',
   tags: ['requests'],
   summary: 'The request queue, newest first (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: {
     query: z.strictObject({
       status: z.enum(['received', 'scheduled', 'completed', 'cancelled']).optional(),

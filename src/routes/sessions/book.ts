@@ -32,7 +32,7 @@ const route = createRoute({
   tags: ['sessions'],
   summary:
     'Book a visit: the expert at a start time (staff, or the company within its preferred windows)',
-  security: bearer,
+  security: bearer('staff', 'company'),
   request: {
     params: IdParam,
     body: jsonBody(BookingInput),

@@ -23,7 +23,7 @@ const getRoute = createRoute({
   path: '/v1/sessions/{id}',
   tags: ['sessions'],
   summary: 'One visit (staff, its expert, its company)',
-  security: bearer,
+  security: bearer('staff', 'expert', 'company'),
   request: { params: IdParam },
   responses: { 200: jsonResponse('The session', SessionSchema), ...commonErrors },
 });
@@ -33,7 +33,7 @@ const icsRoute = createRoute({
   path: '/v1/sessions/{id}/calendar.ics',
   tags: ['sessions'],
   summary: 'The visit as an iCalendar file to import (staff, its expert, its company)',
-  security: bearer,
+  security: bearer('staff', 'expert', 'company'),
   request: { params: IdParam },
   responses: {
     200: {
@@ -49,7 +49,7 @@ const mineRoute = createRoute({
   path: '/v1/me/sessions',
   tags: ['me'],
   summary: 'Your visits in time order (expert)',
-  security: bearer,
+  security: bearer('expert'),
   request: {
     query: z.strictObject({
       from: InstantInput.optional(),

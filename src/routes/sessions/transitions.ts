@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { isTopic } from '../../domain/taxonomy.ts';
 import { requireRole } from '../../http/auth.ts';
-import type { AppEnv } from '../../http/context.ts';
+import type { AppEnv, Role } from '../../http/context.ts';
 import {
   bearer,
   commonErrors,
@@ -28,17 +28,14 @@ const ReportInput = z
   })
   .openapi('VisitReport');
 
-const transition = (path: string, summary: string, body?: z.ZodType, required = true) =>
+const transition = (path: string, summary: string, roles: Role[]) =>
   createRoute({
     method: 'post',
     path: `/v1/sessions/{id}/${path}`,
     tags: ['sessions'],
     summary,
-    security: bearer,
-    request: {
-      params: IdParam,
-      ...(body ? { body: { required, content: { 'application/json': { schema: body } } } } : {}),
-    },
+    security: bearer(...roles),
+    request: { params: IdParam },
     responses: {
       200: jsonResponse('The session after the change', SessionSchema),
       ...commonErrors,
@@ -48,23 +45,35 @@ const transition = (path: string, summary: string, body?: z.ZodType, required = 
   });
 
 const cancelRoute = createRoute({
-  ...transition('cancel', 'Cancel a visit (staff, its expert, its company)'),
+  ...transition('cancel', 'Cancel a visit (staff, its expert, its company)', [
+    'staff',
+    'expert',
+    'company',
+  ]),
   request: {
     params: IdParam,
     body: { required: false, content: { 'application/json': { schema: CancelInput } } },
   },
 });
 const rescheduleRoute = createRoute({
-  ...transition('reschedule', 'Move a visit to another start, atomically (staff, its company)'),
+  ...transition('reschedule', 'Move a visit to another start, atomically (staff, its company)', [
+    'staff',
+    'company',
+  ]),
   request: { params: IdParam, body: jsonBody(RescheduleInput) },
 });
 const reportRoute = createRoute({
-  ...transition('report', 'File the visit report; the visit becomes completed (its expert, staff)'),
+  ...transition(
+    'report',
+    'File the visit report; the visit becomes completed (its expert, staff)',
+    ['staff', 'expert'],
+  ),
   request: { params: IdParam, body: jsonBody(ReportInput) },
 });
 const noShowRoute = transition(
   'no-show',
   'The company did not receive the visit (its expert, staff)',
+  ['staff', 'expert'],
 );
 
 export function registerTransitions(app: OpenAPIHono<AppEnv>) {

@@ -36,7 +36,7 @@ const issue = createRoute({
   path: '/v1/tokens',
   tags: ['tokens'],
   summary: 'Issue a staff or expert token; the secret is shown once (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: { body: jsonBody(TokenInput) },
   responses: { 201: jsonResponse('The token', IssuedToken), ...commonErrors },
 });
@@ -46,7 +46,7 @@ const revoke = createRoute({
   path: '/v1/tokens/{id}',
   tags: ['tokens'],
   summary: 'Revoke a token at once (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: { params: IdParam },
   responses: { 204: { description: 'Revoked' }, ...commonErrors },
 });

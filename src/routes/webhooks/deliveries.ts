@@ -38,7 +38,7 @@ const listDeliveries = createRoute({
   path: '/v1/webhooks/{id}/deliveries',
   tags: ['webhooks'],
   summary: 'The deliveries to one endpoint, newest first (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: { params: IdParam, query: z.strictObject({ status: Status.optional(), ...PageQuery }) },
   responses: {
     200: jsonResponse(
@@ -54,7 +54,7 @@ const redeliver = createRoute({
   path: '/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
   tags: ['webhooks'],
   summary: 'Send a delivery again, with the same webhook-id and a fresh round of attempts (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: { params: DeliveryParams },
   responses: {
     202: jsonResponse('The delivery, pending again', DeliverySchema),
@@ -68,7 +68,7 @@ const listNotifications = createRoute({
   path: '/v1/notifications',
   tags: ['notifications'],
   summary: 'Outbox rows, newest first, e.g. ?status=dead for what was given up on (staff)',
-  security: bearer,
+  security: bearer('staff'),
   request: {
     query: z.strictObject({
       status: Status.optional(),

@@ -25,7 +25,7 @@ const MAX_WEBHOOKS = 20;
 /** How long the secret before a rotation keeps signing deliveries alongside the new one. */
 const ROTATION_GRACE_MS = 24 * HOUR_MS;
 
-const base = { tags: ['webhooks'], security: bearer };
+const base = { tags: ['webhooks'], security: bearer('staff') };
 
 const createWebhook = createRoute({
   ...base,
