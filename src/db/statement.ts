@@ -6,13 +6,14 @@ type Prepared<R> = { execute(values?: Values): Promise<R> };
 
 /**
  * A query built once, with `sql.placeholder`s for its values, and run on the database or in
- * any transaction. Values go to the driver as they are given (drizzle does not map a
- * placeholder through its column), so an instant is given as its ISO string. drizzle turns a query into SQL every time it runs, which costs more CPU
+ * any transaction. drizzle turns a query into SQL every time it runs, which costs more CPU
  * than sending and answering it (150–250 µs a statement here: most of a booking's time in
  * the service). Its `.prepare()` builds once but binds the result to the handle it was made
  * on, so here the prepared query runs with the caller's connection in place of that one:
- * it reads its client from `this`, on either driver (drizzle-orm 0.45, pinned; the booking
- * tests run through this on both engines).
+ * it reads its client from `this`, on either driver (drizzle-orm 0.45, the only minor
+ * package.json allows; the booking tests run through this on both engines). Values go to the
+ * driver as they are given (drizzle does not map a placeholder through its column), so an
+ * instant is given as its ISO string.
  *
  * What it returns is lazy, like a drizzle query: it runs when awaited, so statements sent
  * together (Promise.all) reach the connection in the order they were written, this kind

@@ -39,7 +39,7 @@ function nulPath(data: unknown): string | undefined {
 }
 
 /** A caller with a token of one of `roles`: none is 401, another role is 403. */
-const requireToken =
+const requireRoles =
   (roles: string[]): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
     requireRole(c, ...(roles as Role[]));
@@ -73,7 +73,7 @@ export function router() {
     if (!route.security?.length) return register(route, handler, hook);
     const roles = route.security.flatMap((requirement) => requirement.bearer ?? []);
     const own = route.middleware === undefined ? [] : [route.middleware].flat();
-    return register({ ...route, middleware: [requireToken(roles), ...own] }, handler, hook);
+    return register({ ...route, middleware: [requireRoles(roles), ...own] }, handler, hook);
   }) as typeof app.openapi;
   return app;
 }

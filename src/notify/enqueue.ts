@@ -15,7 +15,7 @@ import type {
 /** How long before a confirmed visit its reminder goes out. */
 export const REMINDER_LEAD_MS = 48 * HOUR_MS;
 
-export type NotificationRow = typeof notifications.$inferInsert;
+type NotificationRow = typeof notifications.$inferInsert;
 type RequestRow = typeof requests.$inferSelect;
 type SessionRow = typeof sessions.$inferSelect;
 type ExpertRow = typeof experts.$inferSelect;
