@@ -15,6 +15,8 @@ export type PostgresOptions = {
    * that lives for one request (Workers), where nothing would be reused.
    */
   namedStatements?: boolean;
+  /** Called with each statement's SQL as it is sent, in order (query logs; tests read it). */
+  onQuery?: (query: string) => void;
 };
 
 /** Postgres through postgres.js; used by the Node server with DATABASE_URL and by Workers. */
@@ -33,6 +35,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Databa
     // Prepared statements keep the plans unnamed ones get: planned for their parameters each
     // time, never a generic plan that suits one range of dates and not another.
     ...(named && { connection: { plan_cache_mode: 'force_custom_plan' } }),
+    ...(options.onQuery && { debug: (_: number, query: string) => options.onQuery?.(query) }),
   });
   const db = drizzle({ client: withSafeTransactions(client, named), schema }) as unknown as Db;
   return { db, kind: 'postgres', url, close: () => client.end({ timeout: 5 }) };

@@ -29,6 +29,8 @@ export type TestApiOptions = {
    * address, and in-process calls are never throttled.
    */
   clientAddress?: ClientAddress;
+  /** A migrated database to run on instead of a fresh one (closed with the harness). */
+  database?: Database;
 };
 
 /**
@@ -36,7 +38,7 @@ export type TestApiOptions = {
  * requests through app.request (the same fetch handler a server runs).
  */
 export async function testApi(env: Record<string, string> = {}, options: TestApiOptions = {}) {
-  const database: Database = await freshDatabase();
+  const database: Database = options.database ?? (await freshDatabase());
   const config = loadConfig({ STAFF_TOKEN, FEED_ALLOW_PRIVATE: 'true', ...env });
   let now = new Date('2026-11-25T00:00:00Z');
   const app = createApp({
