@@ -8,29 +8,21 @@ import {
   sessionEventFile,
   sessionsCalendar,
 } from '../../src/calendar/export.ts';
+import { calendarVisit } from '../support/calendar.ts';
 
 // The outgoing feed checked by two strict validators outside Node. They come from Debian:
 //   apt-get install -y php-cli php-sabre-vobject python3-gi gir1.2-ical-3.0
 
-const confirmed: CalendarSession = {
-  id: 'ses_01',
-  sequence: 0,
-  status: 'confirmed',
-  start: new Date('2026-12-03T01:00:00Z'),
-  end: new Date('2026-12-03T03:00:00Z'),
-  updatedAt: new Date('2026-11-20T05:06:07Z'),
-  format: 'onsite',
+// Commas, semicolons and a long topic list: the text a validator must see escaped and folded.
+const confirmed = calendarVisit({
   companyName: '株式会社トヨハシ精機, 第二工場; 品質保証部',
-  prefectureName: '愛知県',
   topicNames: [
     '守る情報の決定',
     '管理者選任',
     'ID等設定による電子情報の管理',
     '事故発生時の報告ルール',
   ],
-  expertName: '山田 太郎',
-  requestId: 'req_01',
-};
+});
 const rescheduled: CalendarSession = {
   ...confirmed,
   id: 'ses_02',
