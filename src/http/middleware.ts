@@ -14,7 +14,9 @@ export function requestLog(log: Log): MiddlewareHandler<AppEnv> {
     c.set('requestId', requestId);
     const started = performance.now();
     await next();
-    c.header('X-Request-Id', requestId);
+    // On the response's own headers: c.header() after the handler copies the finished
+    // response into a streamed one, which costs a GET a tenth of its CPU on Node.
+    c.res.headers.set('X-Request-Id', requestId);
     const status = c.res.status;
     log(status >= 500 ? 'error' : 'info', 'request', {
       requestId,

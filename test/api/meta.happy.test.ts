@@ -97,6 +97,14 @@ describe('every answer', () => {
       headers: { 'x-request-id': 'bad id with spaces' },
     });
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    // A problem, a page and the OpenAPI document are built in different ways; all carry it.
+    for (const path of ['/v1/nothing-here', '/apply', '/openapi.json']) {
+      const res = await api.call('GET', path, {
+        token: null,
+        headers: { 'x-request-id': 'req-87654321' },
+      });
+      expect(res.headers.get('x-request-id'), path).toBe('req-87654321');
+    }
   });
 
   it('an unknown path is a 404 problem', async () => {
