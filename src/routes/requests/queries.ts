@@ -1,5 +1,6 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { companies, requests, sessions } from '../../db/schema.ts';
+import { statement } from '../../db/statement.ts';
 import type { Queryable } from '../../db/types.ts';
 import type { Principal } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
@@ -81,6 +82,22 @@ export async function requestFor(
   return row;
 }
 
+const withCorporateNumber = statement((q) =>
+  q
+    .select({ request: requests, corporateNumber: companies.corporateNumber })
+    .from(requests)
+    .leftJoin(companies, eq(companies.id, requests.companyId))
+    .where(eq(requests.id, sql.placeholder('id'))),
+);
+
+const sessionsOf = statement((q) =>
+  q
+    .select()
+    .from(sessions)
+    .where(eq(sessions.requestId, sql.placeholder('id')))
+    .orderBy(asc(sessions.start)),
+);
+
 /** requestFor with its company's corporate number, in one query: matching needs both. */
 export async function requestWithCorporateNumberFor(
   q: Queryable,
@@ -88,13 +105,24 @@ export async function requestWithCorporateNumberFor(
   id: string,
 ): Promise<{ request: RequestRow; corporateNumber: string | null }> {
   mustBeVisible(principal, id);
-  const [row] = await q
-    .select({ request: requests, corporateNumber: companies.corporateNumber })
-    .from(requests)
-    .leftJoin(companies, eq(companies.id, requests.companyId))
-    .where(eq(requests.id, id));
+  const [row] = await withCorporateNumber(q, { id });
   if (!row) throw notFound('Request');
   return row;
+}
+
+/** One request as the API shows it, read in one round trip (the read path of every poll). */
+export async function requestBodyFor(
+  q: Queryable,
+  principal: Principal,
+  id: string,
+): Promise<RequestBody> {
+  mustBeVisible(principal, id);
+  const [[row], sessionRows] = await Promise.all([
+    withCorporateNumber(q, { id }),
+    sessionsOf(q, { id }),
+  ]);
+  if (!row) throw notFound('Request');
+  return presentRequest(row.request, row, sessionRows);
 }
 
 /** Throws 404 unless `principal` may see request `id` at all (staff, or its company). */

@@ -5,7 +5,7 @@ import { requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { decodeCursor, page } from '../../http/cursor.ts';
 import { bearer, commonErrors, IdParam, jsonResponse, PageQuery } from '../../http/schemas.ts';
-import { loadRequests, requestFor } from './queries.ts';
+import { loadRequests, requestBodyFor } from './queries.ts';
 import { RequestSchema } from './schema.ts';
 
 const getRoute = createRoute({
@@ -44,9 +44,8 @@ export function registerRead(app: OpenAPIHono<AppEnv>) {
   app.openapi(getRoute, async (c) => {
     const principal = requireRole(c, 'staff', 'company');
     const { db } = c.get('deps');
-    const row = await requestFor(db, principal, c.req.valid('param').id);
-    const [body] = await loadRequests(db, [row]);
-    return c.json(body as z.infer<typeof RequestSchema>, 200);
+    const body = await requestBodyFor(db, principal, c.req.valid('param').id);
+    return c.json(body, 200);
   });
 
   app.openapi(listRoute, async (c) => {
