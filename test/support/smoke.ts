@@ -10,8 +10,9 @@ const DAY = 864e5;
 /**
  * The HTTP smoke suite every deployment must pass (Node server and Worker alike), on the
  * real clock: health, apply, match, book, double-book → 409, feed → valid iCalendar, report.
+ * Resolves with the visit it booked and its expert's token.
  */
-export async function smokeSuite(call: Call) {
+export async function smokeSuite(call: Call): Promise<{ sessionId: string; expertToken: string }> {
   const health = await call('GET', '/health', { token: null });
   expect(health.status).toBe(200);
   expect(health.body).toEqual({ status: 'ok', database: 'ok' });
@@ -97,4 +98,5 @@ export async function smokeSuite(call: Call) {
   const report = await call('GET', `/v1/reports/utilisation?fiscalYear=${fiscalYear}`);
   expect(report.status).toBe(200);
   expect(report.body.byMonth).toHaveLength(12);
+  return { sessionId: booked.body.id, expertToken: token.body.token };
 }

@@ -10,7 +10,8 @@ export type WorkerProcess = { url: string; output: () => string; stop: () => Pro
 
 /**
  * Runs the Worker locally with `wrangler dev` (workerd from npm), its Hyperdrive binding
- * pointed at `databaseUrl`, offline, and resolves once GET /health answers 200.
+ * pointed at `databaseUrl`, offline, and resolves once GET /health answers 200. Its Cron
+ * Triggers are fired by `runCron`.
  */
 export async function startWorker(
   databaseUrl: string,
@@ -32,6 +33,8 @@ export async function startWorker(
       String(port),
       '--inspector-port',
       String(inspector),
+      // Serves GET /__scheduled?cron=…, which runs the scheduled handler as a trigger would.
+      '--test-scheduled',
       '--var',
       `STAFF_TOKEN:${STAFF_TOKEN}`,
       '--var',
@@ -86,4 +89,11 @@ export async function startWorker(
       clearTimeout(timer);
     },
   };
+}
+
+/** Fires the Worker's scheduled handler for `cron`, as that Cron Trigger would. */
+export async function runCron(worker: WorkerProcess, cron: string): Promise<void> {
+  const res = await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent(cron)}`);
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`/__scheduled ${cron}: ${res.status} ${text}`);
 }
