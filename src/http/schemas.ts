@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { isLocalDate } from '../domain/time.ts';
 import type { Role } from './context.ts';
 
 /** Shared OpenAPI pieces: the problem body, ids, timestamps, pagination. */
@@ -34,20 +35,32 @@ export const IdParam = z.object({
 
 export const Instant = z.string().openapi({ format: 'date-time', example: '2026-12-03T01:00:00Z' });
 
-/** RFC 3339 with any offset; carried on as a Date. */
+const RFC_3339 =
+  /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+/**
+ * RFC 3339 with any offset; carried on as a Date. Every field must be in range: `new Date`
+ * rolls 2026-11-31 over to 12-01 and T24:00 to the next day, which would book a visit on a
+ * day nobody asked for.
+ */
 export const InstantInput = z
   .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i,
-    'must be an RFC 3339 date-time with an offset, e.g. 2026-12-03T10:00:00+09:00',
-  )
+  .regex(RFC_3339, 'must be an RFC 3339 date-time with an offset, e.g. 2026-12-03T10:00:00+09:00')
   .transform((s, ctx) => {
-    const d = new Date(s);
-    if (Number.isNaN(d.getTime())) {
+    const [, date = '', ...times] = RFC_3339.exec(s) ?? [];
+    const [hour, minute, second, offsetHour, offsetMinute] = times.map((t) => Number(t ?? 0));
+    const inRange =
+      isLocalDate(date) &&
+      Number(hour) <= 23 &&
+      Number(minute) <= 59 &&
+      Number(second) <= 59 &&
+      Number(offsetHour) <= 23 &&
+      Number(offsetMinute) <= 59;
+    if (!inRange) {
       ctx.addIssue({ code: 'custom', message: 'is not a real date-time' });
       return z.NEVER;
     }
-    return d;
+    return new Date(s);
   })
   .openapi({ type: 'string', format: 'date-time', example: '2026-12-03T10:00:00+09:00' });
 

@@ -340,6 +340,24 @@ describe('who may book', () => {
     expectProblem(replay, 404, 'not-found');
   });
 
+  it.each([
+    ['a day the month does not have', '2026-12-32T10:00:00+09:00'],
+    ['30 February', '2027-02-30T10:00:00+09:00'],
+    ['31 November', '2026-11-31T10:00:00+09:00'],
+    ['hour 24', '2026-12-03T24:00:00+09:00'],
+    ['minute 60', '2026-12-03T10:60:00+09:00'],
+    ['second 60', '2026-12-03T10:00:60+09:00'],
+    ['an offset of +24:00', '2026-12-03T10:00:00+24:00'],
+  ])('a start on %s is 400 naming start, not a visit on another day', async (_, start) => {
+    const expert = await createExpert(api);
+    const { request } = await applyAs(api);
+    const res = await api.call('POST', `/v1/requests/${request.id}/sessions`, {
+      body: { expertId: expert.id, start },
+    });
+    expectFieldError(res, 'start');
+    await expectNothingBooked(request.id);
+  });
+
   it('an unknown request is 404; an unknown expert or a malformed body is 400', async () => {
     const expert = await createExpert(api);
     const { request } = await applyAs(api);
