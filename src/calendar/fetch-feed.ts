@@ -1,6 +1,4 @@
-import { isIpLiteral, isPrivateAddress } from './private-address.ts';
-
-export { isPrivateAddress };
+import { namesPrivateHost } from './private-address.ts';
 
 export type FeedFetchErrorCode =
   | 'invalid-url'
@@ -161,7 +159,7 @@ async function follow(
 }
 
 /** The URL if it may be fetched: http(s), and no private address named outright. */
-function feedUrl(text: string, allowPrivate: boolean): URL {
+export function feedUrl(text: string, allowPrivate: boolean): URL {
   let url: URL;
   try {
     url = new URL(text);
@@ -174,9 +172,7 @@ function feedUrl(text: string, allowPrivate: boolean): URL {
       `only http and https feed URLs are supported, not ${url.protocol}`,
     );
   }
-  const host = url.hostname.replace(/\.$/, '').toLowerCase();
-  const local = isIpLiteral(host) ? isPrivateAddress(host) : /(^|\.)localhost$/.test(host);
-  if (local && !allowPrivate) {
+  if (namesPrivateHost(url) && !allowPrivate) {
     throw new FeedFetchError(
       'forbidden-address',
       `refusing to fetch from ${url.hostname}: a loopback, private or link-local address`,

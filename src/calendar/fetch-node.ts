@@ -8,8 +8,8 @@ import {
   type FeedTransport,
   type FetchFeedOptions,
   fetchFeed,
-  isPrivateAddress,
 } from './fetch-feed.ts';
+import { isPrivateAddress } from './private-address.ts';
 
 /** fetchFeed over node:http(s), checking the addresses it actually connects to. Node only. */
 export function fetchFeedNode(url: string, options: FetchFeedOptions): Promise<FeedFetchResult> {

@@ -13,6 +13,15 @@ export function isPrivateAddress(ip: string): boolean {
   return v6 === null || isPrivateIpv6(v6);
 }
 
+/**
+ * Whether a URL names a private address outright: a private IP literal, or localhost. A host
+ * name is checked again on what it resolves to, as the connection is made.
+ */
+export function namesPrivateHost(url: URL): boolean {
+  const host = url.hostname.replace(/\.$/, '').toLowerCase();
+  return isIpLiteral(host) ? isPrivateAddress(host) : /(^|\.)localhost$/.test(host);
+}
+
 /** Whether a URL host is an IP literal (IPv6 in brackets, as URL.hostname gives it). */
 export function isIpLiteral(host: string): boolean {
   return parseIpv4(host) !== null || /^\[.*\]$/.test(host);

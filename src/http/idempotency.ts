@@ -15,11 +15,14 @@ export const IDEMPOTENCY_KEY_HOURS = 24;
  * Runs a creating `work` in one transaction, at most once per Idempotency-Key. The key row is
  * inserted first in the same transaction: a concurrent twin waits on its unique index and then
  * replays the committed answer; a failed attempt rolls back and leaves the key free to retry.
+ * `replayed` turns the stored answer into the replayed one, in the replay's transaction: a
+ * route whose answer carried a secret it keeps only hashed gives a new one there.
  */
 export async function idempotent<T>(
   db: Db,
   input: { key: string | undefined; scope: string; body: unknown; now: Date },
   work: (tx: Tx) => Promise<{ status: 201 | 200; body: T; stored?: T }>,
+  replayed: (tx: Tx, stored: T) => Promise<T> = async (_, stored) => stored,
 ): Promise<Outcome<T>> {
   if (input.key === undefined) {
     const { status, body } = await transaction(db, work);
@@ -42,7 +45,10 @@ export async function idempotent<T>(
         where: lt(idempotencyKeys.createdAt, expiredBefore(input.now)),
       })
       .returning({ key: idempotencyKeys.key });
-    if (claimed.length === 0) return replay<T>(tx, input.scope, key, requestHash);
+    if (claimed.length === 0) {
+      const first = await replay<T>(tx, input.scope, key, requestHash);
+      return { ...first, body: await replayed(tx, first.body) };
+    }
     const result = await work(tx);
     // `stored` lets a route keep secrets (a one-time token) out of the replay record.
     const stored = result.stored ?? result.body;

@@ -1,4 +1,4 @@
-import { isIpLiteral, isPrivateAddress } from '../calendar/private-address.ts';
+import { namesPrivateHost } from '../calendar/private-address.ts';
 
 // Webhook deliveries POST to URLs that staff typed in, so they get the guard incoming feeds
 // have (src/calendar/fetch-feed.ts): http(s) only, no private addresses (the Node transport
@@ -42,9 +42,7 @@ export function webhookUrl(text: string, allowPrivate: boolean): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new WebhookError('invalid-url', `must be http or https, not ${url.protocol}`);
   }
-  const host = url.hostname.replace(/\.$/, '').toLowerCase();
-  const local = isIpLiteral(host) ? isPrivateAddress(host) : /(^|\.)localhost$/.test(host);
-  if (local && !allowPrivate) {
+  if (namesPrivateHost(url) && !allowPrivate) {
     throw new WebhookError(
       'forbidden-address',
       'must not point at a loopback, private or link-local address',

@@ -574,28 +574,22 @@ describe('private addresses, when FEED_ALLOW_PRIVATE is false', () => {
   }, FRESH_DATABASE_MS);
   afterAll(() => guarded?.close());
 
-  async function refused(url: string, path: string, reason: RegExp) {
+  /** A private address named in the URL: refused at once, nothing stored, nothing fetched. */
+  async function refusedOutright(url: string, path: string, reason: RegExp) {
     const { id } = await createExpert(guarded);
     const token = await expertToken(guarded, id);
     const res = await guarded.call('POST', '/v1/me/calendar-feeds', { token, body: { url } });
-    expect(res.status, res.text).toBe(201);
-    expect(res.body).toMatchObject({ url, eventCount: 0, lastSuccessAt: null });
-    expect(res.body.lastError).toMatch(reason);
-    // Syncing again is refused again.
-    const again = await guarded.call('POST', `/v1/me/calendar-feeds/${res.body.id}/sync`, {
-      token,
-    });
-    expect(again.body.lastError).toMatch(reason);
-    const listedFeeds = await guarded.call('GET', '/v1/me/calendar-feeds', { token });
-    expect(listedFeeds.body.items[0].lastError).toMatch(reason);
-    expect(await blockRows(res.body.id, guarded.db)).toEqual([]);
-    // Nothing was fetched: the server never saw a request.
+    expectFieldError(res, 'url');
+    expect(res.body.errors[0].message).toMatch(reason);
+    expect(
+      await guarded.db.select().from(calendarFeeds).where(eq(calendarFeeds.expertId, id)),
+    ).toEqual([]);
     expect(server.hitsOn(path)).toEqual([]);
   }
 
   it('refuses 127.0.0.1 before connecting', async () => {
     const path = serve({ kind: 'feed', body: fixtureFeed('google') });
-    await refused(
+    await refusedOutright(
       server.url(path),
       path,
       /refusing to fetch from 127\.0\.0\.1: a loopback, private or link-local address/,
@@ -604,13 +598,36 @@ describe('private addresses, when FEED_ALLOW_PRIVATE is false', () => {
 
   it('refuses localhost and an IPv4-mapped IPv6 loopback', async () => {
     const path = serve({ kind: 'feed', body: fixtureFeed('google') });
-    await refused(
+    await refusedOutright(
       `http://localhost:${server.port}${path}`,
       path,
       /refusing to fetch from localhost/,
     );
-    await refused(`http://[::ffff:127.0.0.1]:${server.port}${path}`, path, /refusing to fetch/);
+    await refusedOutright(
+      `http://[::ffff:127.0.0.1]:${server.port}${path}`,
+      path,
+      /refusing to fetch/,
+    );
   });
+
+  // A host name is only known to be private once it resolves, as the sync connects: the feed
+  // is kept, with the refusal as its error, and every later sync is refused the same way.
+  async function refused(url: string, path: string, reason: RegExp) {
+    const { id } = await createExpert(guarded);
+    const token = await expertToken(guarded, id);
+    const res = await guarded.call('POST', '/v1/me/calendar-feeds', { token, body: { url } });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).toMatchObject({ url, eventCount: 0, lastSuccessAt: null });
+    expect(res.body.lastError).toMatch(reason);
+    const again = await guarded.call('POST', `/v1/me/calendar-feeds/${res.body.id}/sync`, {
+      token,
+    });
+    expect(again.body.lastError).toMatch(reason);
+    const listedFeeds = await guarded.call('GET', '/v1/me/calendar-feeds', { token });
+    expect(listedFeeds.body.items[0].lastError).toMatch(reason);
+    expect(await blockRows(res.body.id, guarded.db)).toEqual([]);
+    expect(server.hitsOn(path)).toEqual([]);
+  }
 
   it('refuses a host name that resolves to a loopback address (checked on the DNS answer)', async (context) => {
     const name = hostname();

@@ -1,10 +1,18 @@
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, idempotencyKeys, requests, tokens } from '../../src/db/schema.ts';
+import {
+  auditEvents,
+  calendarFeeds,
+  experts,
+  idempotencyKeys,
+  requests,
+  tokens,
+} from '../../src/db/schema.ts';
 import { forgetExpiredKeys } from '../../src/http/idempotency.ts';
 import { type TestApi, testApi } from '../support/api.ts';
-import { application } from '../support/fixtures.ts';
+import { application, createExpert, expert } from '../support/fixtures.ts';
 import { expectFieldError, expectProblem } from '../support/problems.ts';
+import { issueToken } from '../support/tokens.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -17,6 +25,18 @@ const applyWithKey = (key: string, body: unknown) =>
 
 async function requestRows() {
   return api.db.select({ id: requests.id }).from(requests);
+}
+
+const HOUR = 3600_000;
+
+/** The audit actions recorded on an entity, oldest first. */
+async function actions(entityId: string) {
+  const rows = await api.db
+    .select({ action: auditEvents.action })
+    .from(auditEvents)
+    .where(eq(auditEvents.entityId, entityId))
+    .orderBy(auditEvents.at, auditEvents.id);
+  return rows.map((r) => r.action);
 }
 
 async function createdEvents(requestId: string) {
@@ -40,16 +60,39 @@ describe('Idempotency-Key on POST /v1/requests', () => {
     expect(await createdEvents(first.body.request.id)).toBe(1);
   });
 
-  it('the replay carries a working access token for the same request, and the first one still works', async () => {
+  it('the replay gives the request’s token a new secret: the replayed one works, the first no longer', async () => {
     const body = application(api);
     const first = await applyWithKey('key-token', body);
     const replay = await applyWithKey('key-token', body);
     expect(replay.body.accessToken).toMatch(/^hkc_/);
-    for (const token of [first.body.accessToken, replay.body.accessToken]) {
-      const read = await api.call('GET', `/v1/requests/${first.body.request.id}`, { token });
-      expect(read.status).toBe(200);
-      expect(read.body.id).toBe(first.body.request.id);
-    }
+    expect(replay.body.accessToken).not.toBe(first.body.accessToken);
+    const id = first.body.request.id;
+    const read = (token: string) => api.call('GET', `/v1/requests/${id}`, { token });
+    expect((await read(replay.body.accessToken)).status).toBe(200);
+    expectProblem(await read(first.body.accessToken), 401, 'unauthorized');
+    const rows = await api.db.select().from(tokens).where(eq(tokens.requestId, id));
+    expect(rows).toHaveLength(1);
+    expect(await actions(rows[0]?.id ?? '')).toEqual(['token.reissued']);
+  });
+
+  it('a replay is judged by the first answer, not by today’s clock', async () => {
+    const start = api.now();
+    // A window 73 hours ahead: inside the 72-hour notice once two hours have passed.
+    const from = new Date(start.getTime() + 73 * HOUR);
+    const body = application(api, {
+      preferredWindows: [
+        { start: from.toISOString(), end: new Date(from.getTime() + 8 * HOUR).toISOString() },
+      ],
+    });
+    const first = await applyWithKey('key-clock', body);
+    api.setNow(new Date(start.getTime() + 2 * HOUR));
+    const replay = await applyWithKey('key-clock', body);
+    const late = await api.call('POST', '/v1/requests', { token: null, body });
+    api.setNow(start);
+    expect(first.status).toBe(201);
+    expect(replay.status, replay.text).toBe(201);
+    expect(replay.body.request.id).toBe(first.body.request.id);
+    expectFieldError(late, 'preferredWindows.0.start');
   });
 
   it('10 concurrent identical requests create exactly one request', async () => {
@@ -69,16 +112,18 @@ describe('Idempotency-Key on POST /v1/requests', () => {
       .from(idempotencyKeys)
       .where(eq(idempotencyKeys.key, 'key-concurrent'));
     expect(keys).toHaveLength(1);
-    // Each caller holds a token that works for that one request.
+    // One token, whose secret is the last answer's: exactly one of the ten works.
     const companyTokens = await api.db
       .select()
       .from(tokens)
       .where(eq(tokens.requestId, id as string));
-    expect(companyTokens).toHaveLength(10);
-    const read = await api.call('GET', `/v1/requests/${id}`, {
-      token: replies[9]?.body.accessToken,
-    });
-    expect(read.status).toBe(200);
+    expect(companyTokens).toHaveLength(1);
+    const reads = await Promise.all(
+      replies.map((r) =>
+        api.call('GET', `/v1/requests/${id}`, { token: r.body.accessToken as string }),
+      ),
+    );
+    expect(reads.filter((r) => r.status === 200)).toHaveLength(1);
   });
 
   it('the same key with a different body is 422 idempotency-key-reused, and creates nothing', async () => {
@@ -128,9 +173,82 @@ describe('Idempotency-Key on POST /v1/requests', () => {
   });
 });
 
-describe('how long an Idempotency-Key is honoured', () => {
-  const HOUR = 3600_000;
+describe('Idempotency-Key on the other creating POSTs', () => {
+  const post = (path: string, key: string, body: unknown, token?: string) =>
+    api.call('POST', path, { token, body, headers: { 'idempotency-key': key } });
 
+  it('POST /v1/experts: one expert, the replay is the first answer', async () => {
+    const body = expert({ email: 'idempotent@example.jp' });
+    const first = await post('/v1/experts', 'key-expert', body);
+    const replay = await post('/v1/experts', 'key-expert', body);
+    expect(first.status).toBe(201);
+    expect(replay.status).toBe(201);
+    expect(replay.body).toEqual(first.body);
+    const rows = await api.db.select().from(experts).where(eq(experts.email, body.email));
+    expect(rows).toHaveLength(1);
+    expectProblem(
+      await post('/v1/experts', 'key-expert', { ...body, name: '別人' }),
+      422,
+      'idempotency-key-reused',
+    );
+  });
+
+  it('POST /v1/tokens: one token, whose secret the replay replaces', async () => {
+    const body = { role: 'staff', label: 'idempotent' };
+    const first = await post('/v1/tokens', 'key-staff-token', body);
+    const replay = await post('/v1/tokens', 'key-staff-token', body);
+    expect(replay.status).toBe(201);
+    expect(replay.body).toMatchObject({ id: first.body.id, role: 'staff', label: 'idempotent' });
+    expect(replay.body.token).toMatch(/^hks_/);
+    expect(replay.body.token).not.toBe(first.body.token);
+    const rows = await api.db.select().from(tokens).where(eq(tokens.label, 'idempotent'));
+    expect(rows.map((r) => r.id)).toEqual([first.body.id]);
+    const me = (token: string) => api.call('GET', '/v1/experts', { token });
+    expect((await me(replay.body.token)).status).toBe(200);
+    expectProblem(await me(first.body.token), 401, 'unauthorized');
+    expect(await actions(first.body.id)).toEqual(['token.issued', 'token.reissued']);
+  });
+
+  it('POST /v1/tokens: a replay after the token was revoked is 409 and brings nothing back', async () => {
+    const body = { role: 'staff', label: 'revoked then replayed' };
+    const first = await post('/v1/tokens', 'key-revoked-token', body);
+    expect((await api.call('DELETE', `/v1/tokens/${first.body.id}`)).status).toBe(204);
+    const replay = await post('/v1/tokens', 'key-revoked-token', body);
+    expectProblem(replay, 409, 'invalid-transition');
+    const [row] = await api.db.select().from(tokens).where(eq(tokens.id, first.body.id));
+    expect(row?.revokedAt).not.toBeNull();
+    expectProblem(
+      await api.call('GET', '/v1/experts', { token: first.body.token }),
+      401,
+      'unauthorized',
+    );
+  });
+
+  it('POST /v1/me/calendar-feeds: one feed per expert and key; the replay shows it as it is now', async () => {
+    const [a, b] = await Promise.all([createExpert(api), createExpert(api)]);
+    const [tokenA, tokenB] = await Promise.all(
+      [a, b].map(
+        async (e) => (await issueToken(api, { role: 'expert', expertId: e?.id ?? '' })).token,
+      ),
+    );
+    // Nothing listens there: the first sync fails, and says so.
+    const body = { url: 'http://127.0.0.1:9/calendar.ics' };
+    const first = await post('/v1/me/calendar-feeds', 'key-feed', body, tokenA);
+    const replay = await post('/v1/me/calendar-feeds', 'key-feed', body, tokenA);
+    expect(first.status).toBe(201);
+    expect(first.body.lastError).toEqual(expect.any(String));
+    expect(replay.status).toBe(201);
+    expect(replay.body).toEqual(first.body);
+    // The same key and body from another expert is that expert's own feed.
+    const other = await post('/v1/me/calendar-feeds', 'key-feed', body, tokenB);
+    expect(other.status).toBe(201);
+    expect(other.body.id).not.toBe(first.body.id);
+    const rows = await api.db.select().from(calendarFeeds).where(eq(calendarFeeds.url, body.url));
+    expect(rows.map((r) => r.expertId).sort()).toEqual([a?.id, b?.id].sort());
+  });
+});
+
+describe('how long an Idempotency-Key is honoured', () => {
   it('24 hours: within them another body is 422, after them the key starts afresh', async () => {
     const start = api.now();
     const first = await applyWithKey('key-day', application(api));

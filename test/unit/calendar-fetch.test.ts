@@ -6,10 +6,10 @@ import {
   type FeedTransport,
   type FetchFeedOptions,
   fetchFeed,
-  isPrivateAddress,
   type TransportRequest,
 } from '../../src/calendar/fetch-feed.ts';
 import { guardedLookup, nodeTransport } from '../../src/calendar/fetch-node.ts';
+import { isPrivateAddress } from '../../src/calendar/private-address.ts';
 import { webTransport } from '../../src/calendar/fetch-web.ts';
 
 const FEED = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n';

@@ -6,6 +6,7 @@ import { transaction } from '../../db/transaction.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { decodeCursor, page } from '../../http/cursor.ts';
+import { idempotent } from '../../http/idempotency.ts';
 import {
   bearer,
   commonErrors,
@@ -13,6 +14,7 @@ import {
   jsonBody,
   jsonResponse,
   PageQuery,
+  problemResponse,
 } from '../../http/schemas.ts';
 import { expertById, loadExperts } from './queries.ts';
 import { ExpertInput, ExpertPatch, ExpertSchema } from './schema.ts';
@@ -23,8 +25,16 @@ const createExpert = createRoute({
   tags: ['experts'],
   summary: 'Register an expert (staff)',
   security: bearer('staff'),
-  request: { body: jsonBody(ExpertInput) },
-  responses: { 201: jsonResponse('The new expert', ExpertSchema), ...commonErrors },
+  request: {
+    body: jsonBody(ExpertInput),
+    headers: z.object({ 'idempotency-key': z.string().optional() }),
+  },
+  responses: {
+    201: jsonResponse('The new expert', ExpertSchema),
+    ...commonErrors,
+    409: problemResponse('The first request with this Idempotency-Key is still running'),
+    422: problemResponse('Idempotency-Key reused with another body'),
+  },
 });
 
 const listExperts = createRoute({
@@ -75,23 +85,33 @@ export function registerExpertCrud(app: OpenAPIHono<AppEnv>) {
     const principal = requireRole(c, 'staff');
     const { db, clock } = c.get('deps');
     const input = c.req.valid('json');
-    const [body] = await transaction(db, async (tx) => {
-      const now = clock();
-      const [row] = await tx
-        .insert(experts)
-        .values({ ...input, createdAt: now, updatedAt: now })
-        .returning();
-      if (!row) throw new Error('expert insert returned no row');
-      await audit(tx, {
-        at: now,
-        actor: actorOf(principal),
-        action: 'expert.created',
-        entityType: 'expert',
-        entityId: row.id,
-      });
-      return loadExperts(tx, [row]);
-    });
-    return c.json(body as Expert, 201);
+    const outcome = await idempotent(
+      db,
+      {
+        key: c.req.header('idempotency-key'),
+        scope: 'POST /v1/experts',
+        body: input,
+        now: clock(),
+      },
+      async (tx) => {
+        const now = clock();
+        const [row] = await tx
+          .insert(experts)
+          .values({ ...input, createdAt: now, updatedAt: now })
+          .returning();
+        if (!row) throw new Error('expert insert returned no row');
+        await audit(tx, {
+          at: now,
+          actor: actorOf(principal),
+          action: 'expert.created',
+          entityType: 'expert',
+          entityId: row.id,
+        });
+        const [body] = await loadExperts(tx, [row]);
+        return { status: 201, body: body as Expert };
+      },
+    );
+    return c.json(outcome.body, 201);
   });
 
   app.openapi(listExperts, async (c) => {

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { FeedFetchError, feedUrl } from '../../calendar/fetch-feed.ts';
 import { audit } from '../../db/audit.ts';
 import { calendarFeeds } from '../../db/schema.ts';
 import { transaction } from '../../db/transaction.ts';
@@ -8,6 +9,7 @@ import { syncFeed } from '../../feeds/sync.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { invalid, notFound } from '../../http/errors.ts';
+import { idempotent } from '../../http/idempotency.ts';
 import {
   bearer,
   commonErrors,
@@ -15,6 +17,7 @@ import {
   Instant,
   jsonBody,
   jsonResponse,
+  problemResponse,
 } from '../../http/schemas.ts';
 
 const MAX_FEEDS_PER_EXPERT = 10;
@@ -62,10 +65,15 @@ const createFeed = createRoute({
   method: 'post',
   path: '/v1/me/calendar-feeds',
   summary: 'Import busy time from your own calendar’s secret iCal URL; synced at once (expert)',
-  request: { body: jsonBody(FeedInput) },
+  request: {
+    body: jsonBody(FeedInput),
+    headers: z.object({ 'idempotency-key': z.string().optional() }),
+  },
   responses: {
     201: jsonResponse('The feed after its first sync (see lastError)', CalendarFeed),
     ...commonErrors,
+    409: problemResponse('The first request with this Idempotency-Key is still running'),
+    422: problemResponse('Idempotency-Key reused with another body'),
   },
 });
 
@@ -75,7 +83,10 @@ const listFeeds = createRoute({
   path: '/v1/me/calendar-feeds',
   summary: 'Your imported calendars and how their last sync went (expert)',
   responses: {
-    200: jsonResponse('Feeds', z.object({ items: z.array(CalendarFeed) })),
+    200: jsonResponse(
+      'Feeds',
+      z.object({ items: z.array(CalendarFeed), nextCursor: z.string().nullable() }),
+    ),
     ...commonErrors,
   },
 });
@@ -103,34 +114,64 @@ export function registerIncomingFeeds(app: OpenAPIHono<AppEnv>) {
     const principal = requireRole(c, 'expert');
     const deps = c.get('deps');
     const { url } = c.req.valid('json');
-    const feed = await transaction(deps.db, async (tx) => {
-      // Serialises an expert's concurrent additions, so the cap holds.
-      await tx.execute(
-        sql`select pg_advisory_xact_lock(hashtextextended(${`calendar-feeds:${principal.expertId}`}, 0))`,
-      );
-      const [count] = await tx
-        .select({ n: sql<number>`count(*)::int` })
-        .from(calendarFeeds)
-        .where(eq(calendarFeeds.expertId, principal.expertId));
-      if (Number(count?.n ?? 0) >= MAX_FEEDS_PER_EXPERT) {
-        throw invalid('url', `at most ${MAX_FEEDS_PER_EXPERT} calendars can be imported`);
-      }
-      const [row] = await tx
-        .insert(calendarFeeds)
-        .values({ expertId: principal.expertId, url, createdAt: deps.clock() })
-        .returning();
-      if (!row) throw new Error('feed insert returned no row');
-      await audit(tx, {
-        at: deps.clock(),
-        actor: actorOf(principal),
-        action: 'calendar-feed.created',
-        entityType: 'calendar-feed',
-        entityId: row.id,
-      });
-      return row;
-    });
-    const synced = await syncFeed(deps, feed);
-    return c.json(present(synced ?? feed), 201);
+    // A private address named outright is refused here; a host name resolving to one is
+    // refused as the sync connects (and shows as the feed's lastError).
+    try {
+      feedUrl(url, deps.config.feedAllowPrivate);
+    } catch (error) {
+      if (error instanceof FeedFetchError) throw invalid('url', error.message);
+      throw error;
+    }
+    let created: FeedRow | undefined;
+    const outcome = await idempotent(
+      deps.db,
+      {
+        key: c.req.header('idempotency-key'),
+        scope: `POST /v1/me/calendar-feeds by expert:${principal.expertId}`,
+        body: { url },
+        now: deps.clock(),
+      },
+      async (tx) => {
+        // Serialises an expert's concurrent additions, so the cap holds.
+        await tx.execute(
+          sql`select pg_advisory_xact_lock(hashtextextended(${`calendar-feeds:${principal.expertId}`}, 0))`,
+        );
+        const [count] = await tx
+          .select({ n: sql<number>`count(*)::int` })
+          .from(calendarFeeds)
+          .where(eq(calendarFeeds.expertId, principal.expertId));
+        if (Number(count?.n ?? 0) >= MAX_FEEDS_PER_EXPERT) {
+          throw invalid('url', `at most ${MAX_FEEDS_PER_EXPERT} calendars can be imported`);
+        }
+        const [row] = await tx
+          .insert(calendarFeeds)
+          .values({ expertId: principal.expertId, url, createdAt: deps.clock() })
+          .returning();
+        if (!row) throw new Error('feed insert returned no row');
+        await audit(tx, {
+          at: deps.clock(),
+          actor: actorOf(principal),
+          action: 'calendar-feed.created',
+          entityType: 'calendar-feed',
+          entityId: row.id,
+        });
+        created = row;
+        return { status: 201, body: present(row) };
+      },
+      // The feed as it is now: the first answer was given after its first sync.
+      async (tx, stored) => {
+        const [row] = await tx
+          .select()
+          .from(calendarFeeds)
+          .where(
+            and(eq(calendarFeeds.id, stored.id), eq(calendarFeeds.expertId, principal.expertId)),
+          );
+        return row ? present(row) : stored;
+      },
+    );
+    if (!created) return c.json(outcome.body, 201);
+    const synced = await syncFeed(deps, created);
+    return c.json(present(synced ?? created), 201);
   });
 
   app.openapi(listFeeds, async (c) => {
@@ -141,7 +182,8 @@ export function registerIncomingFeeds(app: OpenAPIHono<AppEnv>) {
       .from(calendarFeeds)
       .where(eq(calendarFeeds.expertId, expertId))
       .orderBy(asc(calendarFeeds.createdAt));
-    return c.json({ items: rows.map(present) }, 200);
+    // Every list has the same shape; an expert has at most MAX_FEEDS_PER_EXPERT, one page.
+    return c.json({ items: rows.map(present), nextCursor: null }, 200);
   });
 
   app.openapi(syncRoute, async (c) => {

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { hashSecret, newSecret } from '../../auth/secrets.ts';
 import { audit } from '../../db/audit.ts';
 import { companies, requests, tokens } from '../../db/schema.ts';
@@ -13,6 +13,7 @@ import { ApiError, type FieldError, invalid } from '../../http/errors.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import { jsonBody, jsonResponse, problemResponse } from '../../http/schemas.ts';
 import { enqueue } from '../../notify/enqueue.ts';
+import { reissueToken } from '../tokens/reissue.ts';
 import { presentRequest } from './queries.ts';
 import { type Application, ApplicationInput, RequestSchema } from './schema.ts';
 
@@ -31,6 +32,7 @@ const route = createRoute({
       z.object({ request: RequestSchema, accessToken: z.string() }),
     ),
     400: problemResponse('Invalid application; `errors` names each field'),
+    409: problemResponse('The first request with this Idempotency-Key is still running'),
     422: problemResponse('Idempotency-Key reused with another body'),
   },
 });
@@ -39,7 +41,6 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const deps = c.get('deps');
     const input = c.req.valid('json');
-    checkWindows(input, deps);
     const actor = actorOf(c.get('principal'));
     const outcome = await idempotent(
       deps.db,
@@ -50,6 +51,8 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
         now: deps.clock(),
       },
       async (tx) => {
+        // Inside the work, so a replay is judged by the first answer, not by today's clock.
+        checkWindows(input, deps);
         const request = await createRequest(tx, input, deps);
         const accessToken = await issueCompanyToken(tx, request.id);
         await audit(tx, {
@@ -67,18 +70,18 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
           stored: { request, accessToken: '' },
         };
       },
+      // The first answer's token is kept only as a hash: a client that lost that answer gets
+      // the same token with a new secret, not locked out and not a second live token.
+      async (tx, stored) => ({
+        ...stored,
+        accessToken: await reissueToken(
+          tx,
+          and(eq(tokens.requestId, stored.request.id), eq(tokens.role, 'company')),
+          { prefix: COMPANY_TOKEN_PREFIX, at: deps.clock(), actor },
+        ),
+      }),
     );
-    // The first answer's token is stored only as a hash, so a replay hands out a fresh one
-    // for the same request: a client that lost the first response is not locked out.
-    const body = outcome.replayed
-      ? {
-          ...outcome.body,
-          accessToken: await deps.db.transaction((tx) =>
-            issueCompanyToken(tx, outcome.body.request.id),
-          ),
-        }
-      : outcome.body;
-    return c.json(body, 201);
+    return c.json(outcome.body, 201);
   });
 }
 
@@ -188,8 +191,10 @@ async function createRequest(tx: Tx, input: Application, deps: Deps) {
   return presentRequest(row, companyRow, []);
 }
 
+const COMPANY_TOKEN_PREFIX = 'hkc';
+
 async function issueCompanyToken(tx: Tx, requestId: string): Promise<string> {
-  const token = newSecret('hkc');
+  const token = newSecret(COMPANY_TOKEN_PREFIX);
   await tx.insert(tokens).values({
     hash: hashSecret(token),
     role: 'company',

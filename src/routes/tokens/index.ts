@@ -7,8 +7,17 @@ import { transaction } from '../../db/transaction.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
-import { bearer, commonErrors, IdParam, jsonBody, jsonResponse } from '../../http/schemas.ts';
+import { idempotent } from '../../http/idempotency.ts';
+import {
+  bearer,
+  commonErrors,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  problemResponse,
+} from '../../http/schemas.ts';
 import { expertById } from '../experts/queries.ts';
+import { reissueToken } from './reissue.ts';
 
 const TokenInput = z
   .discriminatedUnion('role', [
@@ -37,8 +46,16 @@ const issue = createRoute({
   tags: ['tokens'],
   summary: 'Issue a staff or expert token; the secret is shown once (staff)',
   security: bearer('staff'),
-  request: { body: jsonBody(TokenInput) },
-  responses: { 201: jsonResponse('The token', IssuedToken), ...commonErrors },
+  request: {
+    body: jsonBody(TokenInput),
+    headers: z.object({ 'idempotency-key': z.string().optional() }),
+  },
+  responses: {
+    201: jsonResponse('The token', IssuedToken),
+    ...commonErrors,
+    409: problemResponse('Replayed, but the token has been revoked since; or still running'),
+    422: problemResponse('Idempotency-Key reused with another body'),
+  },
 });
 
 const revoke = createRoute({
@@ -57,30 +74,42 @@ export function registerTokens(app: OpenAPIHono<AppEnv>) {
     const { db, clock } = c.get('deps');
     const input = c.req.valid('json');
     const expertId = input.role === 'expert' ? input.expertId : null;
-    const token = newSecret(input.role === 'staff' ? 'hks' : 'hke');
-    const row = await transaction(db, async (tx) => {
-      if (expertId) await expertById(tx, expertId);
-      const [inserted] = await tx
-        .insert(tokens)
-        .values({
-          hash: hashSecret(token),
-          role: input.role,
-          expertId,
-          label: input.label ?? '',
-        })
-        .returning();
-      if (!inserted) throw new Error('token insert returned no row');
-      await audit(tx, {
-        at: clock(),
-        actor: actorOf(principal),
-        action: 'token.issued',
-        entityType: 'token',
-        entityId: inserted.id,
-        data: { role: input.role, expertId },
-      });
-      return inserted;
-    });
-    return c.json({ id: row.id, role: input.role, expertId, label: row.label, token }, 201);
+    const prefix = input.role === 'staff' ? 'hks' : 'hke';
+    const actor = actorOf(principal);
+    const outcome = await idempotent(
+      db,
+      { key: c.req.header('idempotency-key'), scope: 'POST /v1/tokens', body: input, now: clock() },
+      async (tx) => {
+        if (expertId) await expertById(tx, expertId);
+        const token = newSecret(prefix);
+        const [inserted] = await tx
+          .insert(tokens)
+          .values({
+            hash: hashSecret(token),
+            role: input.role,
+            expertId,
+            label: input.label ?? '',
+          })
+          .returning();
+        if (!inserted) throw new Error('token insert returned no row');
+        await audit(tx, {
+          at: clock(),
+          actor,
+          action: 'token.issued',
+          entityType: 'token',
+          entityId: inserted.id,
+          data: { role: input.role, expertId },
+        });
+        const body = { id: inserted.id, role: input.role, expertId, label: inserted.label };
+        return { status: 201, body: { ...body, token }, stored: { ...body, token: '' } };
+      },
+      // Only the hash of the first answer's secret is kept: the same token gets a new one.
+      async (tx, stored) => ({
+        ...stored,
+        token: await reissueToken(tx, eq(tokens.id, stored.id), { prefix, at: clock(), actor }),
+      }),
+    );
+    return c.json(outcome.body, 201);
   });
 
   app.openapi(revoke, async (c) => {
