@@ -9,8 +9,8 @@ import {
   type TransportRequest,
 } from '../../src/calendar/fetch-feed.ts';
 import { guardedLookup, nodeTransport } from '../../src/calendar/fetch-node.ts';
-import { isPrivateAddress } from '../../src/calendar/private-address.ts';
 import { webTransport } from '../../src/calendar/fetch-web.ts';
+import { isPrivateAddress } from '../../src/calendar/private-address.ts';
 
 const FEED = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n';
 
