@@ -230,6 +230,13 @@ const specs: Spec[] = [
     target: (b) => ({ path: `/v1/sessions/${sessionOf(b)}/calendar.ics` }),
   },
   {
+    method: 'GET',
+    path: '/v1/sessions/{id}/slots',
+    allow: ['staff', 'company'],
+    owned: true,
+    target: (b) => ({ path: `/v1/sessions/${sessionOf(b)}/slots` }),
+  },
+  {
     method: 'POST',
     path: '/v1/sessions/{id}/cancel',
     allow: ['staff', 'expert', 'company'],

@@ -522,3 +522,63 @@ describe('GET /v1/sessions/:id/calendar.ics', () => {
     expectProblem(res, 404, 'not-found');
   });
 });
+
+describe('GET /v1/sessions/:id/slots: where a visit can move', () => {
+  const slotsOf = (v: Visit, as: keyof Visit['tokens'] = 'company') =>
+    api.call('GET', `/v1/sessions/${v.session.id}/slots`, { token: v.tokens[as] });
+
+  it('its own expert’s free starts in the windows, its own time left out and overlaps offered', async () => {
+    const v = await visit(jst('2026-12-03', '10:00'));
+    // Another company holds the expert on Friday morning.
+    await visit(jst('2026-12-04', '10:00'), { expertId: v.expertId });
+    const res = await slotsOf(v);
+    expect(res.status, res.text).toBe(200);
+    const starts: string[] = res.body.slots.map((s: { start: string }) => s.start);
+    expect(new Set(res.body.slots.map((s: { expert: { id: string } }) => s.expert.id))).toEqual(
+      new Set([v.expertId]),
+    );
+    expect(starts).not.toContain(v.session.start);
+    // Half an hour later overlaps the visit where it is now: it can still move there.
+    expect(starts).toContain(iso(jst('2026-12-03', '10:30')));
+    // Friday 10:00 is the other company's, and with the 60-minute travel buffer so is 12:30.
+    expect(starts).not.toContain(iso(jst('2026-12-04', '10:00')));
+    expect(starts).not.toContain(iso(jst('2026-12-04', '12:30')));
+    expect(starts).toContain(iso(jst('2026-12-04', '14:00')));
+    // Only inside the request's preferred window (Wed 12-02 09:00 to Wed 12-09 09:00 JST).
+    expect(starts.every((s) => s >= iso(jst('2026-12-02', '09:00')))).toBe(true);
+    expect(starts.every((s) => s < iso(jst('2026-12-09', '09:00')))).toBe(true);
+    expect(starts).toEqual([...starts].sort());
+  });
+
+  it('every start offered is one the company can reschedule to', async () => {
+    const v = await visit(jst('2026-12-03', '10:00'));
+    await visit(jst('2026-12-04', '13:00'), { expertId: v.expertId });
+    const { slots } = (await slotsOf(v)).body as { slots: { start: string; end: string }[] };
+    for (const slot of [slots[0], slots[Math.floor(slots.length / 2)], slots.at(-1)]) {
+      if (!slot) throw new Error('no slot offered');
+      const moved = await act(v, 'reschedule', { as: 'company', body: { start: slot.start } });
+      expect(moved.status, moved.text).toBe(200);
+      expect(moved.body).toMatchObject({ start: slot.start, end: slot.end });
+    }
+  });
+
+  it('staff see the same; the expert may not ask (403), another company gets 404', async () => {
+    const v = await visit();
+    const other = await visit();
+    const staff = await slotsOf(v, 'staff');
+    expect(staff.body).toEqual((await slotsOf(v)).body);
+    expectProblem(await slotsOf(v, 'expert'), 403, 'forbidden');
+    const foreign = await api.call('GET', `/v1/sessions/${v.session.id}/slots`, {
+      token: other.companyToken,
+    });
+    expectProblem(foreign, 404, 'not-found');
+  });
+
+  it('a cancelled visit has nowhere to move', async () => {
+    const v = await visit();
+    expect((await act(v, 'cancel')).status).toBe(200);
+    const res = await slotsOf(v);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ slots: [] });
+  });
+});

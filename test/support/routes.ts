@@ -97,6 +97,7 @@ export const routes: RouteSpec[] = [
   },
   { method: 'GET', path: '/v1/sessions/{id}', as: 'staff' },
   { method: 'GET', path: '/v1/sessions/{id}/calendar.ics', as: 'staff' },
+  { method: 'GET', path: '/v1/sessions/{id}/slots', as: 'staff' },
   {
     method: 'POST',
     path: '/v1/sessions/{id}/cancel',

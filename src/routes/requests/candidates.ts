@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Config } from '../../config.ts';
 import {
@@ -33,6 +33,11 @@ const MAX_BUFFER_MS = 480 * MINUTE_MS;
 export type CandidateOptions = {
   /** Only this expert (the slots a visit can be moved to). */
   expertId?: string;
+  /**
+   * A visit being moved: it blocks no slot and counts toward no cap, as in the reschedule's
+   * own check, so a start overlapping where it is now can be offered.
+   */
+  replacing?: string;
 };
 
 export type Candidates = {
@@ -100,7 +105,10 @@ export async function loadCandidates(
   // rows: Postgres then seeks each id in an index that leads with expert_id, where for `in (…)`
   // it would scan the whole table and join.
   const ofCandidateByIndex = (expertId: PgColumn) => sql`${expertId} = any(array(${candidateIds}))`;
-  const active = inArray(sessions.status, [...ACTIVE]);
+  const active = and(
+    inArray(sessions.status, [...ACTIVE]),
+    options.replacing ? ne(sessions.id, options.replacing) : undefined,
+  );
   const [expertRows, weekly, overrides, busy, booked, monthly, yearly, followUp, companyVisits] =
     await Promise.all([
       q.select().from(experts).where(expertsWanted(options.expertId)),

@@ -6,6 +6,7 @@ import type { AppEnv, Deps, Principal } from '../../http/context.ts';
 import { bearer, commonErrors, IdParam, Instant, jsonResponse } from '../../http/schemas.ts';
 import { type ExpertRow, loadCandidates } from './candidates.ts';
 import { requestWithCorporateNumberFor } from './queries.ts';
+import { SlotListSchema } from './schema.ts';
 
 const Slot = z.object({ start: Instant, end: Instant });
 const ExpertSummary = z.object({
@@ -57,19 +58,7 @@ const slotsRoute = createRoute({
   security: bearer('staff', 'company'),
   request: { params: IdParam },
   responses: {
-    200: jsonResponse(
-      'Slots in time order',
-      z.object({
-        slots: z.array(
-          z.object({
-            start: Instant,
-            end: Instant,
-            format: z.enum(['onsite', 'online']),
-            expert: z.object({ id: z.uuid(), name: z.string(), affiliation: z.string() }),
-          }),
-        ),
-      }),
-    ),
+    200: jsonResponse('Slots in time order', SlotListSchema),
     ...commonErrors,
   },
 });
@@ -78,8 +67,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 async function rank(q: Queryable, principal: Principal, id: string, deps: Deps) {
   const { request, corporateNumber } = await requestWithCorporateNumberFor(q, principal, id);
-  // A withdrawn or visited request has nothing left to book; a scheduled one keeps its slots,
-  // since they are what a reschedule picks from.
+  // A withdrawn or visited request has nothing left to book. A scheduled one keeps its
+  // matches, for staff weighing another expert; moving the visit itself (same expert) picks
+  // from GET /v1/sessions/:id/slots.
   if (request.status === 'cancelled' || request.status === 'completed') {
     return { ranked: [], experts: new Map<string, ExpertRow>() };
   }

@@ -91,3 +91,17 @@ export const RequestSchema = z
 export type RequestBody = z.infer<typeof RequestSchema>;
 
 export const CancelInput = z.strictObject({ reason: z.string().trim().max(1000).optional() });
+
+/** Slots to book or move a visit to, each with the expert who would come. */
+export const SlotListSchema = z
+  .object({
+    slots: z.array(
+      z.object({
+        start: Instant,
+        end: Instant,
+        format: z.enum(['onsite', 'online']),
+        expert: z.object({ id: z.uuid(), name: z.string(), affiliation: z.string() }),
+      }),
+    ),
+  })
+  .openapi('SlotList');

@@ -10,7 +10,6 @@ import { type FormValues, readForm } from '../form-values.ts';
 import { renderPage } from '../render.tsx';
 import { parseSlot, type Slot } from '../slot-picker.tsx';
 import { requestIdOfToken } from './company-token.ts';
-import { rescheduleSlots } from './reschedule-slots.ts';
 import { StatusPage, type Visit } from './status-page.tsx';
 
 type Shown = { notice?: string; problem?: string; status?: ContentfulStatusCode };
@@ -97,11 +96,11 @@ async function statusPage(c: Context<UiEnv>, requestId: string, shown: Shown) {
   if (!read.ok) return notFoundPage(c, t.notFoundRequest);
   const request = read.body;
   const session = request.sessions.find((s) => s.status === 'confirmed');
-  const { db, clock, config } = c.get('deps');
+  // A booked visit moves within its expert's slots; a request still to book offers them all.
   const slots = session
-    ? await rescheduleSlots(db, session, clock(), config)
+    ? await slotsOf(c, `/v1/sessions/${session.id}/slots`, token)
     : request.status === 'received'
-      ? await slotsOf(c, request, token)
+      ? await slotsOf(c, `/v1/requests/${request.id}/slots`, token)
       : [];
   const visit = session ? await visitOf(c, session) : null;
   return renderPage(
@@ -119,10 +118,8 @@ async function statusPage(c: Context<UiEnv>, requestId: string, shown: Shown) {
   );
 }
 
-async function slotsOf(c: Context<UiEnv>, request: RequestBody, token: string) {
-  const res = await c
-    .get('api')
-    .json<{ slots: Slot[] }>('GET', `/v1/requests/${request.id}/slots`, { token });
+async function slotsOf(c: Context<UiEnv>, path: string, token: string) {
+  const res = await c.get('api').json<{ slots: Slot[] }>('GET', path, { token });
   if (!res.ok) throw new Error(`slots answered ${res.status} ${res.problem.code}`);
   return res.body.slots;
 }

@@ -1,0 +1,60 @@
+import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
+import { rankMatches } from '../../domain/matching.ts';
+import { requireRole } from '../../http/auth.ts';
+import type { AppEnv } from '../../http/context.ts';
+import { bearer, commonErrors, IdParam, jsonResponse } from '../../http/schemas.ts';
+import { loadCandidates } from '../requests/candidates.ts';
+import { requestWithCorporateNumberFor } from '../requests/queries.ts';
+import { SlotListSchema } from '../requests/schema.ts';
+import { sessionFor } from './queries.ts';
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/sessions/{id}/slots',
+  tags: ['sessions'],
+  summary: 'Where a confirmed visit can move: its expert’s free slots (staff, its company)',
+  description:
+    'The starts `POST /v1/sessions/{id}/reschedule` accepts from the company: inside the ' +
+    'request’s preferred windows, with the same expert, the visit itself not counted as ' +
+    'busy. Empty for a visit that is no longer confirmed.',
+  security: bearer('staff', 'company'),
+  request: { params: IdParam },
+  responses: { 200: jsonResponse('Slots in time order', SlotListSchema), ...commonErrors },
+});
+
+type SlotList = z.infer<typeof SlotListSchema>;
+
+export function registerSessionSlots(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const principal = requireRole(c, 'staff', 'company');
+    const { db, clock, config } = c.get('deps');
+    const session = await sessionFor(db, principal, c.req.valid('param').id);
+    if (session.status !== 'confirmed') return c.json({ slots: [] } satisfies SlotList, 200);
+    const { request, corporateNumber } = await requestWithCorporateNumberFor(
+      db,
+      principal,
+      session.requestId,
+    );
+    const { matchRequest, candidates, experts } = await loadCandidates(
+      db,
+      request,
+      corporateNumber,
+      clock(),
+      config,
+      { expertId: session.expertId, replacing: session.id },
+    );
+    const [match] = rankMatches(matchRequest, candidates);
+    const expert = experts.get(session.expertId);
+    if (!match || !expert) return c.json({ slots: [] } satisfies SlotList, 200);
+    const slots = match.slots
+      // Where the visit already is would be no move at all.
+      .filter((s) => s.start !== session.start.getTime())
+      .map((s) => ({
+        start: new Date(s.start).toISOString(),
+        end: new Date(s.end).toISOString(),
+        format: match.format,
+        expert: { id: expert.id, name: expert.name, affiliation: expert.affiliation },
+      }));
+    return c.json({ slots }, 200);
+  });
+}
