@@ -11,15 +11,39 @@ export type AuditEntry = {
   at: Date;
 };
 
-/** Records a state change; call it inside the transaction that makes the change. */
-export async function audit(q: Queryable, entry: AuditEntry): Promise<void> {
-  await q.insert(auditEvents).values({
-    actorRole: entry.actor.role,
-    actorId: entry.actor.id,
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId,
-    data: entry.data ?? {},
-    at: entry.at,
-  });
+/**
+ * Records a state change, or several (one statement); call it inside the transaction that
+ * makes the change.
+ */
+export async function audit(
+  q: Queryable,
+  ...entries: [AuditEntry, ...AuditEntry[]]
+): Promise<void> {
+  await q.insert(auditEvents).values(
+    entries.map((entry) => ({
+      actorRole: entry.actor.role,
+      actorId: entry.actor.id,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      data: entry.data ?? {},
+      at: entry.at,
+    })),
+  );
+}
+
+/** A request whose status a change to its visit moved (its own history shows it too). */
+export function requestStatusChange(
+  request: { id: string; status: string },
+  to: string,
+  context: { at: Date; actor: AuditEntry['actor']; sessionId: string },
+): AuditEntry {
+  return {
+    at: context.at,
+    actor: context.actor,
+    action: 'request.status-changed',
+    entityType: 'request',
+    entityId: request.id,
+    data: { from: request.status, to, sessionId: context.sessionId },
+  };
 }

@@ -48,6 +48,41 @@ describe('every write leaves its audit event', () => {
     });
   });
 
+  it('a request’s status moved by its visit is in the request’s own history', async () => {
+    const start = api.now();
+    const expertId = (await createExpert(api)).id;
+    const { request } = await apply(api);
+    const expertToken = (await issueToken(api, { role: 'expert', expertId })).token;
+    const bookAt = async (iso: string) => {
+      const res = await api.call('POST', `/v1/requests/${request.id}/sessions`, {
+        body: { expertId, start: iso },
+      });
+      expect(res.status, res.text).toBe(201);
+      return res.body.id as string;
+    };
+    // Thu 2026-12-03 10:00 JST: booked, cancelled, booked again, then reported after the visit.
+    const first = await bookAt('2026-12-03T01:00:00Z');
+    await api.call('POST', `/v1/sessions/${first}/cancel`, { body: {} });
+    const second = await bookAt('2026-12-03T01:00:00Z');
+    api.setNow('2026-12-03T04:00:00Z');
+    const reported = await api.call('POST', `/v1/sessions/${second}/report`, {
+      token: expertToken,
+      body: { topicsCovered: ['identify'], summary: '実施した。', followUpNeeded: false },
+    });
+    api.setNow(start);
+    expect(reported.status, reported.text).toBe(200);
+    const { items, rows } = await auditOf('request', request.id);
+    expect(rows.map((r) => [r.action, r.data])).toEqual([
+      ['request.created', expect.anything()],
+      ['request.status-changed', { from: 'received', to: 'scheduled', sessionId: first }],
+      ['request.status-changed', { from: 'scheduled', to: 'received', sessionId: first }],
+      ['request.status-changed', { from: 'received', to: 'scheduled', sessionId: second }],
+      ['request.status-changed', { from: 'scheduled', to: 'completed', sessionId: second }],
+    ]);
+    expect(items).toHaveLength(rows.length);
+    expect(rows.at(-1)).toMatchObject({ actorRole: 'expert', actorId: expertId });
+  });
+
   it('stamps each event with the service clock, like the change it records', async () => {
     const start = api.now();
     const applied = new Date(start.getTime() + 3_600_000);

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
-import { audit } from '../../db/audit.ts';
+import { audit, requestStatusChange } from '../../db/audit.ts';
 import { notifications, requests, sessions } from '../../db/schema.ts';
 import { together } from '../../db/together.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
@@ -111,19 +111,23 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
             .update(requests)
             .set({ status: 'scheduled', updatedAt: now })
             .where(eq(requests.id, id)),
-          audit(tx, {
-            at: now,
-            actor,
-            action: 'session.booked',
-            entityType: 'session',
-            entityId: session.id,
-            data: {
-              requestId: id,
-              expertId: slot.expertId,
-              start: slot.start.toISOString(),
-              format: slot.format,
+          audit(
+            tx,
+            {
+              at: now,
+              actor,
+              action: 'session.booked',
+              entityType: 'session',
+              entityId: session.id,
+              data: {
+                requestId: id,
+                expertId: slot.expertId,
+                start: slot.start.toISOString(),
+                format: slot.format,
+              },
             },
-          }),
+            requestStatusChange(request, 'scheduled', { at: now, actor, sessionId: session.id }),
+          ),
           tx.insert(notifications).values(messages),
         );
         return { status: 201 as const, body: presentSession(session) };

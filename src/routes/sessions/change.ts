@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
-import { audit } from '../../db/audit.ts';
+import { audit, requestStatusChange } from '../../db/audit.ts';
 import { requests, sessions } from '../../db/schema.ts';
 import { transaction } from '../../db/transaction.ts';
 import type { Tx } from '../../db/types.ts';
@@ -52,15 +52,22 @@ export async function changeSession(
         .returning(),
     );
     if (!row) throw new Error('session vanished under its lock');
-    await settleRequest(tx, request, row, now);
-    await audit(tx, {
-      at: now,
-      actor: actorOf(principal),
-      action: `session.${pastAction[action]}`,
-      entityType: 'session',
-      entityId: id,
-      data: { requestId: request.id, sequence: row.sequence, ...audited },
-    });
+    const settled = await settleRequest(tx, request, row, now);
+    const actor = actorOf(principal);
+    await audit(
+      tx,
+      {
+        at: now,
+        actor,
+        action: `session.${pastAction[action]}`,
+        entityType: 'session',
+        entityId: id,
+        data: { requestId: request.id, sequence: row.sequence, ...audited },
+      },
+      ...(settled === request.status
+        ? []
+        : [requestStatusChange(request, settled, { at: now, actor, sessionId: id })]),
+    );
     await enqueue(tx, `session.${pastAction[action]}`, { now, sessionId: id, previous: session });
     return presentSession(row);
   });
@@ -75,10 +82,16 @@ const pastAction = {
 
 /**
  * A request follows its visit: completed with it; back to `received` (bookable again) when
- * its only visit is cancelled or missed, unless the request itself was withdrawn.
+ * its only visit is cancelled or missed, unless the request itself was withdrawn. Returns the
+ * request's status after.
  */
-async function settleRequest(tx: Tx, request: RequestRow, session: SessionRow, now: Date) {
-  if (request.status === 'cancelled') return;
+async function settleRequest(
+  tx: Tx,
+  request: RequestRow,
+  session: SessionRow,
+  now: Date,
+): Promise<RequestRow['status']> {
+  if (request.status === 'cancelled') return request.status;
   let status: RequestRow['status'] = request.status;
   if (session.status === 'completed') status = 'completed';
   if (session.status === 'cancelled' || session.status === 'no_show') {
@@ -98,4 +111,5 @@ async function settleRequest(tx: Tx, request: RequestRow, session: SessionRow, n
   if (status !== request.status) {
     await tx.update(requests).set({ status, updatedAt: now }).where(eq(requests.id, request.id));
   }
+  return status;
 }
