@@ -8,7 +8,7 @@ import { migrate } from './db/migrate.ts';
 import { tokens } from './db/schema.ts';
 import { transaction } from './db/transaction.ts';
 import { DemoRefusedError, seedDemo } from './demo/seed.ts';
-import { fiscalYearOf } from './domain/time.ts';
+import { FISCAL_YEARS, fiscalYearOf } from './domain/time.ts';
 import { expertById } from './routes/experts/queries.ts';
 import { utilisationReport } from './routes/reports/queries.ts';
 import { reportText } from './routes/reports/tables.ts';
@@ -82,8 +82,10 @@ async function main(): Promise<number> {
     case 'report': {
       const { values } = parseArgs({ args: rest, options: { fy: { type: 'string' } } });
       const fy = values.fy === undefined ? fiscalYearOf(new Date()) : Number(values.fy);
-      if (!Number.isInteger(fy) || fy < 2000 || fy > 2100) {
-        console.error('--fy must be a fiscal year from 2000 to 2100, e.g. --fy 2021');
+      if (!Number.isInteger(fy) || fy < FISCAL_YEARS.first || fy > FISCAL_YEARS.last) {
+        console.error(
+          `--fy must be a fiscal year from ${FISCAL_YEARS.first} to ${FISCAL_YEARS.last}, e.g. --fy 2021`,
+        );
         return 2;
       }
       const database = await openMigrated();

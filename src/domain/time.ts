@@ -104,10 +104,13 @@ export function fiscalYearRange(fy: number): { start: Date; end: Date } {
   };
 }
 
+/** The fiscal years the service reports on: from 平成元年度, the first its labels name. */
+export const FISCAL_YEARS = { first: 1989, last: 2100 } as const;
+
 // A fiscal year takes the era of the year it starts in, and 1 is written 元: FY2019 began on
 // 2019-04-01, a month before Reiwa did, and is still 令和元年度 in the programme's documents.
 export function fiscalYearLabel(fy: number): string {
-  if (!Number.isInteger(fy) || fy < 1989) {
+  if (!Number.isInteger(fy) || fy < FISCAL_YEARS.first) {
     throw new RangeError(`no era label for fiscal year ${fy} (Heisei and Reiwa only)`);
   }
   const era = fy >= 2019 ? { name: '令和', first: 2019 } : { name: '平成', first: 1989 };

@@ -375,7 +375,7 @@ describe('GET /v1/reports/utilisation', () => {
   });
 
   it.each([
-    ['fiscalYear=1999', 'fiscalYear'],
+    ['fiscalYear=1988', 'fiscalYear'],
     ['fiscalYear=2101', 'fiscalYear'],
     ['fiscalYear=twenty', 'fiscalYear'],
     ['fiscalYear=2021.5', 'fiscalYear'],
@@ -516,11 +516,23 @@ describe('GET /v1/reports/usage', () => {
   it.each([
     ['from=2026&to=2019', 'from'],
     ['from=2000&to=2050', 'to'],
-    ['from=1999&to=2001', 'from'],
+    ['from=1988&to=2001', 'from'],
     ['from=2020&to=2200', 'to'],
     ['from=x', 'from'],
   ])('refuses %s naming %s', async (query, path) => {
     expectFieldError(await api.call('GET', `/v1/reports/usage?${query}`), path);
+  });
+
+  it('reaches back to 平成元年度 (FY1989), the first year its labels name', async () => {
+    const res = await api.call('GET', '/v1/reports/usage?from=1989&to=1991');
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.years.map((y: { label: string }) => y.label)).toEqual([
+      '平成元年度',
+      '平成2年度',
+      '平成3年度',
+    ]);
+    const fy1995 = await api.call('GET', '/v1/reports/utilisation?fiscalYear=1995');
+    expect(fy1995.body).toMatchObject({ fiscalYear: 1995, label: '平成7年度', visits: 0 });
   });
 
   it('allows a range of exactly fifty years', async () => {

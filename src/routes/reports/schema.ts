@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { FISCAL_YEARS } from '../../domain/time.ts';
 import { Instant } from '../../http/schemas.ts';
 
 export const breakdowns = [
@@ -12,11 +13,13 @@ export const breakdowns = [
 ] as const;
 export type Breakdown = (typeof breakdowns)[number];
 
+const between = `must be between ${FISCAL_YEARS.first} and ${FISCAL_YEARS.last}`;
+
 export const FiscalYearInput = z.coerce
   .number()
   .int('must be a whole year')
-  .min(2000, 'must be between 2000 and 2100')
-  .max(2100, 'must be between 2000 and 2100');
+  .min(FISCAL_YEARS.first, between)
+  .max(FISCAL_YEARS.last, between);
 
 export const FormatInput = z
   .enum(['json', 'csv'])

@@ -5,6 +5,7 @@ import { requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { decodeCursor, page } from '../../http/cursor.ts';
 import { bearer, commonErrors, IdParam, jsonResponse, PageQuery } from '../../http/schemas.ts';
+import { FiscalYearInput } from '../reports/schema.ts';
 import { loadRequests, requestBodyFor } from './queries.ts';
 import { RequestSchema } from './schema.ts';
 
@@ -27,7 +28,7 @@ const listRoute = createRoute({
   request: {
     query: z.strictObject({
       status: z.enum(['received', 'scheduled', 'completed', 'cancelled']).optional(),
-      fiscalYear: z.coerce.number().int().min(2000).max(2100).optional(),
+      fiscalYear: FiscalYearInput.optional(),
       ...PageQuery,
     }),
   },
