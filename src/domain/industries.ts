@@ -101,7 +101,7 @@ export const manufacturingGroups: readonly IndustryGroup[] = (
     [
       '28',
       '電子部品・デバイス・電子回路製造業',
-      'Electronic Parts, Devices and Electronic Circuits',
+      'Manufacture of Electronic Parts, Devices and Electronic Circuits',
     ],
     ['29', '電気機械器具製造業', 'Manufacture of Electrical Machinery, Equipment and Supplies'],
     [

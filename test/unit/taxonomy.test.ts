@@ -38,6 +38,17 @@ describe('industries (JSIC Rev.14)', () => {
     expect(industry('E32')?.name.ja).toBe('その他の製造業');
   });
 
+  it('names the manufacturing groups as MIC does: "Manufacture of …", but for E15 and E32', () => {
+    const unlike = manufacturingGroups.filter((g) => !g.name.en.startsWith('Manufacture of '));
+    expect(unlike.map((g) => [g.code, g.name.en])).toEqual([
+      ['E15', 'Printing and Allied Industries'],
+      ['E32', 'Miscellaneous Manufacturing Industries'],
+    ]);
+    expect(industry('E28')?.name.en).toBe(
+      'Manufacture of Electronic Parts, Devices and Electronic Circuits',
+    );
+  });
+
   it('has the 12 wholesale and retail middle groups I50 to I61', () => {
     expect(tradeGroups.map((g) => g.code)).toEqual(
       Array.from({ length: 12 }, (_, i) => `I${i + 50}`),
