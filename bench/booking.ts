@@ -277,7 +277,9 @@ async function bareBooking(client: postgres.Sql, b: Booking): Promise<void> {
       tx`update requests set status = 'scheduled', updated_at = now() where id = ${b.requestId}`,
       tx`insert into audit_events (actor_role, actor_id, action, entity_type, entity_id, data)
          values ('company', ${b.requestId}, 'session.booked', 'session', ${sessionId},
-                 ${tx.json({ requestId: b.requestId, expertId: b.expertId, start: b.start })})`,
+                 ${tx.json({ requestId: b.requestId, expertId: b.expertId, start: b.start })}),
+                ('company', ${b.requestId}, 'request.status-changed', 'request', ${b.requestId},
+                 ${tx.json({ from: 'received', to: 'scheduled', sessionId })})`,
       tx`
         insert into notifications (kind, event, request_id, session_id, recipient, payload,
                                    next_attempt_at)
