@@ -64,6 +64,15 @@ export const InstantInput = z
   })
   .openapi({ type: 'string', format: 'date-time', example: '2026-12-03T10:00:00+09:00' });
 
+/** The header that makes a creating POST idempotent (src/http/idempotency.ts). */
+export const IdempotencyHeader = z.object({ 'idempotency-key': z.string().optional() });
+
+/** What a creating POST may answer because of its Idempotency-Key. */
+export const idempotencyErrors = {
+  409: problemResponse('The first request with this Idempotency-Key is still running'),
+  422: problemResponse('Idempotency-Key reused with another body'),
+} as const;
+
 export const PageQuery = {
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),

@@ -10,11 +10,12 @@ import { idempotent } from '../../http/idempotency.ts';
 import {
   bearer,
   commonErrors,
+  IdempotencyHeader,
   IdParam,
+  idempotencyErrors,
   jsonBody,
   jsonResponse,
   PageQuery,
-  problemResponse,
 } from '../../http/schemas.ts';
 import { expertById, loadExperts } from './queries.ts';
 import { ExpertInput, ExpertPatch, ExpertSchema } from './schema.ts';
@@ -27,13 +28,12 @@ const createExpert = createRoute({
   security: bearer('staff'),
   request: {
     body: jsonBody(ExpertInput),
-    headers: z.object({ 'idempotency-key': z.string().optional() }),
+    headers: IdempotencyHeader,
   },
   responses: {
     201: jsonResponse('The new expert', ExpertSchema),
     ...commonErrors,
-    409: problemResponse('The first request with this Idempotency-Key is still running'),
-    422: problemResponse('Idempotency-Key reused with another body'),
+    ...idempotencyErrors,
   },
 });
 

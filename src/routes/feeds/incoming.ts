@@ -13,11 +13,12 @@ import { idempotent } from '../../http/idempotency.ts';
 import {
   bearer,
   commonErrors,
+  IdempotencyHeader,
   IdParam,
   Instant,
+  idempotencyErrors,
   jsonBody,
   jsonResponse,
-  problemResponse,
 } from '../../http/schemas.ts';
 
 const MAX_FEEDS_PER_EXPERT = 10;
@@ -67,13 +68,12 @@ const createFeed = createRoute({
   summary: 'Import busy time from your own calendar’s secret iCal URL; synced at once (expert)',
   request: {
     body: jsonBody(FeedInput),
-    headers: z.object({ 'idempotency-key': z.string().optional() }),
+    headers: IdempotencyHeader,
   },
   responses: {
     201: jsonResponse('The feed after its first sync (see lastError)', CalendarFeed),
     ...commonErrors,
-    409: problemResponse('The first request with this Idempotency-Key is still running'),
-    422: problemResponse('Idempotency-Key reused with another body'),
+    ...idempotencyErrors,
   },
 });
 

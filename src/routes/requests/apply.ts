@@ -11,7 +11,13 @@ import { actorOf } from '../../http/auth.ts';
 import type { AppEnv, Deps } from '../../http/context.ts';
 import { ApiError, type FieldError, invalid } from '../../http/errors.ts';
 import { idempotent } from '../../http/idempotency.ts';
-import { jsonBody, jsonResponse, problemResponse } from '../../http/schemas.ts';
+import {
+  IdempotencyHeader,
+  idempotencyErrors,
+  jsonBody,
+  jsonResponse,
+  problemResponse,
+} from '../../http/schemas.ts';
 import { enqueue } from '../../notify/enqueue.ts';
 import { reissueToken } from '../tokens/reissue.ts';
 import { presentRequest } from './queries.ts';
@@ -24,7 +30,7 @@ const route = createRoute({
   summary: 'Apply for a consultation visit; returns the company’s access token once',
   request: {
     body: jsonBody(ApplicationInput),
-    headers: z.object({ 'idempotency-key': z.string().optional() }),
+    headers: IdempotencyHeader,
   },
   responses: {
     201: jsonResponse(
@@ -32,8 +38,7 @@ const route = createRoute({
       z.object({ request: RequestSchema, accessToken: z.string() }),
     ),
     400: problemResponse('Invalid application; `errors` names each field'),
-    409: problemResponse('The first request with this Idempotency-Key is still running'),
-    422: problemResponse('Idempotency-Key reused with another body'),
+    ...idempotencyErrors,
   },
 });
 

@@ -10,6 +10,7 @@ import { idempotent } from '../../http/idempotency.ts';
 import {
   bearer,
   commonErrors,
+  IdempotencyHeader,
   IdParam,
   InstantInput,
   jsonBody,
@@ -36,7 +37,7 @@ const route = createRoute({
   request: {
     params: IdParam,
     body: jsonBody(BookingInput),
-    headers: z.object({ 'idempotency-key': z.string().optional() }),
+    headers: IdempotencyHeader,
   },
   responses: {
     201: jsonResponse('The booked visit', SessionSchema),

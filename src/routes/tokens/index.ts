@@ -11,7 +11,9 @@ import { idempotent } from '../../http/idempotency.ts';
 import {
   bearer,
   commonErrors,
+  IdempotencyHeader,
   IdParam,
+  idempotencyErrors,
   jsonBody,
   jsonResponse,
   problemResponse,
@@ -48,13 +50,13 @@ const issue = createRoute({
   security: bearer('staff'),
   request: {
     body: jsonBody(TokenInput),
-    headers: z.object({ 'idempotency-key': z.string().optional() }),
+    headers: IdempotencyHeader,
   },
   responses: {
     201: jsonResponse('The token', IssuedToken),
     ...commonErrors,
+    ...idempotencyErrors,
     409: problemResponse('Replayed, but the token has been revoked since; or still running'),
-    422: problemResponse('Idempotency-Key reused with another body'),
   },
 });
 

@@ -12,10 +12,11 @@ import { idempotent } from '../../http/idempotency.ts';
 import {
   bearer,
   commonErrors,
+  IdempotencyHeader,
   IdParam,
+  idempotencyErrors,
   jsonBody,
   jsonResponse,
-  problemResponse,
 } from '../../http/schemas.ts';
 import { newNonce, webhookSecret } from '../../notify/webhook-secret.ts';
 import { WebhookError, webhookUrl } from '../../notify/webhook-transport.ts';
@@ -34,12 +35,12 @@ const createWebhook = createRoute({
   summary: 'Register an endpoint for events; the signing secret is shown once (staff)',
   request: {
     body: jsonBody(WebhookInput),
-    headers: z.object({ 'idempotency-key': z.string().optional() }),
+    headers: IdempotencyHeader,
   },
   responses: {
     201: jsonResponse('The endpoint and its signing secret', WebhookWithSecret),
     ...commonErrors,
-    422: problemResponse('Idempotency-Key reused with another body'),
+    ...idempotencyErrors,
   },
 });
 
