@@ -198,7 +198,7 @@ export const routes: RouteSpec[] = [
     method: 'GET',
     path: '/v1/reports/utilisation',
     as: 'staff',
-    badQuery: { query: 'fiscalYear=1999', path: 'fiscalYear' },
+    badQuery: { query: 'fiscalYear=1988', path: 'fiscalYear' },
   },
   {
     method: 'GET',
