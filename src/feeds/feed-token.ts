@@ -6,13 +6,14 @@ import type { Db } from '../db/types.ts';
 
 const KEY_SETTING = 'feed-signing-key';
 const encoder = new TextEncoder();
-type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+export type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 
 const keys = new WeakMap<Db, Promise<HmacKey>>();
 
 /**
- * The key feed URLs are derived with: FEED_SECRET when configured (keeps it out of the
- * database), otherwise one the service generates once and keeps in `settings`.
+ * The key feed URLs (and webhook and replayable token secrets) are derived with: FEED_SECRET
+ * when configured (keeps it out of the database), otherwise one the service generates once and
+ * keeps in `settings`.
  */
 export function feedKey(db: Db, configured: string | undefined): Promise<HmacKey> {
   let key = keys.get(db);

@@ -15,14 +15,15 @@ export const IDEMPOTENCY_KEY_HOURS = 24;
  * Runs a creating `work` in one transaction, at most once per Idempotency-Key. The key row is
  * inserted first in the same transaction: a concurrent twin waits on its unique index and then
  * replays the committed answer; a failed attempt rolls back and leaves the key free to retry.
- * `replayed` turns the stored answer into the replayed one, in the replay's transaction: a
- * route whose answer carried a secret it keeps only hashed gives a new one there.
+ * An answer holding a secret the service keeps only hashed is stored as `stored` instead (the
+ * secret's nonce, say), and `replayed` turns that back into the answer, in the replay's
+ * transaction.
  */
-export async function idempotent<T>(
+export async function idempotent<T, S = T>(
   db: Db,
   input: { key: string | undefined; scope: string; body: unknown; now: Date },
-  work: (tx: Tx) => Promise<{ status: 201 | 200; body: T; stored?: T }>,
-  replayed: (tx: Tx, stored: T) => Promise<T> = async (_, stored) => stored,
+  work: (tx: Tx) => Promise<{ status: 201 | 200; body: T; stored?: S }>,
+  replayed: (tx: Tx, stored: S) => Promise<T> = async (_, stored) => stored as unknown as T,
 ): Promise<Outcome<T>> {
   if (input.key === undefined) {
     const { status, body } = await transaction(db, work);
@@ -46,11 +47,10 @@ export async function idempotent<T>(
       })
       .returning({ key: idempotencyKeys.key });
     if (claimed.length === 0) {
-      const first = await replay<T>(tx, input.scope, key, requestHash);
-      return { ...first, body: await replayed(tx, first.body) };
+      const first = await replay<S>(tx, input.scope, key, requestHash);
+      return { status: first.status, body: await replayed(tx, first.body), replayed: true };
     }
     const result = await work(tx);
-    // `stored` lets a route keep secrets (a one-time token) out of the replay record.
     const stored = result.stored ?? result.body;
     await tx
       .update(idempotencyKeys)
@@ -60,7 +60,7 @@ export async function idempotent<T>(
   });
 }
 
-async function replay<T>(tx: Tx, scope: string, key: string, requestHash: string) {
+async function replay<S>(tx: Tx, scope: string, key: string, requestHash: string) {
   const [row] = await tx
     .select()
     .from(idempotencyKeys)
@@ -74,7 +74,7 @@ async function replay<T>(tx: Tx, scope: string, key: string, requestHash: string
       'This Idempotency-Key was used with a different body',
     );
   }
-  return { status: row.status as 201 | 200, body: row.body as T, replayed: true };
+  return { status: row.status as 201 | 200, body: row.body as S };
 }
 
 /** Deletes the keys no longer honoured; returns how many. */

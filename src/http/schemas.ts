@@ -41,26 +41,33 @@ const RFC_3339 =
 /**
  * RFC 3339 with any offset; carried on as a Date. Every field must be in range: `new Date`
  * rolls 2026-11-31 over to 12-01 and T24:00 to the next day, which would book a visit on a
- * day nobody asked for.
+ * day nobody asked for. The instant must fall in years 1–9999 in UTC too, which is what
+ * Postgres and ISO strings can carry (there is no year 0 in Postgres).
  */
 export const InstantInput = z
   .string()
   .regex(RFC_3339, 'must be an RFC 3339 date-time with an offset, e.g. 2026-12-03T10:00:00+09:00')
   .transform((s, ctx) => {
     const [, date = '', ...times] = RFC_3339.exec(s) ?? [];
-    const [hour, minute, second, offsetHour, offsetMinute] = times.map((t) => Number(t ?? 0));
-    const inRange =
+    const [hour = 0, minute = 0, second = 0, offsetHour = 0, offsetMinute = 0] = times.map((t) =>
+      Number(t ?? 0),
+    );
+    const instant = new Date(s);
+    const year = instant.getUTCFullYear();
+    const real =
       isLocalDate(date) &&
-      Number(hour) <= 23 &&
-      Number(minute) <= 59 &&
-      Number(second) <= 59 &&
-      Number(offsetHour) <= 23 &&
-      Number(offsetMinute) <= 59;
-    if (!inRange) {
+      hour <= 23 &&
+      minute <= 59 &&
+      second <= 59 &&
+      offsetHour <= 23 &&
+      offsetMinute <= 59 &&
+      year >= 1 &&
+      year <= 9999;
+    if (!real) {
       ctx.addIssue({ code: 'custom', message: 'is not a real date-time' });
       return z.NEVER;
     }
-    return new Date(s);
+    return instant;
   })
   .openapi({ type: 'string', format: 'date-time', example: '2026-12-03T10:00:00+09:00' });
 

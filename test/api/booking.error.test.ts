@@ -348,6 +348,9 @@ describe('who may book', () => {
     ['minute 60', '2026-12-03T10:60:00+09:00'],
     ['second 60', '2026-12-03T10:00:60+09:00'],
     ['an offset of +24:00', '2026-12-03T10:00:00+24:00'],
+    ['year 0, which Postgres does not have', '0000-06-01T10:00:00+09:00'],
+    ['year 0 once in UTC', '0001-01-01T00:00:00+00:01'],
+    ['year 10000 once in UTC', '9999-12-31T23:30:00-09:00'],
   ])('a start on %s is 400 naming start, not a visit on another day', async (_, start) => {
     const expert = await createExpert(api);
     const { request } = await applyAs(api);
@@ -356,6 +359,21 @@ describe('who may book', () => {
     });
     expectFieldError(res, 'start');
     await expectNothingBooked(request.id);
+  });
+
+  it.each([
+    ['without seconds', '2026-12-03T10:00+09:00'],
+    ['in lower case', '2026-12-03t01:00:00z'],
+    ['with nine fractional digits and -00:00', '2026-12-03T01:00:00.000000000-00:00'],
+    ['in another offset', '2026-12-02T20:00:00-05:00'],
+  ])('a start written %s is the same instant, booked', async (_, start) => {
+    const expert = await createExpert(api);
+    const { request } = await applyAs(api);
+    const res = await api.call('POST', `/v1/requests/${request.id}/sessions`, {
+      body: { expertId: expert.id, start },
+    });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.start).toBe('2026-12-03T01:00:00.000Z');
   });
 
   it('an unknown request is 404; an unknown expert or a malformed body is 400', async () => {

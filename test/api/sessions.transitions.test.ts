@@ -550,6 +550,12 @@ describe('GET /v1/sessions/:id/slots: where a visit can move', () => {
     expect(starts).toEqual([...starts].sort());
   });
 
+  it('the visit being moved does not count toward its expert’s monthly cap', async () => {
+    const v = await visit(jst('2026-12-03', '10:00'), { expert: { maxVisitsPerMonth: 1 } });
+    const starts = ((await slotsOf(v)).body.slots as { start: string }[]).map((s) => s.start);
+    expect(starts).toContain(iso(jst('2026-12-07', '10:00')));
+  });
+
   it('every start offered is one the company can reschedule to', async () => {
     const v = await visit(jst('2026-12-03', '10:00'));
     await visit(jst('2026-12-04', '13:00'), { expertId: v.expertId });

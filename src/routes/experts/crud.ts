@@ -85,11 +85,12 @@ export function registerExpertCrud(app: OpenAPIHono<AppEnv>) {
     const principal = requireRole(c, 'staff');
     const { db, clock } = c.get('deps');
     const input = c.req.valid('json');
+    const actor = actorOf(principal);
     const outcome = await idempotent(
       db,
       {
         key: c.req.header('idempotency-key'),
-        scope: 'POST /v1/experts',
+        scope: `POST /v1/experts by ${actor.role}:${actor.id ?? 'bootstrap'}`,
         body: input,
         now: clock(),
       },
@@ -102,7 +103,7 @@ export function registerExpertCrud(app: OpenAPIHono<AppEnv>) {
         if (!row) throw new Error('expert insert returned no row');
         await audit(tx, {
           at: now,
-          actor: actorOf(principal),
+          actor,
           action: 'expert.created',
           entityType: 'expert',
           entityId: row.id,

@@ -122,7 +122,6 @@ export function registerIncomingFeeds(app: OpenAPIHono<AppEnv>) {
       if (error instanceof FeedFetchError) throw invalid('url', error.message);
       throw error;
     }
-    let created: FeedRow | undefined;
     const outcome = await idempotent(
       deps.db,
       {
@@ -155,7 +154,6 @@ export function registerIncomingFeeds(app: OpenAPIHono<AppEnv>) {
           entityType: 'calendar-feed',
           entityId: row.id,
         });
-        created = row;
         return { status: 201, body: present(row) };
       },
       // The feed as it is now: the first answer was given after its first sync.
@@ -169,7 +167,8 @@ export function registerIncomingFeeds(app: OpenAPIHono<AppEnv>) {
         return row ? present(row) : stored;
       },
     );
-    if (!created) return c.json(outcome.body, 201);
+    if (outcome.replayed) return c.json(outcome.body, 201);
+    const created = await ownFeed(deps.db, principal.expertId, outcome.body.id);
     const synced = await syncFeed(deps, created);
     return c.json(present(synced ?? created), 201);
   });

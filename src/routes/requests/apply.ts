@@ -1,12 +1,14 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { and, eq } from 'drizzle-orm';
-import { hashSecret, newSecret } from '../../auth/secrets.ts';
+import { eq } from 'drizzle-orm';
+import { replayableSecret } from '../../auth/replayable-secret.ts';
+import { hashSecret } from '../../auth/secrets.ts';
 import { audit } from '../../db/audit.ts';
 import { companies, requests, tokens } from '../../db/schema.ts';
 import type { Tx } from '../../db/types.ts';
 import { bookableRange } from '../../domain/availability.ts';
 import { isSme } from '../../domain/sme.ts';
 import { fiscalYearOf } from '../../domain/time.ts';
+import { feedKey } from '../../feeds/feed-token.ts';
 import { actorOf } from '../../http/auth.ts';
 import type { AppEnv, Deps } from '../../http/context.ts';
 import { ApiError, type FieldError, invalid } from '../../http/errors.ts';
@@ -19,9 +21,10 @@ import {
   problemResponse,
 } from '../../http/schemas.ts';
 import { enqueue } from '../../notify/enqueue.ts';
-import { reissueToken } from '../tokens/reissue.ts';
 import { presentRequest } from './queries.ts';
 import { type Application, ApplicationInput, RequestSchema } from './schema.ts';
+
+const COMPANY_TOKEN_PREFIX = 'hkc';
 
 const route = createRoute({
   method: 'post',
@@ -47,6 +50,10 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
     const deps = c.get('deps');
     const input = c.req.valid('json');
     const actor = actorOf(c.get('principal'));
+    // Loaded before the transaction: on the embedded database it would wait for itself.
+    const key = await feedKey(deps.db, deps.config.feedSecret);
+    const nonce = crypto.randomUUID();
+    const accessToken = await replayableSecret(key, COMPANY_TOKEN_PREFIX, nonce);
     const outcome = await idempotent(
       deps.db,
       {
@@ -59,7 +66,12 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
         // Inside the work, so a replay is judged by the first answer, not by today's clock.
         checkWindows(input, deps);
         const request = await createRequest(tx, input, deps);
-        const accessToken = await issueCompanyToken(tx, request.id);
+        await tx.insert(tokens).values({
+          hash: hashSecret(accessToken),
+          role: 'company',
+          requestId: request.id,
+          label: 'application',
+        });
         await audit(tx, {
           at: deps.clock(),
           actor,
@@ -69,21 +81,12 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
           data: { format: input.format, topics: input.topics },
         });
         await enqueue(tx, 'request.received', { now: deps.clock(), requestId: request.id });
-        return {
-          status: 201,
-          body: { request, accessToken },
-          stored: { request, accessToken: '' },
-        };
+        return { status: 201, body: { request, accessToken }, stored: { request, nonce } };
       },
-      // The first answer's token is kept only as a hash: a client that lost that answer gets
-      // the same token with a new secret, not locked out and not a second live token.
-      async (tx, stored) => ({
-        ...stored,
-        accessToken: await reissueToken(
-          tx,
-          and(eq(tokens.requestId, stored.request.id), eq(tokens.role, 'company')),
-          { prefix: COMPANY_TOKEN_PREFIX, at: deps.clock(), actor },
-        ),
+      // The token is kept only as a hash; its nonce gives the same secret again.
+      async (_, stored) => ({
+        request: stored.request,
+        accessToken: await replayableSecret(key, COMPANY_TOKEN_PREFIX, stored.nonce),
       }),
     );
     return c.json(outcome.body, 201);
@@ -194,17 +197,4 @@ async function createRequest(tx: Tx, input: Application, deps: Deps) {
     .returning();
   if (!row) throw new Error('request insert returned no row');
   return presentRequest(row, companyRow, []);
-}
-
-const COMPANY_TOKEN_PREFIX = 'hkc';
-
-async function issueCompanyToken(tx: Tx, requestId: string): Promise<string> {
-  const token = newSecret(COMPANY_TOKEN_PREFIX);
-  await tx.insert(tokens).values({
-    hash: hashSecret(token),
-    role: 'company',
-    requestId,
-    label: 'application',
-  });
-  return token;
 }

@@ -62,24 +62,19 @@ export function registerCancel(app: OpenAPIHono<AppEnv>) {
         .where(and(eq(sessions.requestId, id), inArray(sessions.status, ['confirmed'])))
         .returning({ id: sessions.id });
       const actor = actorOf(principal);
-      await audit(tx, {
-        at: now,
-        actor,
-        action: 'request.cancelled',
-        entityType: 'request',
-        entityId: id,
-      });
-      for (const s of cancelled) {
-        await audit(tx, {
+      await audit(
+        tx,
+        { at: now, actor, action: 'request.cancelled', entityType: 'request', entityId: id },
+        ...cancelled.map((s) => ({
           at: now,
           actor,
           action: 'session.cancelled',
           entityType: 'session',
           entityId: s.id,
           data: { reason: 'request withdrawn' },
-        });
-        await enqueue(tx, 'session.cancelled', { now, sessionId: s.id });
-      }
+        })),
+      );
+      for (const s of cancelled) await enqueue(tx, 'session.cancelled', { now, sessionId: s.id });
       if (!updated) throw new Error('request vanished under its lock');
       return (await loadRequests(tx, [updated]))[0];
     });

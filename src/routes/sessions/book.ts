@@ -13,6 +13,7 @@ import {
   IdempotencyHeader,
   IdParam,
   InstantInput,
+  idempotencyErrors,
   jsonBody,
   jsonResponse,
   problemResponse,
@@ -42,7 +43,11 @@ const route = createRoute({
   responses: {
     201: jsonResponse('The booked visit', SessionSchema),
     ...commonErrors,
-    409: problemResponse('slot-taken, quota-exceeded, or the request is not open for booking'),
+    ...idempotencyErrors,
+    409: problemResponse(
+      'slot-taken, quota-exceeded, the request is not open for booking, or the first request ' +
+        'with this Idempotency-Key is still running',
+    ),
     422: problemResponse('outside-availability, or an Idempotency-Key reused with another body'),
   },
 });

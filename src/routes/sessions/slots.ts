@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
+import { transitionProblem } from '../../domain/booking.ts';
 import { rankMatches } from '../../domain/matching.ts';
 import { requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
@@ -14,9 +15,11 @@ const route = createRoute({
   tags: ['sessions'],
   summary: 'Where a confirmed visit can move: its expert’s free slots (staff, its company)',
   description:
-    'The starts `POST /v1/sessions/{id}/reschedule` accepts from the company: inside the ' +
-    'request’s preferred windows, with the same expert, the visit itself not counted as ' +
-    'busy. Empty for a visit that is no longer confirmed.',
+    'The starts the same expert is free for, inside the request’s preferred windows, the visit ' +
+    'itself not counted as busy nor toward the expert’s monthly cap: what ' +
+    '`POST /v1/sessions/{id}/reschedule` takes from the company, save a move into a fiscal ' +
+    'year where the company is already at its quota (409). Empty for a visit that can no ' +
+    'longer be moved.',
   security: bearer('staff', 'company'),
   request: { params: IdParam },
   responses: { 200: jsonResponse('Slots in time order', SlotListSchema), ...commonErrors },
@@ -29,7 +32,9 @@ export function registerSessionSlots(app: OpenAPIHono<AppEnv>) {
     const principal = requireRole(c, 'staff', 'company');
     const { db, clock, config } = c.get('deps');
     const session = await sessionFor(db, principal, c.req.valid('param').id);
-    if (session.status !== 'confirmed') return c.json({ slots: [] } satisfies SlotList, 200);
+    if (transitionProblem('reschedule', session, clock())) {
+      return c.json({ slots: [] } satisfies SlotList, 200);
+    }
     const { request, corporateNumber } = await requestWithCorporateNumberFor(
       db,
       principal,

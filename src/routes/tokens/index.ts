@@ -1,9 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { hashSecret, newSecret } from '../../auth/secrets.ts';
+import { replayableSecret } from '../../auth/replayable-secret.ts';
+import { hashSecret } from '../../auth/secrets.ts';
 import { audit } from '../../db/audit.ts';
 import { tokens } from '../../db/schema.ts';
 import { transaction } from '../../db/transaction.ts';
+import { feedKey } from '../../feeds/feed-token.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
@@ -16,10 +18,8 @@ import {
   idempotencyErrors,
   jsonBody,
   jsonResponse,
-  problemResponse,
 } from '../../http/schemas.ts';
 import { expertById } from '../experts/queries.ts';
-import { reissueToken } from './reissue.ts';
 
 const TokenInput = z
   .discriminatedUnion('role', [
@@ -56,7 +56,6 @@ const issue = createRoute({
     201: jsonResponse('The token', IssuedToken),
     ...commonErrors,
     ...idempotencyErrors,
-    409: problemResponse('Replayed, but the token has been revoked since; or still running'),
   },
 });
 
@@ -73,25 +72,28 @@ const revoke = createRoute({
 export function registerTokens(app: OpenAPIHono<AppEnv>) {
   app.openapi(issue, async (c) => {
     const principal = requireRole(c, 'staff');
-    const { db, clock } = c.get('deps');
+    const { db, clock, config } = c.get('deps');
     const input = c.req.valid('json');
     const expertId = input.role === 'expert' ? input.expertId : null;
     const prefix = input.role === 'staff' ? 'hks' : 'hke';
     const actor = actorOf(principal);
+    // Loaded before the transaction: on the embedded database it would wait for itself.
+    const key = await feedKey(db, config.feedSecret);
+    const nonce = crypto.randomUUID();
+    const token = await replayableSecret(key, prefix, nonce);
     const outcome = await idempotent(
       db,
-      { key: c.req.header('idempotency-key'), scope: 'POST /v1/tokens', body: input, now: clock() },
+      {
+        key: c.req.header('idempotency-key'),
+        scope: `POST /v1/tokens by ${actor.role}:${actor.id ?? 'bootstrap'}`,
+        body: input,
+        now: clock(),
+      },
       async (tx) => {
         if (expertId) await expertById(tx, expertId);
-        const token = newSecret(prefix);
         const [inserted] = await tx
           .insert(tokens)
-          .values({
-            hash: hashSecret(token),
-            role: input.role,
-            expertId,
-            label: input.label ?? '',
-          })
+          .values({ hash: hashSecret(token), role: input.role, expertId, label: input.label ?? '' })
           .returning();
         if (!inserted) throw new Error('token insert returned no row');
         await audit(tx, {
@@ -103,12 +105,12 @@ export function registerTokens(app: OpenAPIHono<AppEnv>) {
           data: { role: input.role, expertId },
         });
         const body = { id: inserted.id, role: input.role, expertId, label: inserted.label };
-        return { status: 201, body: { ...body, token }, stored: { ...body, token: '' } };
+        return { status: 201, body: { ...body, token }, stored: { ...body, nonce } };
       },
-      // Only the hash of the first answer's secret is kept: the same token gets a new one.
-      async (tx, stored) => ({
-        ...stored,
-        token: await reissueToken(tx, eq(tokens.id, stored.id), { prefix, at: clock(), actor }),
+      // The token is kept only as a hash; its nonce gives the same secret again.
+      async (_, { nonce: first, ...body }) => ({
+        ...body,
+        token: await replayableSecret(key, prefix, first),
       }),
     );
     return c.json(outcome.body, 201);
