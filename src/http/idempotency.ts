@@ -8,6 +8,14 @@ import { ApiError, invalid } from './errors.ts';
 
 export type Outcome<T> = { status: 201 | 200; body: T; replayed: boolean };
 
+/**
+ * A key's scope: the route and who calls it, so one caller's key never answers another's
+ * request. (An application has no caller yet; its route alone is its scope.)
+ */
+export function callerScope(route: string, actor: { role: string; id: string | null }): string {
+  return `${route} by ${actor.role}:${actor.id ?? 'bootstrap'}`;
+}
+
 /** How long a key is honoured: a client retrying after a day means a new attempt. */
 export const IDEMPOTENCY_KEY_HOURS = 24;
 

@@ -6,7 +6,7 @@ import { transaction } from '../../db/transaction.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { decodeCursor, page } from '../../http/cursor.ts';
-import { idempotent } from '../../http/idempotency.ts';
+import { callerScope, idempotent } from '../../http/idempotency.ts';
 import {
   bearer,
   commonErrors,
@@ -90,7 +90,7 @@ export function registerExpertCrud(app: OpenAPIHono<AppEnv>) {
       db,
       {
         key: c.req.header('idempotency-key'),
-        scope: `POST /v1/experts by ${actor.role}:${actor.id ?? 'bootstrap'}`,
+        scope: callerScope('POST /v1/experts', actor),
         body: input,
         now: clock(),
       },

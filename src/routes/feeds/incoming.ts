@@ -9,7 +9,7 @@ import { syncFeed } from '../../feeds/sync.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { invalid, notFound } from '../../http/errors.ts';
-import { idempotent } from '../../http/idempotency.ts';
+import { callerScope, idempotent } from '../../http/idempotency.ts';
 import {
   bearer,
   commonErrors,
@@ -126,7 +126,7 @@ export function registerIncomingFeeds(app: OpenAPIHono<AppEnv>) {
       deps.db,
       {
         key: c.req.header('idempotency-key'),
-        scope: `POST /v1/me/calendar-feeds by expert:${principal.expertId}`,
+        scope: callerScope('POST /v1/me/calendar-feeds', actorOf(principal)),
         body: { url },
         now: deps.clock(),
       },

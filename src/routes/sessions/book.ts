@@ -6,7 +6,7 @@ import { together } from '../../db/together.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { ApiError, notFound } from '../../http/errors.ts';
-import { idempotent } from '../../http/idempotency.ts';
+import { callerScope, idempotent } from '../../http/idempotency.ts';
 import {
   bearer,
   commonErrors,
@@ -66,7 +66,7 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
       db,
       {
         key: c.req.header('idempotency-key'),
-        scope: `POST /v1/requests/${id}/sessions by ${actor.role}:${actor.id ?? 'bootstrap'}`,
+        scope: callerScope(`POST /v1/requests/${id}/sessions`, actor),
         body: input,
         now: clock(),
       },

@@ -9,7 +9,7 @@ import { feedKey } from '../../feeds/feed-token.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
-import { idempotent } from '../../http/idempotency.ts';
+import { callerScope, idempotent } from '../../http/idempotency.ts';
 import {
   bearer,
   commonErrors,
@@ -85,7 +85,7 @@ export function registerTokens(app: OpenAPIHono<AppEnv>) {
       db,
       {
         key: c.req.header('idempotency-key'),
-        scope: `POST /v1/tokens by ${actor.role}:${actor.id ?? 'bootstrap'}`,
+        scope: callerScope('POST /v1/tokens', actor),
         body: input,
         now: clock(),
       },

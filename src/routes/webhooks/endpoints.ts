@@ -8,7 +8,7 @@ import { HOUR_MS } from '../../domain/time.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { invalid, notFound } from '../../http/errors.ts';
-import { idempotent } from '../../http/idempotency.ts';
+import { callerScope, idempotent } from '../../http/idempotency.ts';
 import {
   bearer,
   commonErrors,
@@ -96,7 +96,7 @@ export function registerWebhookEndpoints(app: OpenAPIHono<AppEnv>) {
       db,
       {
         key: c.req.header('idempotency-key'),
-        scope: `POST /v1/webhooks by ${actor.role}:${actor.id ?? 'bootstrap'}`,
+        scope: callerScope('POST /v1/webhooks', actor),
         body: input,
         now: clock(),
       },
