@@ -183,6 +183,14 @@ const specs: Spec[] = [
   },
   {
     method: 'POST',
+    path: '/v1/requests/{id}/access-token',
+    allow: ['staff'],
+    owned: true,
+    consumes: true,
+    target: (b) => ({ path: `/v1/requests/${b.requestId}/access-token` }),
+  },
+  {
+    method: 'POST',
     path: '/v1/requests/{id}/cancel',
     allow: ['staff', 'company'],
     owned: true,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FetchFeed } from '../../src/feeds/sync.ts';
 import { STAFF_TOKEN, type TestApi, testApi } from '../support/api.ts';
 import { book, jst } from '../support/booking.ts';
+import { apply } from '../support/fixtures.ts';
 import {
   authorizations,
   type BodyCase,
@@ -44,10 +45,12 @@ let ctx: RouteContext;
 let doc: OpenApiDoc;
 let operations: Operation[];
 let known: Known;
+let spareRequestId: string;
 
 beforeAll(async () => {
   api = await testApi({}, { fetchFeed: emptyCalendar });
   ctx = await routeContext(api);
+  spareRequestId = (await apply(api)).request.id;
   doc = (await api.call('GET', '/openapi.json', { token: null })).body;
   operations = operationsOf(doc);
   // Real ids of every kind, so generated requests reach the handlers, not only the 404s.
@@ -130,9 +133,14 @@ function expectSane(reply: Awaited<ReturnType<typeof send>>, request: Sent) {
   }
 }
 
+// Reissuing a company's access token revokes the one every other case is sent with, so that
+// route is aimed at a request of its own.
+const OWN_REQUEST = '/v1/requests/{id}/access-token';
+
 function urlOf(op: Operation, ids: string[], query: string) {
   let i = 0;
-  return `${op.path.replace(/\{\w+\}/g, () => ids[i++] ?? 'x')}${query}`;
+  const aimed = op.path === OWN_REQUEST ? [spareRequestId] : ids;
+  return `${op.path.replace(/\{\w+\}/g, () => aimed[i++] ?? 'x')}${query}`;
 }
 
 /** The token of the role the routes table says `op` is for. */

@@ -152,3 +152,54 @@ describe('DELETE /v1/tokens/:id', () => {
     expect((await api.call('GET', '/v1/requests', { token: b.token })).status).toBe(200);
   });
 });
+
+describe('POST /v1/requests/:id/access-token', () => {
+  const reissue = (requestId: string, token?: string, key?: string) =>
+    api.call('POST', `/v1/requests/${requestId}/access-token`, {
+      token,
+      headers: key ? { 'idempotency-key': key } : {},
+    });
+  const readAs = (requestId: string, token: string) =>
+    api.call('GET', `/v1/requests/${requestId}`, { token });
+
+  it('staff get a new company token; the old one stops working; audited', async () => {
+    const applied = await api.call('POST', '/v1/requests', { token: null, body: application(api) });
+    const { request, accessToken: old } = applied.body;
+    const res = await reissue(request.id);
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).toEqual({
+      requestId: request.id,
+      accessToken: expect.stringMatching(/^hkc_/),
+    });
+    expect((await readAs(request.id, res.body.accessToken)).status).toBe(200);
+    expectProblem(await readAs(request.id, old), 401, 'unauthorized');
+    const rows = await api.db.select().from(tokens).where(eq(tokens.requestId, request.id));
+    expect(rows.filter((r) => r.revokedAt === null).map((r) => r.hash)).toEqual([
+      sha256(res.body.accessToken),
+    ]);
+    const audit = await api.call('GET', `/v1/audit?entityType=request&entityId=${request.id}`);
+    expect(audit.body.items[0]).toMatchObject({
+      action: 'request.access-token-reissued',
+      data: { revoked: 1 },
+    });
+  });
+
+  it('an Idempotency-Key replay gives the same new token and revokes nothing more', async () => {
+    const applied = await api.call('POST', '/v1/requests', { token: null, body: application(api) });
+    const id = applied.body.request.id;
+    const first = await reissue(id, undefined, 'key-reissue');
+    const replay = await reissue(id, undefined, 'key-reissue');
+    expect(replay.body).toEqual(first.body);
+    expect((await readAs(id, first.body.accessToken)).status).toBe(200);
+  });
+
+  it('only staff: the company itself and an expert are 403; an unknown request is 404', async () => {
+    const applied = await api.call('POST', '/v1/requests', { token: null, body: application(api) });
+    const { request, accessToken } = applied.body;
+    const expertToken = (await issueToken(api, { role: 'expert', expertId })).token;
+    expectProblem(await reissue(request.id, accessToken), 403, 'forbidden');
+    expectProblem(await reissue(request.id, expertToken), 403, 'forbidden');
+    expect((await readAs(request.id, accessToken)).status).toBe(200);
+    expectProblem(await reissue('00000000-0000-4000-8000-000000000000'), 404, 'not-found');
+  });
+});

@@ -71,6 +71,12 @@ export const routes: RouteSpec[] = [
   { method: 'GET', path: '/v1/requests/{id}', as: 'staff', id: (ctx) => ctx.requestId },
   {
     method: 'POST',
+    path: '/v1/requests/{id}/access-token',
+    as: 'staff',
+    id: (ctx) => ctx.requestId,
+  },
+  {
+    method: 'POST',
     path: '/v1/requests/{id}/cancel',
     as: 'company',
     id: (ctx) => ctx.requestId,

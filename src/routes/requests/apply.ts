@@ -24,7 +24,8 @@ import { enqueue } from '../../notify/enqueue.ts';
 import { presentRequest } from './queries.ts';
 import { type Application, ApplicationInput, RequestSchema } from './schema.ts';
 
-const COMPANY_TOKEN_PREFIX = 'hkc';
+/** How a company's access token begins (staff `hks_`, experts `hke_`, feeds `hkf_`). */
+export const COMPANY_TOKEN_PREFIX = 'hkc';
 
 const route = createRoute({
   method: 'post',

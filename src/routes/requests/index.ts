@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../http/context.ts';
+import { registerAccessToken } from './access-token.ts';
 import { registerApply } from './apply.ts';
 import { registerCancel } from './cancel.ts';
 import { registerMatches } from './matches.ts';
@@ -10,4 +11,5 @@ export function registerRequests(app: OpenAPIHono<AppEnv>) {
   registerRead(app);
   registerCancel(app);
   registerMatches(app);
+  registerAccessToken(app);
 }
