@@ -365,6 +365,34 @@ describe('/staff', () => {
     });
   });
 
+  it('issues a company a new link, only with the session’s CSRF token; the old link stops working', async () => {
+    const company = browserOf(api);
+    const oldLink = await applyThroughForm(company, {
+      'company.corporateNumber': '',
+      'company.name': '株式会社リンク再発行',
+    });
+    const request = (
+      await api.call('GET', '/v1/requests?status=received&limit=100')
+    ).body.items.find(
+      (r: { company: { name: string } }) => r.company.name === '株式会社リンク再発行',
+    );
+    const staff = browserOf(api);
+    const csrf = await signIn(staff);
+    const page = await staff.get(`/staff/requests/${request.id}`);
+    expect(page.html).toContain('リンクを再発行する');
+    const refused = await staff.post(`/staff/requests/${request.id}/access-token`, {
+      csrf: 'forged',
+    });
+    expect(refused.status).toBe(403);
+    const issued = await staff.post(`/staff/requests/${request.id}/access-token`, { csrf });
+    expect(issued.status).toBe(200);
+    expect(issued.headers.get('cache-control')).toBe('no-store');
+    const link = /\/r\/(hkc_[A-Za-z0-9_-]+)/.exec(issued.html)?.[1] ?? '';
+    expect(link).toMatch(/^hkc_/);
+    expect((await browserOf(api).get(`/r/${link}`)).status).toBe(200);
+    expect((await browserOf(api).get(`/r/${oldLink}`)).status).toBe(404);
+  });
+
   it('signs out by revoking the session’s token', async () => {
     const browser = browserOf(api);
     const csrf = await signIn(browser);

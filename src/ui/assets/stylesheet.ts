@@ -48,6 +48,7 @@ h3 { font-size: 1.05rem; margin: 1.2rem 0 0.4rem; }
 h4 { font-size: 1rem; margin: 0.8rem 0 0.2rem; }
 .lead { font-size: 1.05rem; color: var(--muted); margin-top: 0; }
 .muted { color: var(--muted); }
+code { overflow-wrap: anywhere; }
 .panel { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.2rem; margin: 0 0 1.2rem; }
 .panel > h2:first-child, .panel > h3:first-child { margin-top: 0; }
 footer { max-width: 64rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: 0.9rem; }

@@ -198,6 +198,11 @@ export const en: Strings = {
   noMatches: 'No expert is free within the preferred periods.',
   sessionsTitle: 'Visits',
   backToQueue: 'Back to the applications',
+  accessLinkTitle: 'The company’s link',
+  accessLinkLead:
+    'Issue a new one when the company lost its link, or it may have leaked. The old link stops working.',
+  accessLinkButton: 'Issue a new link',
+  accessLinkIssued: 'The new link, shown only here. Pass it on to the company.',
   expertsTitle: 'Experts',
   andMore: (n) => `and ${n} more`,
   affiliation: 'Affiliation',

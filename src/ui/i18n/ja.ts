@@ -198,6 +198,11 @@ export const ja = {
   noMatches: '希望期間に伺える専門家がいません。',
   sessionsTitle: '訪問',
   backToQueue: '申込一覧に戻る',
+  accessLinkTitle: '申込企業用リンク',
+  accessLinkLead:
+    'リンクを紛失した、または漏れたおそれがある場合に再発行します。これまでのリンクは使えなくなります。',
+  accessLinkButton: 'リンクを再発行する',
+  accessLinkIssued: '新しいリンクです。この画面でのみ表示されます。申込企業にお伝えください。',
   expertsTitle: '専門家',
   andMore: (n: number) => `ほか${n}件`,
   affiliation: '所属',

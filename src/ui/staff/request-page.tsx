@@ -6,6 +6,7 @@ import { Alert, Notice } from '../fields.tsx';
 import { readForm } from '../form-values.ts';
 import { byDay, formatDay, formatTime } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
+import { PageNotFound } from '../page-errors.ts';
 import { RequestFacts, SessionList } from '../request-facts.tsx';
 import { asStaff, readAsStaff, requireStaff, type StaffEnv } from './session.ts';
 import { CsrfField, staffPage } from './staff-page.tsx';
@@ -21,7 +22,13 @@ type Match = {
   slots: { start: string; end: string }[];
 };
 
-type Shown = { notice?: string; problem?: string; status?: ContentfulStatusCode };
+type Shown = {
+  notice?: string;
+  problem?: string;
+  status?: ContentfulStatusCode;
+  /** A company link just issued: shown once, on this answer only, never in a URL. */
+  accessLink?: string;
+};
 
 /** One request, its visits, and for an open one the ranked experts to book in one click. */
 export function registerRequestPage(ui: Hono<UiEnv>) {
@@ -43,6 +50,21 @@ export function registerRequestPage(ui: Hono<UiEnv>) {
       problem: c.get('t').problems[problem.code] ?? problem.detail,
       status: problem.status as ContentfulStatusCode,
     });
+  });
+
+  ui.post('/staff/requests/:id/access-token', requireStaff, async (c) => {
+    const id = encodeURIComponent(c.req.param('id'));
+    const issued = await asStaff<{ accessToken: string }>(
+      c,
+      'POST',
+      `/v1/requests/${id}/access-token`,
+    );
+    if (!issued.ok) {
+      if (issued.status === 404 || issued.status === 400) throw new PageNotFound();
+      throw new Error(`access token answered ${issued.status} ${issued.problem.code}`);
+    }
+    const base = c.get('deps').config.publicBaseUrl;
+    return requestPage(c, { accessLink: `${base}/r/${issued.body.accessToken}` });
   });
 }
 
@@ -70,6 +92,25 @@ async function requestPage(c: Context<StaffEnv>, shown: Shown) {
       <section class="panel" aria-labelledby="facts-title">
         <h2 id="facts-title">{t.requestDetails}</h2>
         <RequestFacts t={t} request={request} />
+      </section>
+      <section class="panel" aria-labelledby="access-title">
+        <h2 id="access-title">{t.accessLinkTitle}</h2>
+        {shown.accessLink ? (
+          <>
+            <Notice>{t.accessLinkIssued}</Notice>
+            <p>
+              <code>{shown.accessLink}</code>
+            </p>
+          </>
+        ) : (
+          <form method="post" action={`/staff/requests/${request.id}/access-token`}>
+            <CsrfField csrf={c.get('staff').csrf} />
+            <p>{t.accessLinkLead}</p>
+            <button type="submit" class="secondary">
+              {t.accessLinkButton}
+            </button>
+          </form>
+        )}
       </section>
       {request.sessions.length > 0 && (
         <section class="panel" aria-labelledby="sessions-title">
