@@ -1,10 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
-import { replayableSecret } from '../../auth/replayable-secret.ts';
+import { replayableSecrets } from '../../auth/replayable-secret.ts';
 import { hashSecret } from '../../auth/secrets.ts';
 import { audit } from '../../db/audit.ts';
 import { tokens } from '../../db/schema.ts';
-import { feedKey } from '../../feeds/feed-token.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { callerScope, idempotent } from '../../http/idempotency.ts';
@@ -45,10 +44,8 @@ export function registerAccessToken(app: OpenAPIHono<AppEnv>) {
     const { db, clock, config } = c.get('deps');
     const { id } = c.req.valid('param');
     const actor = actorOf(principal);
-    // Loaded before the transaction: on the embedded database it would wait for itself.
-    const key = await feedKey(db, config.feedSecret);
-    const nonce = crypto.randomUUID();
-    const accessToken = await replayableSecret(key, COMPANY_TOKEN_PREFIX, nonce);
+    const secrets = await replayableSecrets(db, config.feedSecret);
+    const { secret: accessToken, nonce } = await secrets.fresh(COMPANY_TOKEN_PREFIX);
     const outcome = await idempotent(
       db,
       {
@@ -87,7 +84,7 @@ export function registerAccessToken(app: OpenAPIHono<AppEnv>) {
       },
       async (_, stored) => ({
         requestId: stored.requestId,
-        accessToken: await replayableSecret(key, COMPANY_TOKEN_PREFIX, stored.nonce),
+        accessToken: await secrets.again(COMPANY_TOKEN_PREFIX, stored.nonce),
       }),
     );
     return c.json(outcome.body, 201);

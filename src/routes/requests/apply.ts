@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
-import { replayableSecret } from '../../auth/replayable-secret.ts';
+import { replayableSecrets } from '../../auth/replayable-secret.ts';
 import { hashSecret } from '../../auth/secrets.ts';
 import { audit } from '../../db/audit.ts';
 import { companies, requests, tokens } from '../../db/schema.ts';
@@ -8,7 +8,6 @@ import type { Tx } from '../../db/types.ts';
 import { bookableRange } from '../../domain/availability.ts';
 import { isSme } from '../../domain/sme.ts';
 import { fiscalYearOf } from '../../domain/time.ts';
-import { feedKey } from '../../feeds/feed-token.ts';
 import { actorOf } from '../../http/auth.ts';
 import type { AppEnv, Deps } from '../../http/context.ts';
 import { ApiError, type FieldError, invalid } from '../../http/errors.ts';
@@ -51,10 +50,8 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
     const deps = c.get('deps');
     const input = c.req.valid('json');
     const actor = actorOf(c.get('principal'));
-    // Loaded before the transaction: on the embedded database it would wait for itself.
-    const key = await feedKey(deps.db, deps.config.feedSecret);
-    const nonce = crypto.randomUUID();
-    const accessToken = await replayableSecret(key, COMPANY_TOKEN_PREFIX, nonce);
+    const secrets = await replayableSecrets(deps.db, deps.config.feedSecret);
+    const { secret: accessToken, nonce } = await secrets.fresh(COMPANY_TOKEN_PREFIX);
     const outcome = await idempotent(
       deps.db,
       {
@@ -84,10 +81,9 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
         await enqueue(tx, 'request.received', { now: deps.clock(), requestId: request.id });
         return { status: 201, body: { request, accessToken }, stored: { request, nonce } };
       },
-      // The token is kept only as a hash; its nonce gives the same secret again.
       async (_, stored) => ({
         request: stored.request,
-        accessToken: await replayableSecret(key, COMPANY_TOKEN_PREFIX, stored.nonce),
+        accessToken: await secrets.again(COMPANY_TOKEN_PREFIX, stored.nonce),
       }),
     );
     return c.json(outcome.body, 201);

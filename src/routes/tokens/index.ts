@@ -1,11 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { replayableSecret } from '../../auth/replayable-secret.ts';
+import { replayableSecrets } from '../../auth/replayable-secret.ts';
 import { hashSecret } from '../../auth/secrets.ts';
 import { audit } from '../../db/audit.ts';
 import { tokens } from '../../db/schema.ts';
 import { transaction } from '../../db/transaction.ts';
-import { feedKey } from '../../feeds/feed-token.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
@@ -77,10 +76,8 @@ export function registerTokens(app: OpenAPIHono<AppEnv>) {
     const expertId = input.role === 'expert' ? input.expertId : null;
     const prefix = input.role === 'staff' ? 'hks' : 'hke';
     const actor = actorOf(principal);
-    // Loaded before the transaction: on the embedded database it would wait for itself.
-    const key = await feedKey(db, config.feedSecret);
-    const nonce = crypto.randomUUID();
-    const token = await replayableSecret(key, prefix, nonce);
+    const secrets = await replayableSecrets(db, config.feedSecret);
+    const { secret: token, nonce } = await secrets.fresh(prefix);
     const outcome = await idempotent(
       db,
       {
@@ -107,10 +104,9 @@ export function registerTokens(app: OpenAPIHono<AppEnv>) {
         const body = { id: inserted.id, role: input.role, expertId, label: inserted.label };
         return { status: 201, body: { ...body, token }, stored: { ...body, nonce } };
       },
-      // The token is kept only as a hash; its nonce gives the same secret again.
       async (_, { nonce: first, ...body }) => ({
         ...body,
-        token: await replayableSecret(key, prefix, first),
+        token: await secrets.again(prefix, first),
       }),
     );
     return c.json(outcome.body, 201);
