@@ -20,8 +20,9 @@ import {
 } from '../../http/schemas.ts';
 import { sessionMessages, subscribers } from '../../notify/enqueue.ts';
 import { mustBeVisible } from '../requests/queries.ts';
+import { checkSlot, withExpert } from './check-slot.ts';
 import { presentSession } from './present.ts';
-import { checkSlot, claimingSlot, lockForSlot, withExpert } from './queries.ts';
+import { claimingSlot, lockForSlot } from './queries.ts';
 import { SessionSchema } from './schema.ts';
 
 type SessionRow = typeof sessions.$inferSelect;

@@ -12,7 +12,8 @@ import {
   problemResponse,
 } from '../../http/schemas.ts';
 import { changeSession } from './change.ts';
-import { checkSlot, lockForSlot, withExpert } from './queries.ts';
+import { checkSlot, withExpert } from './check-slot.ts';
+import { lockForSlot } from './queries.ts';
 import { SessionSchema } from './schema.ts';
 
 const CancelInput = z.strictObject({ reason: z.string().trim().max(1000).optional() });
