@@ -102,9 +102,10 @@ export function ratio(part: number, whole: number, digits = 3): number | null {
 
 export type Cell = string | number | null;
 
-// Excel runs a cell that starts with one of these as a formula; company names come from
+// Excel runs a cell that starts with one of these as a formula, and Japanese Excel reads the
+// full-width ＝＋－＠ (typed with the IME on) as their ASCII forms; company names come from
 // anonymous applicants, so such a text cell is prefixed with an apostrophe (OWASP's advice).
-const formulaStart = /^[=+\-@\t\r]/;
+const formulaStart = /^[=+\-@\t\r＝＋－＠]/;
 
 /** One RFC 4180 field: quoted when it holds a comma, a quote or a line break. */
 export function csvField(value: Cell): string {
