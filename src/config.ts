@@ -21,6 +21,14 @@ const envSchema = z
     FEED_ALLOW_PRIVATE: flag,
     FEED_SECRET: z.string().min(32, 'FEED_SECRET must be at least 32 characters').optional(),
     OFFICE_EMAIL: z.email().default('office@haken.invalid'),
+    OFFICE_PHONE: z
+      .string()
+      .regex(
+        /^\+?[0-9][0-9 ()-]{5,20}$/,
+        'OFFICE_PHONE must be a phone number such as 03-1234-5678',
+      )
+      .optional(),
+    AUTO_ACCEPT: z.enum(['off', 'sme']).default('off'),
     RATE_LIMIT_APPLY_PER_MINUTE: z.coerce.number().int().min(0).default(20),
     RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
     TRUST_PROXY: flag,
@@ -45,6 +53,8 @@ const envSchema = z
     feedAllowPrivate: e.FEED_ALLOW_PRIVATE,
     feedSecret: e.FEED_SECRET,
     officeEmail: e.OFFICE_EMAIL,
+    officePhone: e.OFFICE_PHONE,
+    autoAccept: e.AUTO_ACCEPT,
     rateLimitApplyPerMinute: e.RATE_LIMIT_APPLY_PER_MINUTE,
     rateLimitAuthFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,

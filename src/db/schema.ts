@@ -18,6 +18,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { requestStatuses } from '../domain/request-lifecycle.ts';
 
 // Instants are timestamptz everywhere; `mode: 'date'` hands JS Dates to the code.
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -110,20 +111,20 @@ export const companies = pgTable(
   ],
 );
 
-export const requestStatuses = ['received', 'scheduled', 'completed', 'cancelled'] as const;
 export const visitFormats = ['onsite', 'online', 'either'] as const;
 
 export const requests = pgTable(
   'requests',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    companyId: uuid('company_id')
-      .notNull()
-      .references(() => companies.id),
+    // The shared company record is the office's: an application never writes it, and is linked
+    // to it (by corporate number, or a record of its own) only once the office accepts it.
+    companyId: uuid('company_id').references(() => companies.id),
     // The company as declared on this application. Matching and reports read these, so a
     // later application cannot rewrite an earlier one, and a FY report keeps the SME status
     // the company had when it applied.
     companyName: text('company_name').notNull(),
+    corporateNumber: text('corporate_number'),
     industryCode: text('industry_code').notNull(),
     prefectureCode: text('prefecture_code').notNull(),
     employees: integer('employees').notNull(),
@@ -144,6 +145,9 @@ export const requests = pgTable(
     // The fiscal year the application arrived in, for the staff queue's filter.
     fiscalYear: integer('fiscal_year').notNull(),
     cancelReason: text('cancel_reason'),
+    // The office's decision (審査): when, and its note on acceptance or reason for declining.
+    reviewedAt: instant('reviewed_at'),
+    reviewNote: text('review_note'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -153,7 +157,18 @@ export const requests = pgTable(
     index('requests_created_idx').on(t.createdAt, t.id),
     index('requests_company_idx').on(t.companyId),
     index('requests_follow_up_idx').on(t.followUpOf),
+    index('requests_corporate_number_idx').on(t.corporateNumber),
     check('requests_duration_range', sql`${t.durationMinutes} between 60 and 240`),
+    check(
+      'requests_status_known',
+      sql`${t.status} in (${sql.raw(requestStatuses.map((s) => `'${s}'`).join(', '))})`,
+    ),
+    // Taken on by the office ⇔ linked to the company record; a received one is not yet.
+    check(
+      'requests_company_linked',
+      sql`(${t.status} not in ('accepted', 'scheduled', 'completed') or ${t.companyId} is not null)
+        and (${t.status} <> 'received' or ${t.companyId} is null)`,
+    ),
   ],
 );
 
@@ -260,6 +275,9 @@ export const tokens = pgTable(
     nonce: text('nonce'),
     createdAt: createdAt(),
     revokedAt: instant('revoked_at'),
+    expiresAt: instant('expires_at'),
+    // Touched at most once a minute, so a busy token does not write on every request.
+    lastUsedAt: instant('last_used_at'),
   },
   (t) => [
     uniqueIndex('tokens_hash_key').on(t.hash),
@@ -273,6 +291,39 @@ export const tokens = pgTable(
         or (${t.role} = 'expert' and ${t.expertId} is not null and ${t.requestId} is null)
         or (${t.role} = 'feed' and ${t.requestId} is null and ${t.nonce} is not null)
         or (${t.role} = 'company' and ${t.requestId} is not null and ${t.expertId} is null)`,
+    ),
+  ],
+);
+
+export const webSessionRoles = ['staff', 'expert'] as const;
+
+/**
+ * A browser's sign-in. The cookie holds a random secret whose hash is kept here; the secret is
+ * no bearer token, so the API refuses it. A staff session rests on the token it was started
+ * with (none for the bootstrap STAFF_TOKEN) and ends with it; an expert's on the expert being
+ * active. Every session ends at `expires_at`, or after an hour unseen.
+ */
+export const webSessions = pgTable(
+  'web_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    hash: text('hash').notNull(),
+    role: text('role', { enum: webSessionRoles }).notNull(),
+    tokenId: uuid('token_id').references(() => tokens.id, { onDelete: 'cascade' }),
+    expertId: uuid('expert_id').references(() => experts.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastSeenAt: instant('last_seen_at').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+    endedAt: instant('ended_at'),
+  },
+  (t) => [
+    uniqueIndex('web_sessions_hash_key').on(t.hash),
+    index('web_sessions_token_idx').on(t.tokenId),
+    index('web_sessions_expert_idx').on(t.expertId),
+    check(
+      'web_sessions_subject',
+      sql`(${t.role} = 'staff' and ${t.expertId} is null)
+        or (${t.role} = 'expert' and ${t.expertId} is not null and ${t.tokenId} is null)`,
     ),
   ],
 );
@@ -313,6 +364,8 @@ export const settings = pgTable('settings', {
 
 export const notificationEvents = [
   'request.received',
+  'request.accepted',
+  'request.declined',
   'session.booked',
   'session.rescheduled',
   'session.cancelled',

@@ -202,6 +202,8 @@ export async function seedDemo(deps: DemoDeps, options: DemoOptions = {}): Promi
     queue.add(plan.bookAt, async () => {
       if (!applied) throw new Error('booking before applying');
       const { requestId, token } = applied;
+      // The office reviews every application before its visit is booked.
+      await call('POST', `/v1/requests/${requestId}/accept`, { body: {} });
       const choice = await chooseMatch(call, requestId, expertEmails);
       if (!choice) {
         if (plan.required) {

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { companyStatusUrl } from '../auth/company-link.ts';
 import type { Config } from '../config.ts';
 import { notifications, sessions, webhooks } from '../db/schema.ts';
 import type { Db } from '../db/types.ts';
@@ -29,7 +30,15 @@ export type Mailer = { send: (message: OutgoingEmail) => Promise<void>; close: (
 
 export type DispatchDeps = {
   db: Db;
-  config: Pick<Config, 'notifyMaxAttempts' | 'feedAllowPrivate' | 'feedSecret' | 'officeEmail'>;
+  config: Pick<
+    Config,
+    | 'notifyMaxAttempts'
+    | 'feedAllowPrivate'
+    | 'feedSecret'
+    | 'officeEmail'
+    | 'officePhone'
+    | 'publicBaseUrl'
+  >;
   clock: () => Date;
   /** Null when email is off (no SMTP_URL; Workers): email rows are left pending. */
   mailer: Mailer | null;
@@ -167,14 +176,15 @@ async function staleReminder(deps: DispatchDeps, row: Row): Promise<string | nul
 async function sendEmail(deps: DispatchDeps, row: Row) {
   if (!deps.mailer || !row.recipient) throw new DispatchError('email-off');
   const office = organizer(deps.config);
+  const payload = row.payload as EmailPayload;
+  const statusUrl =
+    payload.audience === 'company' && row.requestId
+      ? await companyStatusUrl(deps.db, deps.config, row.requestId)
+      : undefined;
   const rendered = renderEmail(
-    {
-      id: row.id,
-      event: row.event,
-      recipient: row.recipient,
-      payload: row.payload as EmailPayload,
-    },
+    { id: row.id, event: row.event, recipient: row.recipient, payload },
     office,
+    { statusUrl, officePhone: deps.config.officePhone },
   );
   await deps.mailer.send({
     ...rendered,

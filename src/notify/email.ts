@@ -6,6 +6,9 @@ import { type EmailPayload, type NotificationEvent, reviveCalendarSession } from
 
 // Renders an outbox row into an email: pure, so what a recipient reads is decided here alone.
 // Japanese first, English below; the visit rides along as the same .ics event the feeds serve.
+// Every message opens with the office's own words, and text someone typed (a company's name, a
+// reason) appears only labelled and quoted on a line of its own label (企業名: 「…」), so no
+// applicant can make a message read as if the office had written their text.
 
 export type EmailNotification = {
   id: string;
@@ -32,8 +35,24 @@ const copy: Record<NotificationEvent, Copy> = {
     subject: '申込受付のお知らせ',
     title: 'Application received',
     company: {
-      ja: 'お申し込みを受け付けました。事務局で専門家と訪問日程を調整し、確定しましたらあらためてご連絡いたします。',
-      en: 'We have received your application. The programme office will arrange a visit with an expert and write to you again once the date is fixed.',
+      ja: 'お申し込みを受け付けました。事務局で内容を審査し、派遣の可否をこのメールアドレスにお知らせします。派遣が決まりましたら、状況ページから訪問日時をお選びいただけます。',
+      en: 'We have received your application. The programme office will review it and write to this address with its decision. Once a visit is approved, you choose its time on your status page.',
+    },
+  },
+  'request.accepted': {
+    subject: '派遣決定のお知らせ',
+    title: 'Visit approved',
+    company: {
+      ja: 'お申し込みを審査し、専門家の派遣を決定しました。状況ページから、ご都合のよい訪問日時をお選びください。',
+      en: 'The programme office has reviewed your application and will send an expert. Please choose a time for the visit on your status page.',
+    },
+  },
+  'request.declined': {
+    subject: '審査結果のお知らせ',
+    title: 'Application not approved',
+    company: {
+      ja: 'お申し込みを審査しましたが、誠に恐れ入りますが、今回は専門家の派遣を見送らせていただきます。',
+      en: 'The programme office has reviewed your application and is unable to send an expert this time.',
     },
   },
   'session.booked': {
@@ -109,6 +128,32 @@ const OFFICE = {
   en: 'Programme office, METI Expert Dispatch for Technology Information Management',
 };
 
+const OPENING: Lines = {
+  ja: `${OFFICE.ja}からのご連絡です。`,
+  en: `A message from the ${OFFICE.en}.`,
+};
+
+/** Typed text as it may appear in a message: quoted, on one line. */
+const quoted = {
+  ja: (text: string) => `「${oneLine(text)}」`,
+  en: (text: string) => `"${oneLine(text)}"`,
+};
+
+function oneLine(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' / ');
+}
+
+/** What a message links to and signs with, beyond its row: known when it is sent. */
+export type EmailContext = {
+  /** The company's status page, for a message to the company. */
+  statusUrl?: string;
+  officePhone?: string;
+};
+
 const FORMAT: Record<'onsite' | 'online' | 'either', Lines> = {
   onsite: { ja: '訪問', en: 'On site' },
   online: { ja: 'オンライン', en: 'Online' },
@@ -126,11 +171,12 @@ export function messageId(notificationId: string, officeEmail: string): string {
 export function renderEmail(
   notification: EmailNotification,
   organizer: CalendarOrganizer,
+  context: EmailContext = {},
 ): RenderedEmail {
   const { event, payload } = notification;
   const text = copy[event];
   const lead = (payload.audience === 'expert' && text.expert) || text.company;
-  const details = payload.visit ? visitDetails(payload) : requestDetails(payload);
+  const details = payload.visit ? visitDetails(payload) : requestDetails(event, payload);
   const attachments = payload.visit
     ? [
         {
@@ -141,30 +187,47 @@ export function renderEmail(
       ]
     : [];
   const attached = attachments.length > 0;
+  const status = payload.audience === 'company' ? context.statusUrl : undefined;
+  const phone = context.officePhone;
   const ja = [
+    OPENING.ja,
     payload.audience === 'company'
-      ? `${payload.request.companyName}\n${payload.name} 様`
-      : `${payload.name} 様`,
+      ? `宛先: ${quoted.ja(payload.request.companyName)} ${quoted.ja(payload.name)} 様`
+      : `宛先: ${quoted.ja(payload.name)} 様`,
     '',
     lead.ja,
     '',
     details.ja,
     '',
+    ...(status
+      ? [
+          'お申し込みの状況・訪問日時の選択・取消はこちら（このリンクは他の方に知らせないでください）:',
+          status,
+          '',
+        ]
+      : []),
     ...(attached ? ['予定をカレンダーに登録できるファイル（.ics）を添付しています。'] : []),
-    `ご不明な点は事務局（${organizer.email}）までお問い合わせください。`,
+    `ご不明な点は事務局（${organizer.email}${phone ? `、電話 ${phone}` : ''}）までお問い合わせください。`,
     '',
     OFFICE.ja,
     organizer.email,
+    ...(phone ? [phone] : []),
   ];
   const en = [
-    `Dear ${payload.name}${payload.audience === 'company' ? ` (${payload.request.companyName})` : ''},`,
+    OPENING.en,
+    payload.audience === 'company'
+      ? `To: ${quoted.en(payload.name)}, ${quoted.en(payload.request.companyName)}`
+      : `To: ${quoted.en(payload.name)}`,
     '',
     lead.en,
     '',
     details.en,
     '',
+    ...(status
+      ? ['Your status page (to choose a time, or cancel; keep this link to yourself):', status, '']
+      : []),
     ...(attached ? ['The visit is attached as a calendar file (.ics).'] : []),
-    `Questions: ${organizer.email}`,
+    `Questions: ${organizer.email}${phone ? `, phone ${phone}` : ''}`,
     '',
     OFFICE.en,
   ];
@@ -176,25 +239,33 @@ export function renderEmail(
   };
 }
 
-function requestDetails(payload: EmailPayload): Lines {
+function requestDetails(event: NotificationEvent, payload: EmailPayload): Lines {
   const { request } = payload;
   const names = topicNames(request.topics);
+  const note = payload.review?.note;
+  const review: Lines | null = !note
+    ? null
+    : event === 'request.declined'
+      ? { ja: `理由: ${quoted.ja(note)}`, en: `Reason: ${quoted.en(note)}` }
+      : { ja: `事務局からの連絡: ${quoted.ja(note)}`, en: `From the office: ${quoted.en(note)}` };
   return {
     ja: [
       '■ お申し込みの内容',
-      `企業名: ${request.companyName}`,
+      `企業名: ${quoted.ja(request.companyName)}`,
       `希望形式: ${FORMAT[request.format].ja}`,
       `所要時間: ${request.durationMinutes}分`,
       `相談テーマ: ${names.ja}`,
       `申込ID: ${request.id}`,
+      ...(review ? [review.ja] : []),
     ].join('\n'),
     en: [
       'Your application',
-      `Company: ${request.companyName}`,
+      `Company: ${quoted.en(request.companyName)}`,
       `Format: ${FORMAT[request.format].en}`,
       `Duration: ${request.durationMinutes} minutes`,
       `Topics: ${names.en}`,
       `Request ID: ${request.id}`,
+      ...(review ? [review.en] : []),
     ].join('\n'),
   };
 }
@@ -216,10 +287,10 @@ function visitDetails(payload: EmailPayload): Lines {
       `日時: ${rangeJa(event.start, event.end)}（日本時間）`,
       ...(previous ? [`変更前: ${rangeJa(previous.start, previous.end)}`] : []),
       `形式: ${format.ja}`,
-      `企業名: ${event.companyName}`,
-      `専門家: ${event.expertName}`,
+      `企業名: ${quoted.ja(event.companyName)}`,
+      `専門家: ${quoted.ja(event.expertName)}`,
       `相談テーマ: ${names.ja}`,
-      ...(reason ? [`中止の理由: ${reason}`] : []),
+      ...(reason ? [`中止の理由: ${quoted.ja(reason)}`] : []),
       `申込ID: ${payload.request.id}`,
     ].join('\n'),
     en: [
@@ -227,10 +298,10 @@ function visitDetails(payload: EmailPayload): Lines {
       `When: ${rangeEn(event.start, event.end)} (Japan time)`,
       ...(previous ? [`Before: ${rangeEn(previous.start, previous.end)}`] : []),
       `Format: ${format.en}`,
-      `Company: ${event.companyName}`,
-      `Expert: ${event.expertName}`,
+      `Company: ${quoted.en(event.companyName)}`,
+      `Expert: ${quoted.en(event.expertName)}`,
       `Topics: ${names.en}`,
-      ...(reason ? [`Reason: ${reason}`] : []),
+      ...(reason ? [`Reason: ${quoted.en(reason)}`] : []),
       `Request ID: ${payload.request.id}`,
     ].join('\n'),
   };

@@ -7,6 +7,7 @@ import { presentSession } from '../routes/sessions/present.ts';
 import type {
   EmailPayload,
   NotificationEvent,
+  RequestEvent,
   SessionEvent,
   StoredCalendarSession,
   WebhookPayload,
@@ -35,11 +36,7 @@ export type SessionContext = {
  * and rescheduling also queue the visit's reminder, due 48 hours before it starts (the
  * dispatcher drops a reminder whose visit has changed since).
  */
-export async function enqueue(
-  tx: Tx,
-  event: 'request.received',
-  context: RequestContext,
-): Promise<void>;
+export async function enqueue(tx: Tx, event: RequestEvent, context: RequestContext): Promise<void>;
 export async function enqueue(tx: Tx, event: SessionEvent, context: SessionContext): Promise<void>;
 export async function enqueue(
   tx: Tx,
@@ -48,13 +45,16 @@ export async function enqueue(
 ): Promise<void> {
   const rows =
     'requestId' in context
-      ? await requestMessages(tx, context)
+      ? await requestMessages(tx, event as RequestEvent, context)
       : await loadSessionMessages(tx, event as SessionEvent, context);
   if (rows.length > 0) await tx.insert(notifications).values(rows);
 }
 
-async function requestMessages(tx: Tx, context: RequestContext): Promise<NotificationRow[]> {
-  const event = 'request.received';
+async function requestMessages(
+  tx: Tx,
+  event: RequestEvent,
+  context: RequestContext,
+): Promise<NotificationRow[]> {
   const [[request], endpoints] = await Promise.all([
     tx.select().from(requests).where(eq(requests.id, context.requestId)),
     subscribers(tx, [event]),
@@ -65,12 +65,16 @@ async function requestMessages(tx: Tx, context: RequestContext): Promise<Notific
     audience: 'company',
     name: request.contactName,
     request: requestSummary(request),
+    ...(event !== 'request.received' && { review: { note: request.reviewNote } }),
   };
   const data = {
     request: {
       id: request.id,
       status: request.status,
       companyId: request.companyId,
+      review: request.reviewedAt
+        ? { at: request.reviewedAt.toISOString(), note: request.reviewNote }
+        : null,
       companyName: request.companyName,
       industryCode: request.industryCode,
       prefectureCode: request.prefectureCode,

@@ -7,7 +7,8 @@ import type { notificationEvents, notificationKinds, notificationStatuses } from
 export type NotificationEvent = (typeof notificationEvents)[number];
 export type NotificationKind = (typeof notificationKinds)[number];
 export type NotificationStatus = (typeof notificationStatuses)[number];
-export type SessionEvent = Exclude<NotificationEvent, 'request.received'>;
+export type RequestEvent = Extract<NotificationEvent, `request.${string}`>;
+export type SessionEvent = Exclude<NotificationEvent, RequestEvent>;
 
 /** A CalendarSession as JSON: its instants as RFC 3339 strings. */
 export type StoredCalendarSession = Omit<CalendarSession, 'start' | 'end' | 'updatedAt'> & {
@@ -28,6 +29,8 @@ export type EmailPayload = {
     format: 'onsite' | 'online' | 'either';
     durationMinutes: number;
   };
+  /** The office's decision: its note on accepting, or its reason for declining. */
+  review?: { note: string | null };
   /** Session events: the visit as the calendar feeds show it after the change. */
   visit?: {
     event: StoredCalendarSession;

@@ -74,9 +74,11 @@ describe('every write leaves its audit event', () => {
     const { items, rows } = await auditOf('request', request.id);
     expect(rows.map((r) => [r.action, r.data])).toEqual([
       ['request.created', expect.anything()],
-      ['request.status-changed', { from: 'received', to: 'scheduled', sessionId: first }],
-      ['request.status-changed', { from: 'scheduled', to: 'received', sessionId: first }],
-      ['request.status-changed', { from: 'received', to: 'scheduled', sessionId: second }],
+      // Staff booking an application under review accept it in the same step.
+      ['request.accepted', { from: 'received', companyId: expect.any(String), note: null }],
+      ['request.status-changed', { from: 'accepted', to: 'scheduled', sessionId: first }],
+      ['request.status-changed', { from: 'scheduled', to: 'accepted', sessionId: first }],
+      ['request.status-changed', { from: 'accepted', to: 'scheduled', sessionId: second }],
       ['request.status-changed', { from: 'scheduled', to: 'completed', sessionId: second }],
     ]);
     expect(items).toHaveLength(rows.length);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokens } from '../../src/db/schema.ts';
 import type { FetchFeed } from '../../src/feeds/sync.ts';
 import { type Reply, STAFF_TOKEN, type TestApi, testApi } from '../support/api.ts';
-import { applyAs, book, jst } from '../support/booking.ts';
+import { applyAs, applyReceived, book, jst } from '../support/booking.ts';
 import { application, createExpert, expert, weekdays9to17 } from '../support/fixtures.ts';
 import { routes } from '../support/routes.ts';
 import { rowsOf } from '../support/sql.ts';
@@ -48,7 +48,8 @@ const roleOf = (who: Who): Role | null =>
 type Tenant = {
   label: string;
   requestId: string;
-  companyId: string;
+  /** Null while the application is under review: it has no company record yet. */
+  companyId: string | null;
   corporateNumber: string;
   companyToken: string;
   expertId: string;
@@ -73,6 +74,8 @@ type Spec = {
   consumes?: boolean;
   /** The fresh tenant must have no visit yet (to book one). */
   unbooked?: boolean;
+  /** The fresh tenant's application is still under review (to decide it). */
+  received?: boolean;
   /** Staff may get any answer but 401/403/5xx (the 2xx needs state this suite cannot make). */
   staffMayFail?: string;
   target: (b: Tenant) => Target | Promise<Target>;
@@ -87,7 +90,10 @@ const revoked: Record<Role, string> = { staff: '', expert: '', company: '' };
 let webhookId: string;
 let serial = 0;
 
-async function tenant(label: string, options: { booked?: boolean } = {}): Promise<Tenant> {
+async function tenant(
+  label: string,
+  options: { booked?: boolean; received?: boolean } = {},
+): Promise<Tenant> {
   serial += 1;
   const expertEmail = `expert.${label}.${serial}@example.jp`;
   const expertId = (
@@ -95,12 +101,12 @@ async function tenant(label: string, options: { booked?: boolean } = {}): Promis
   ).id;
   const expertToken = (await issueToken(api, { role: 'expert', expertId })).token;
   const contactEmail = `contact.${label}.${serial}@example.jp`;
-  const applied = await applyAs(api, {
+  const applied = await (options.received ? applyReceived : applyAs)(api, {
     contact: { name: `担当 ${label}${serial}`, email: contactEmail, phone: '052-000-0000' },
   });
   const sessionStart = jst('2026-12-02', '10:00');
   let sessionId: string | null = null;
-  if (options.booked !== false) {
+  if (options.booked !== false && !options.received) {
     const booked = await book(api, applied.request.id, { expertId, start: sessionStart });
     if (booked.status !== 201) throw new Error(`booking: ${booked.text}`);
     sessionId = booked.body.id;
@@ -188,6 +194,24 @@ const specs: Spec[] = [
     owned: true,
     consumes: true,
     target: (b) => ({ path: `/v1/requests/${b.requestId}/access-token` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/requests/{id}/accept',
+    allow: ['staff'],
+    owned: true,
+    consumes: true,
+    received: true,
+    target: (b) => ({ path: `/v1/requests/${b.requestId}/accept`, body: { note: 'matrix' } }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/requests/{id}/decline',
+    allow: ['staff'],
+    owned: true,
+    consumes: true,
+    received: true,
+    target: (b) => ({ path: `/v1/requests/${b.requestId}/decline`, body: { reason: 'matrix' } }),
   },
   {
     method: 'POST',
@@ -514,16 +538,18 @@ async function send(spec: Spec, target: Target, token: string | null): Promise<R
 
 /** B's identifying values: ids, emails, corporate numbers. */
 const secretsOfB = () =>
-  tenantsB.flatMap((b) => [
-    b.requestId,
-    b.companyId,
-    b.corporateNumber,
-    b.expertId,
-    b.calendarFeedId,
-    b.contactEmail,
-    b.expertEmail,
-    ...(b.sessionId ? [b.sessionId] : []),
-  ]);
+  tenantsB.flatMap((b) =>
+    [
+      b.requestId,
+      b.companyId,
+      b.corporateNumber,
+      b.expertId,
+      b.calendarFeedId,
+      b.contactEmail,
+      b.expertEmail,
+      b.sessionId,
+    ].filter((secret): secret is string => secret !== null),
+  );
 
 /** The rows of shared B that only B and staff may change. */
 async function stateOfB() {
@@ -562,7 +588,7 @@ describe('the matrix', () => {
       const want = expected(spec, who);
       wanted[who] = want;
       const fresh = spec.consumes && want === '2xx' && who !== 'expertA' && who !== 'companyA';
-      const b = fresh ? await tenant('B', { booked: !spec.unbooked }) : B;
+      const b = fresh ? await tenant('B', { booked: !spec.unbooked, received: spec.received }) : B;
       const target = await spec.target(b);
       const res = await send(spec, target, tokenOf(spec, who, b));
       got[who] = res.status;

@@ -28,7 +28,7 @@ afterAll(() => api.close());
 async function expectNothingBooked(requestId: string) {
   expect(await sessionsOf(api.db, requestId)).toHaveLength(0);
   const read = await api.call('GET', `/v1/requests/${requestId}`);
-  expect(read.body.status).toBe('received');
+  expect(read.body.status).toBe('accepted');
 }
 
 async function bookedEventCount() {

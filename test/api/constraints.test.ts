@@ -55,6 +55,7 @@ async function company() {
       durationMinutes: 120,
       preferredWindows: [],
       fiscalYear: 2026,
+      status: 'accepted',
     })
     .returning();
   if (!request) throw new Error('no request');

@@ -5,7 +5,15 @@ import { notifications } from '../../src/db/schema.ts';
 import { drain, retryDelayMs } from '../../src/notify/dispatcher.ts';
 import { smtpMailer } from '../../src/notify/smtp.ts';
 import { type TestApi, testApi } from '../support/api.ts';
-import { applyAs, book, bookedVisit, corporateNumber, iso, jst } from '../support/booking.ts';
+import {
+  applyAs,
+  applyReceived,
+  book,
+  bookedVisit,
+  corporateNumber,
+  iso,
+  jst,
+} from '../support/booking.ts';
 import { FRESH_DATABASE_MS } from '../support/matching.ts';
 import {
   type CapturedLog,
@@ -96,7 +104,7 @@ function subjectOf(message: ReceivedMail) {
 describe('an application', () => {
   it('emails its contact 申込受付のお知らせ, Japanese first and English below', async () => {
     const { contact } = newPeople();
-    const applied = await applyAs(api, { contact });
+    const applied = await applyReceived(api, { contact });
     const [row] = await outbox(api.db, ofRequest(applied.request.id));
     expect(row).toMatchObject({ kind: 'email', event: 'request.received', status: 'pending' });
 
@@ -112,11 +120,14 @@ describe('an application', () => {
     expect(message.mail.to).toMatchObject({ value: [{ address: contact.email }] });
     expect(message.mail.messageId).toBe(`<${row?.id}@haken.invalid>`);
     const text = message.mail.text ?? '';
-    expect(text).toContain(`${contact.name} 様`);
-    expect(text).toContain(`Dear ${contact.name}`);
+    expect(text).toContain(`「${contact.name}」 様`);
+    expect(text).toContain(`To: "${contact.name}"`);
     expect(text.indexOf('お申し込みを受け付けました')).toBeLessThan(text.indexOf('[English]'));
     expect(text.indexOf('[English]')).toBeLessThan(text.indexOf('We have received'));
     expect(text).toContain(applied.request.id);
+    // The receipt says what happens next (review), and links the company's status page.
+    expect(text).toContain('審査');
+    expect(text).toContain(`${api.config.publicBaseUrl}/r/${applied.accessToken}`);
     expect(message.mail.attachments).toHaveLength(0);
     const [sent] = await outbox(api.db, ofRequest(applied.request.id));
     expect(sent).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
@@ -161,8 +172,11 @@ describe('a booking', () => {
     const [company] = toCompany;
     expect(company?.mail.text).toContain('2026年12月3日(木) 10:00〜12:00');
     expect(company?.mail.text).toContain('Thu 3 Dec 2026, 10:00–12:00');
-    expect(company?.mail.text).toContain(`専門家: ${v.expert.name}`);
-    expect(toExpert[0]?.mail.text).toContain(`${v.expert.name} 様`);
+    expect(company?.mail.text).toContain(`専門家: 「${v.expert.name}」`);
+    expect(toExpert[0]?.mail.text).toContain(`「${v.expert.name}」 様`);
+    // The status link goes to the company only.
+    expect(company?.mail.text).toContain(`/r/${v.companyToken}`);
+    expect(toExpert[0]?.mail.text).not.toContain('/r/');
   });
 
   it('that is rolled back (409 slot-taken, 422) leaves no notification and sends nothing', async () => {
@@ -193,7 +207,9 @@ describe('a booking', () => {
     );
     await mailing().drain();
     const rivalMail = sink.received.filter((m) => (m.mail.text ?? '').includes(rival.request.id));
-    expect(rivalMail.map(subjectOf)).toEqual([`${PREFIX}申込受付のお知らせ`]);
+    expect(rivalMail.map(subjectOf).sort()).toEqual(
+      [`${PREFIX}派遣決定のお知らせ`, `${PREFIX}申込受付のお知らせ`].sort(),
+    );
   });
 });
 
@@ -217,7 +233,7 @@ describe('changes to a visit', () => {
       const sequence = (m: ReceivedMail) => firstEvent(icsOf(m).ics).event.sequence;
       const mail = sink
         .to(address)
-        .filter((m) => !subjectOf(m).endsWith('申込受付のお知らせ'))
+        .filter((m) => m.mail.attachments.length > 0)
         .sort((a, b) => sequence(a) - sequence(b));
       expect(mail.map(subjectOf)).toEqual([
         `${PREFIX}訪問日程確定のお知らせ`,
@@ -230,7 +246,7 @@ describe('changes to a visit', () => {
       expect(cancel?.sequence).toBe(cancelled.body.sequence);
       expect(cancel?.component.getFirstPropertyValue('status')).toBe('CANCELLED');
       expect(mail[1]?.mail.text).toContain('変更前: 2026年12月3日(木) 10:00〜12:00');
-      expect(mail[2]?.mail.text).toContain('中止の理由: 社内事情により');
+      expect(mail[2]?.mail.text).toContain('中止の理由: 「社内事情により」');
     }
   });
 
@@ -405,7 +421,7 @@ describe('a failing SMTP server', () => {
         // …and retried at it. Meanwhile a new application's message goes straight out.
         if (attempt === 3) {
           const later = newPeople().contact;
-          await applyAs(api, { contact: later, corporateNumber: corporateNumber() });
+          await applyReceived(api, { contact: later, corporateNumber: corporateNumber() });
           await send.drain();
           expect(refusing.to(later.email).map(subjectOf)).toEqual([`${PREFIX}申込受付のお知らせ`]);
         }
@@ -442,7 +458,7 @@ describe('a failing SMTP server', () => {
 
   it('unreachable (closed port): retried, then sent once the server is back, same Message-ID', async () => {
     const { contact } = newPeople();
-    const applied = await applyAs(api, { contact });
+    const applied = await applyReceived(api, { contact });
     const closed = `smtp://127.0.0.1:${await freePort()}`;
     const down = mailing(closed);
     expect(await down.drain()).toMatchObject({ sent: 0, retried: 1 });
@@ -465,7 +481,7 @@ describe('a failing SMTP server', () => {
 describe('without SMTP_URL (email off)', () => {
   it('rows are written and kept pending; the dispatcher leaves them alone', async () => {
     const { contact } = newPeople();
-    const applied = await applyAs(api, { contact });
+    const applied = await applyReceived(api, { contact });
     const off = mailing(null);
     expect(off.deps.mailer).toBeNull();
     await off.drain();
@@ -478,7 +494,7 @@ describe('without SMTP_URL (email off)', () => {
 describe('the dispatcher', () => {
   it('sends one message once even when drained twice at once (one database)', async () => {
     const { contact } = newPeople();
-    await applyAs(api, { contact });
+    await applyReceived(api, { contact });
     const a = mailing();
     const b = mailing();
     const [x, y] = await Promise.all([a.drain(), b.drain()]);
@@ -488,7 +504,7 @@ describe('the dispatcher', () => {
 
   it('can be pointed at email only, and a mailer can be shared by drains', async () => {
     const { contact } = newPeople();
-    await applyAs(api, { contact });
+    await applyReceived(api, { contact });
     const { deps } = mailing();
     const mailer = smtpMailer(sink.url);
     expect(await drain({ ...deps, mailer }, { kinds: ['email'] })).toMatchObject({ sent: 1 });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApi, testApi } from '../support/api.ts';
-import { applyAs, book, bookedVisit, jst } from '../support/booking.ts';
+import { applyReceived, book, bookedVisit, jst } from '../support/booking.ts';
 import { createExpert } from '../support/fixtures.ts';
 import { FRESH_DATABASE_MS } from '../support/matching.ts';
 import {
@@ -66,7 +66,7 @@ async function application() {
   const contact = { name: `受信 ${contacts}`, email: `hook${contacts}@company.example.jp` };
   personal.add(contact.email);
   personal.add(contact.name);
-  return applyAs(api, { contact });
+  return applyReceived(api, { contact });
 }
 
 const nowSeconds = () => Math.floor(api.now().getTime() / 1000);

@@ -36,7 +36,8 @@ const companyA = {
   employees: 120,
   capitalYen: 50_000_000,
 };
-const trickyName = '株式会社"サンプル",精密\n第二工場';
+// Quotes and a comma, which CSV must quote (a line break cannot be in a name at all).
+const trickyName = '株式会社"サンプル",精密 第二工場';
 const companyB = {
   name: trickyName,
   corporateNumber: corporateNumber(),

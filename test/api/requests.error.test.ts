@@ -2,7 +2,7 @@ import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { companies, requests, tokens } from '../../src/db/schema.ts';
 import { type TestApi, testApi } from '../support/api.ts';
-import { application, apply } from '../support/fixtures.ts';
+import { application, apply, applyAccepted } from '../support/fixtures.ts';
 import { expectFieldError, expectProblem } from '../support/problems.ts';
 
 const HOUR = 3600_000;
@@ -176,11 +176,17 @@ describe('POST /v1/requests rejects a bad application', () => {
       application(api, { followUpOf: '00000000-0000-4000-8000-000000000000' }),
     );
     expectFieldError(unknown, 'followUpOf');
-    const other = await apply(api, {
+    const other = await applyAccepted(api, {
       company: { ...application(api).company, corporateNumber: '2120901007402' },
     });
     const crossed = await post(application(api, { followUpOf: other.request.id }));
     expectFieldError(crossed, 'followUpOf');
+  });
+
+  it('a follow-up of a request the office has not accepted, even naming the same number', async () => {
+    const first = await apply(api);
+    const res = await post(application(api, { followUpOf: first.request.id }));
+    expectFieldError(res, 'followUpOf');
   });
 
   it('a follow-up from a sole proprietor, who cannot be matched to an earlier request', async () => {

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { companies, requests } from '../../src/db/schema.ts';
 import { type TestApi, testApi } from '../support/api.ts';
-import { application, apply } from '../support/fixtures.ts';
+import { accept, application, apply, applyAccepted } from '../support/fixtures.ts';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -16,7 +16,8 @@ afterAll(() => api.close());
 const at = (offsetMs: number) => new Date(api.now().getTime() + offsetMs).toISOString();
 
 describe('POST /v1/requests', () => {
-  it('answers 201 {request, accessToken} and stores the request and its company', async () => {
+  it('answers 201 {request, accessToken} and stores the request, not a company record', async () => {
+    const companiesBefore = await api.db.select().from(companies);
     const res = await api.call('POST', '/v1/requests', { token: null, body: application(api) });
     expect(res.status).toBe(201);
     expect(res.body.accessToken).toMatch(/^hkc_/);
@@ -28,7 +29,9 @@ describe('POST /v1/requests', () => {
       topics: ['identify', 'classify', 'access'],
       fiscalYear: 2026,
       sessions: [],
+      review: null,
       company: {
+        id: null,
         name: '株式会社テスト金属',
         corporateNumber: '7000012050002',
         industryCode: 'E24',
@@ -38,26 +41,30 @@ describe('POST /v1/requests', () => {
     });
 
     const [row] = await api.db.select().from(requests).where(eq(requests.id, request.id));
-    expect(row).toMatchObject({ status: 'received', contactEmail: 'yamada@example.jp' });
-    const [company] = await api.db
-      .select()
-      .from(companies)
-      .where(eq(companies.id, request.company.id));
-    expect(company).toMatchObject({ corporateNumber: '7000012050002', isSme: true });
+    expect(row).toMatchObject({
+      status: 'received',
+      contactEmail: 'yamada@example.jp',
+      corporateNumber: '7000012050002',
+      companyId: null,
+    });
+    // The shared company record is the office's: an application does not write it.
+    expect(await api.db.select().from(companies)).toEqual(companiesBefore);
   });
 
   it.each(['7000012050002', '4011001098993', '2120901007402'])(
-    'accepts the valid corporate number %s',
+    'keeps the valid corporate number %s, and accepting it makes the one company record',
     async (corporateNumber) => {
       const { request } = await apply(api, {
         company: { ...application(api).company, corporateNumber },
       });
       expect(request.company.corporateNumber).toBe(corporateNumber);
+      const accepted = await accept(api, request.id);
       const stored = await api.db
         .select()
         .from(companies)
         .where(eq(companies.corporateNumber, corporateNumber));
       expect(stored).toHaveLength(1);
+      expect(accepted.company.id).toBe(stored[0]?.id);
     },
   );
 
@@ -66,15 +73,26 @@ describe('POST /v1/requests', () => {
     const first = await apply(api, { company });
     const second = await apply(api, { company });
     expect(first.request.company.corporateNumber).toBeNull();
-    expect(second.request.company.id).not.toBe(first.request.company.id);
+    const one = await accept(api, first.request.id);
+    const other = await accept(api, second.request.id);
+    expect(one.company.id).toEqual(expect.any(String));
+    expect(other.company.id).not.toBe(one.company.id);
   });
 
-  it('identifies a company by its corporate number across applications', async () => {
+  it('identifies a company by its corporate number once the office accepts', async () => {
     const company = { ...application(api).company, corporateNumber: '4011001098993' };
     const first = await apply(api, { company });
     const second = await apply(api, { company: { ...company, name: '新社名' } });
-    expect(second.request.company.id).toBe(first.request.company.id);
-    // The earlier application keeps the name it was made under.
+    const one = await accept(api, first.request.id);
+    const other = await accept(api, second.request.id);
+    expect(other.company.id).toBe(one.company.id);
+    // The record takes what the latest accepted application declared; the earlier application
+    // keeps the name it was made under.
+    const [record] = await api.db
+      .select()
+      .from(companies)
+      .where(eq(companies.corporateNumber, '4011001098993'));
+    expect(record?.name).toBe('新社名');
     const earlier = await api.call('GET', `/v1/requests/${first.request.id}`);
     expect(earlier.body.company.name).toBe(company.name);
   });
@@ -126,8 +144,8 @@ describe('POST /v1/requests', () => {
     ]);
   });
 
-  it('records a follow-up of an earlier request of the same company', async () => {
-    const first = await apply(api);
+  it('records a follow-up of an earlier accepted request of the same company', async () => {
+    const first = await applyAccepted(api);
     const { request } = await apply(api, { followUpOf: first.request.id });
     expect(request.followUpOf).toBe(first.request.id);
   });

@@ -104,7 +104,7 @@ describe('cancel', () => {
         start: v.session.start,
       });
       expect((await sessionRow(api.db, v.session.id))?.status).toBe('cancelled');
-      expect(await requestStatus(v.request.id)).toBe('received');
+      expect(await requestStatus(v.request.id)).toBe('accepted');
       const audit = await api.call('GET', `/v1/audit?entityType=session&entityId=${v.session.id}`);
       expect(audit.body.items[0]).toMatchObject({
         action: 'session.cancelled',
@@ -211,7 +211,7 @@ describe('no-show', () => {
     const res = await act(v, 'no-show', { as: 'expert' });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ status: 'no_show', sequence: 1 });
-    expect(await requestStatus(v.request.id)).toBe('received');
+    expect(await requestStatus(v.request.id)).toBe('accepted');
     expect(await events(v.session.id, 'session.no-show')).toBe(1);
   });
 

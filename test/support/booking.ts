@@ -3,7 +3,7 @@ import { sessions } from '../../src/db/schema.ts';
 import type { Db } from '../../src/db/types.ts';
 import { corporateNumberCheckDigit } from '../../src/domain/corporate-number.ts';
 import type { Reply, TestApi } from './api.ts';
-import { apply, createExpert } from './fixtures.ts';
+import { accept, apply, createExpert } from './fixtures.ts';
 import { rowsOf } from './sql.ts';
 
 /** An instant given as a Tokyo wall-clock date and time: jst('2026-12-02', '10:00'). */
@@ -26,7 +26,7 @@ export function corporateNumber(): string {
 }
 
 /** Applies as a company of its own (unless `corporateNumber` is given), with `overrides`. */
-export async function applyAs(
+export async function applyReceived(
   api: TestApi,
   overrides: Record<string, unknown> & { corporateNumber?: string } = {},
 ) {
@@ -42,6 +42,15 @@ export async function applyAs(
       capitalYen: 50_000_000,
     },
   });
+}
+
+/** applyReceived, then the office accepts it, so the company can book. */
+export async function applyAs(
+  api: TestApi,
+  overrides: Record<string, unknown> & { corporateNumber?: string } = {},
+) {
+  const applied = await applyReceived(api, overrides);
+  return { ...applied, request: await accept(api, applied.request.id) };
 }
 
 export type BookOptions = { token?: string | null; key?: string };

@@ -70,3 +70,17 @@ export async function apply(api: TestApi, overrides: Record<string, unknown> = {
   if (res.status !== 201) throw new Error(`apply failed: ${res.status} ${res.text}`);
   return res.body as { request: { id: string; [key: string]: any }; accessToken: string };
 }
+
+/** The office accepts an application (審査), so its company can book. */
+export async function accept(api: TestApi, requestId: string, body: Record<string, unknown> = {}) {
+  const res = await api.call('POST', `/v1/requests/${requestId}/accept`, { body });
+  if (res.status !== 200) throw new Error(`accept failed: ${res.status} ${res.text}`);
+  return res.body as { id: string; status: string; [key: string]: any };
+}
+
+/** An application the office has accepted: what a company books against. */
+export async function applyAccepted(api: TestApi, overrides: Record<string, unknown> = {}) {
+  const applied = await apply(api, overrides);
+  const request = await accept(api, applied.request.id);
+  return { ...applied, request };
+}

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { busyBlocks, calendarFeeds, experts } from '../../src/db/schema.ts';
 import { corporateNumberCheckDigit } from '../../src/domain/corporate-number.ts';
 import type { TestApi } from './api.ts';
-import { application, apply } from './fixtures.ts';
+import { application, applyAccepted } from './fixtures.ts';
 import { issueToken } from './tokens.ts';
 
 const HOUR_MS = 3_600_000;
@@ -56,11 +56,12 @@ type ApplyOptions = Record<string, unknown> & { company?: Partial<Company> };
 
 /**
  * Applies as a company of its own (a fresh corporate number) unless `company` names one, so
- * neither the company quota nor the company's other visits get in the way of a test.
+ * neither the company quota nor the company's other visits get in the way of a test, and has
+ * the office accept it, so the company can see its slots and book.
  */
 export async function applyAs(api: TestApi, options: ApplyOptions = {}) {
   const { company, ...rest } = options;
-  return apply(api, {
+  return applyAccepted(api, {
     ...rest,
     company: {
       ...application(api).company,

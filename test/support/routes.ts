@@ -1,5 +1,5 @@
 import type { TestApi } from './api.ts';
-import { application, apply, createExpert, expert, weekdays9to17 } from './fixtures.ts';
+import { application, applyAccepted, createExpert, expert, weekdays9to17 } from './fixtures.ts';
 import { issueToken } from './tokens.ts';
 
 /** Real ids and tokens for the routes table to aim at. */
@@ -12,7 +12,7 @@ export type RouteContext = {
 };
 
 export async function routeContext(api: TestApi): Promise<RouteContext> {
-  const applied = await apply(api);
+  const applied = await applyAccepted(api);
   const expertId = (await createExpert(api)).id;
   const expertToken = await issueToken(api, { role: 'expert', expertId });
   const spare = await issueToken(api, { role: 'staff' });
@@ -74,6 +74,26 @@ export const routes: RouteSpec[] = [
     path: '/v1/requests/{id}/access-token',
     as: 'staff',
     id: (ctx) => ctx.requestId,
+  },
+  {
+    method: 'POST',
+    path: '/v1/requests/{id}/accept',
+    as: 'staff',
+    id: (ctx) => ctx.requestId,
+    body: () => ({ note: '工場で実施します。' }),
+    wrongType: { field: 'note', value: 7 },
+    textField: 'note',
+    notSent: 'the request is accepted already; the review suite decides requests',
+  },
+  {
+    method: 'POST',
+    path: '/v1/requests/{id}/decline',
+    as: 'staff',
+    id: (ctx) => ctx.requestId,
+    body: () => ({ reason: '対象外の業種のため' }),
+    wrongType: { field: 'reason', value: ['a'] },
+    textField: 'reason',
+    notSent: 'the request is accepted already; the review suite decides requests',
   },
   {
     method: 'POST',

@@ -64,6 +64,12 @@ export async function smokeSuite(call: Call): Promise<{ sessionId: string; exper
   const second = await apply('株式会社スモーク二');
   expect(first.status).toBe(201);
   expect(second.status).toBe(201);
+  for (const applied of [first, second]) {
+    const accepted = await call('POST', `/v1/requests/${applied.body.request.id}/accept`, {
+      body: {},
+    });
+    expect(accepted.status).toBe(200);
+  }
 
   const matches = await call('GET', `/v1/requests/${first.body.request.id}/matches`);
   expect(matches.status).toBe(200);

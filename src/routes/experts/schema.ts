@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { MAX_TRAVEL_BUFFER_MINUTES } from '../../domain/booking.ts';
 import { isValidCorporateNumber } from '../../domain/corporate-number.ts';
 import { isIndustryCode, isTopic, prefecture } from '../../domain/taxonomy.ts';
-import { Instant } from '../../http/schemas.ts';
+import { Instant, singleLine } from '../../http/schemas.ts';
 
 const unique = <T extends z.ZodType>(item: T, max: number) =>
   z
@@ -11,9 +11,9 @@ const unique = <T extends z.ZodType>(item: T, max: number) =>
     .refine((list) => new Set(list).size === list.length, 'must not repeat an entry');
 
 const fields = {
-  name: z.string().trim().min(1).max(100),
+  name: singleLine(100).min(1),
   email: z.email().max(254),
-  affiliation: z.string().trim().max(200),
+  affiliation: singleLine(200),
   industries: unique(
     z
       .string()

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
+import { COMPANY_TOKEN_PREFIX } from '../../auth/company-link.ts';
 import { replayableSecrets } from '../../auth/replayable-secret.ts';
 import { hashSecret } from '../../auth/secrets.ts';
 import { audit } from '../../db/audit.ts';
@@ -15,7 +16,6 @@ import {
   idempotencyErrors,
   jsonResponse,
 } from '../../http/schemas.ts';
-import { COMPANY_TOKEN_PREFIX } from './apply.ts';
 import { requestFor } from './queries.ts';
 
 const route = createRoute({
@@ -67,6 +67,7 @@ export function registerAccessToken(app: OpenAPIHono<AppEnv>) {
           role: 'company',
           requestId: id,
           label: 'reissued by staff',
+          nonce,
         });
         await audit(tx, {
           at: now,

@@ -1,7 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
+import { COMPANY_TOKEN_PREFIX } from '../../auth/company-link.ts';
 import { replayableSecrets } from '../../auth/replayable-secret.ts';
 import { hashSecret } from '../../auth/secrets.ts';
+import type { Config } from '../../config.ts';
 import { audit } from '../../db/audit.ts';
 import { companies, requests, tokens } from '../../db/schema.ts';
 import type { Tx } from '../../db/types.ts';
@@ -20,11 +22,12 @@ import {
   problemResponse,
 } from '../../http/schemas.ts';
 import { enqueue } from '../../notify/enqueue.ts';
+import { hasOpenRequest } from './company-record.ts';
+import { acceptRequest } from './decide.ts';
 import { presentRequest } from './queries.ts';
 import { type Application, ApplicationInput, RequestSchema } from './schema.ts';
 
-/** How a company's access token begins (staff `hks_`, experts `hke_`, feeds `hkf_`). */
-export const COMPANY_TOKEN_PREFIX = 'hkc';
+type RequestRow = typeof requests.$inferSelect;
 
 const route = createRoute({
   method: 'post',
@@ -63,22 +66,31 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
       async (tx) => {
         // Inside the work, so a replay is judged by the first answer, not by today's clock.
         checkWindows(input, deps);
-        const request = await createRequest(tx, input, deps);
+        const received = await createRequest(tx, input, deps);
         await tx.insert(tokens).values({
           hash: hashSecret(accessToken),
           role: 'company',
-          requestId: request.id,
+          requestId: received.id,
           label: 'application',
+          nonce,
         });
         await audit(tx, {
           at: deps.clock(),
           actor,
           action: 'request.created',
           entityType: 'request',
-          entityId: request.id,
+          entityId: received.id,
           data: { format: input.format, topics: input.topics },
         });
-        await enqueue(tx, 'request.received', { now: deps.clock(), requestId: request.id });
+        await enqueue(tx, 'request.received', { now: deps.clock(), requestId: received.id });
+        const row = (await autoAccepts(tx, received, deps.config))
+          ? await acceptRequest(tx, received, {
+              at: deps.clock(),
+              actor: AUTO_ACCEPT_ACTOR,
+              note: null,
+            })
+          : received;
+        const request = presentRequest(row, []);
         return { status: 201, body: { request, accessToken }, stored: { request, nonce } };
       },
       async (_, stored) => ({
@@ -88,6 +100,18 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
     );
     return c.json(outcome.body, 201);
   });
+}
+
+const AUTO_ACCEPT_ACTOR = { role: 'system', id: 'AUTO_ACCEPT=sme' };
+
+/**
+ * AUTO_ACCEPT=sme: an application is accepted at once when it names a valid corporate number
+ * (the schema checked its digit), is an SME by the thresholds, and that company has no open
+ * request the office has taken on. Any other waits for the office.
+ */
+async function autoAccepts(tx: Tx, request: RequestRow, config: Config): Promise<boolean> {
+  if (config.autoAccept !== 'sme' || !request.corporateNumber || !request.isSme) return false;
+  return !(await hasOpenRequest(tx, request.corporateNumber));
 }
 
 /** Preferred windows must lie inside the bookable window and fit the visit. */
@@ -123,58 +147,24 @@ function checkWindows(input: Application, deps: Deps) {
   }
 }
 
-async function createRequest(tx: Tx, input: Application, deps: Deps) {
+async function createRequest(tx: Tx, input: Application, deps: Deps): Promise<RequestRow> {
   const now = deps.clock();
   const company = input.company;
-  const sme = isSme(company);
-  const declared = {
-    name: company.name,
-    industryCode: company.industryCode,
-    prefectureCode: company.prefectureCode,
-    employees: company.employees,
-    capitalYen: company.capitalYen,
-    isSme: sme,
-  };
-  // The corporate number identifies a company across applications; without one (a sole
-  // proprietor) every application is a company of its own.
-  const [companyRow] = company.corporateNumber
-    ? await tx
-        .insert(companies)
-        .values({ ...declared, corporateNumber: company.corporateNumber })
-        .onConflictDoUpdate({
-          target: companies.corporateNumber,
-          set: { ...declared, updatedAt: now },
-        })
-        .returning()
-    : await tx
-        .insert(companies)
-        .values({ ...declared, corporateNumber: null })
-        .returning();
-  if (!companyRow) throw new Error('company upsert returned no row');
-
-  if (input.followUpOf) {
-    const [earlier] = await tx
-      .select({ companyId: requests.companyId })
-      .from(requests)
-      .where(eq(requests.id, input.followUpOf));
-    if (!earlier || !company.corporateNumber || earlier.companyId !== companyRow.id) {
-      throw invalid(
-        'followUpOf',
-        'is not an earlier request of the same company (same corporateNumber)',
-      );
-    }
-  }
-
+  const corporateNumber = company.corporateNumber ?? null;
+  if (input.followUpOf) await mustFollowUp(tx, input.followUpOf, corporateNumber);
+  // The company as declared: the request's own snapshot. The shared record is the office's,
+  // written only when it accepts the request (company-record.ts).
   const [row] = await tx
     .insert(requests)
     .values({
-      companyId: companyRow.id,
+      companyId: null,
       companyName: company.name,
+      corporateNumber,
       industryCode: company.industryCode,
       prefectureCode: company.prefectureCode,
       employees: company.employees,
       capitalYen: company.capitalYen,
-      isSme: sme,
+      isSme: isSme(company),
       contactName: input.contact.name,
       contactEmail: input.contact.email,
       contactPhone: input.contact.phone ?? null,
@@ -193,5 +183,23 @@ async function createRequest(tx: Tx, input: Application, deps: Deps) {
     })
     .returning();
   if (!row) throw new Error('request insert returned no row');
-  return presentRequest(row, companyRow, []);
+  return row;
+}
+
+/**
+ * A follow-up continues a request the office accepted for the same company: the earlier one
+ * must be linked to the company record of this application's corporate number.
+ */
+async function mustFollowUp(tx: Tx, earlierId: string, corporateNumber: string | null) {
+  const [earlier] = await tx
+    .select({ corporateNumber: companies.corporateNumber })
+    .from(requests)
+    .innerJoin(companies, eq(companies.id, requests.companyId))
+    .where(eq(requests.id, earlierId));
+  if (!earlier || !corporateNumber || earlier.corporateNumber !== corporateNumber) {
+    throw invalid(
+      'followUpOf',
+      'is not an earlier accepted request of the same company (same corporateNumber)',
+    );
+  }
 }

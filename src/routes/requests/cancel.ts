@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { audit } from '../../db/audit.ts';
 import { requests, sessions } from '../../db/schema.ts';
 import { transaction } from '../../db/transaction.ts';
+import { requestTransition } from '../../domain/request-lifecycle.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { ApiError } from '../../http/errors.ts';
@@ -30,7 +31,7 @@ const route = createRoute({
   responses: {
     200: jsonResponse('The cancelled request', RequestSchema),
     ...commonErrors,
-    409: problemResponse('The request is already completed or cancelled'),
+    409: problemResponse('The request is already completed, declined or cancelled'),
   },
 });
 
@@ -42,7 +43,7 @@ export function registerCancel(app: OpenAPIHono<AppEnv>) {
     const reason = c.req.valid('json')?.reason ?? null;
     const body = await transaction(db, async (tx) => {
       const row = await requestFor(tx, principal, id, { forUpdate: true });
-      if (row.status === 'completed' || row.status === 'cancelled') {
+      if (!requestTransition('cancel', row.status)) {
         throw new ApiError('invalid-transition', `A ${row.status} request cannot be cancelled`);
       }
       const now = clock();
@@ -64,7 +65,14 @@ export function registerCancel(app: OpenAPIHono<AppEnv>) {
       const actor = actorOf(principal);
       await audit(
         tx,
-        { at: now, actor, action: 'request.cancelled', entityType: 'request', entityId: id },
+        {
+          at: now,
+          actor,
+          action: 'request.cancelled',
+          entityType: 'request',
+          entityId: id,
+          data: { from: row.status, reason },
+        },
         ...cancelled.map((s) => ({
           at: now,
           actor,

@@ -3,6 +3,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Config } from '../../config.ts';
 import {
   busyBlocks,
+  companies,
   dateOverrides,
   experts,
   type requests,
@@ -204,7 +205,7 @@ export async function loadCandidates(
         .from(sessions)
         .where(
           and(
-            eq(sessions.companyId, request.companyId),
+            eq(sessions.companyId, companyOf(request, corporateNumber)),
             active,
             overlapsAny(sessions.start, sessions.end, near),
           ),
@@ -258,6 +259,16 @@ export async function loadCandidates(
     ];
   });
   return { matchRequest, candidates, experts: new Map(expertRows.map((e) => [e.id, e])) };
+}
+
+/**
+ * The company record whose visits a slot must not overlap: the request's own once accepted;
+ * before that (staff weighing a received application) the record its corporate number would
+ * be linked to, if there is one.
+ */
+function companyOf(request: RequestRow, corporateNumber: string | null): SQL {
+  if (request.companyId) return sql`${request.companyId}::uuid`;
+  return sql`(select ${companies.id} from ${companies} where ${companies.corporateNumber} = ${corporateNumber})`;
 }
 
 function expertsWanted(expertId: string | undefined): SQL | undefined {

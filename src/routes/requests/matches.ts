@@ -5,7 +5,8 @@ import { requireRole } from '../../http/auth.ts';
 import type { AppEnv, Deps, Principal } from '../../http/context.ts';
 import { bearer, commonErrors, IdParam, Instant, jsonResponse } from '../../http/schemas.ts';
 import { type ExpertRow, loadCandidates } from './candidates.ts';
-import { requestWithCorporateNumberFor } from './queries.ts';
+import { mustBeAccepted } from './not-accepted.ts';
+import { requestFor } from './queries.ts';
 import { SlotListSchema } from './schema.ts';
 
 const Slot = z.object({ start: Instant, end: Instant });
@@ -66,17 +67,23 @@ const slotsRoute = createRoute({
 const iso = (ms: number) => new Date(ms).toISOString();
 
 async function rank(q: Queryable, principal: Principal, id: string, deps: Deps) {
-  const { request, corporateNumber } = await requestWithCorporateNumberFor(q, principal, id);
+  const request = await requestFor(q, principal, id);
+  // Staff weigh experts before deciding; a company sees slots once the office has accepted.
+  if (principal.role === 'company') mustBeAccepted(request);
   // A withdrawn or visited request has nothing left to book. A scheduled one keeps its
   // matches, for staff weighing another expert; moving the visit itself (same expert) picks
   // from GET /v1/sessions/:id/slots.
-  if (request.status === 'cancelled' || request.status === 'completed') {
+  if (
+    request.status === 'cancelled' ||
+    request.status === 'completed' ||
+    request.status === 'declined'
+  ) {
     return { ranked: [], experts: new Map<string, ExpertRow>() };
   }
   const { matchRequest, candidates, experts } = await loadCandidates(
     q,
     request,
-    corporateNumber,
+    request.corporateNumber,
     deps.clock(),
     deps.config,
   );

@@ -1,5 +1,5 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
-import { companies, requests, sessions } from '../../db/schema.ts';
+import { requests, sessions } from '../../db/schema.ts';
 import { statement } from '../../db/statement.ts';
 import type { Queryable } from '../../db/types.ts';
 import type { Principal } from '../../http/context.ts';
@@ -8,21 +8,16 @@ import { presentSession } from '../sessions/present.ts';
 import type { RequestBody } from './schema.ts';
 
 type RequestRow = typeof requests.$inferSelect;
-type CompanyRow = typeof companies.$inferSelect;
 type SessionRow = typeof sessions.$inferSelect;
 
-export function presentRequest(
-  row: RequestRow,
-  company: Pick<CompanyRow, 'corporateNumber'>,
-  sessionRows: SessionRow[],
-): RequestBody {
+export function presentRequest(row: RequestRow, sessionRows: SessionRow[]): RequestBody {
   return {
     id: row.id,
     status: row.status,
     company: {
       id: row.companyId,
       name: row.companyName,
-      corporateNumber: company.corporateNumber,
+      corporateNumber: row.corporateNumber,
       industryCode: row.industryCode,
       prefectureCode: row.prefectureCode,
       employees: row.employees,
@@ -38,28 +33,29 @@ export function presentRequest(
     followUpOf: row.followUpOf,
     fiscalYear: row.fiscalYear,
     cancelReason: row.cancelReason,
+    review: row.reviewedAt ? { at: row.reviewedAt.toISOString(), note: row.reviewNote } : null,
     sessions: sessionRows.map(presentSession),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
-/** Requests with their company number and sessions, in two queries whatever the count. */
+/** Requests with their sessions, in one more query whatever the count. */
 export async function loadRequests(q: Queryable, rows: RequestRow[]): Promise<RequestBody[]> {
   if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const [companyRows, sessionRows] = await Promise.all([
-    q
-      .select({ id: companies.id, corporateNumber: companies.corporateNumber })
-      .from(companies)
-      .where(inArray(companies.id, [...new Set(rows.map((r) => r.companyId))])),
-    q.select().from(sessions).where(inArray(sessions.requestId, ids)).orderBy(asc(sessions.start)),
-  ]);
-  const companyById = new Map(companyRows.map((c) => [c.id, c]));
+  const sessionRows = await q
+    .select()
+    .from(sessions)
+    .where(
+      inArray(
+        sessions.requestId,
+        rows.map((r) => r.id),
+      ),
+    )
+    .orderBy(asc(sessions.start));
   return rows.map((row) =>
     presentRequest(
       row,
-      companyById.get(row.companyId) ?? { corporateNumber: null },
       sessionRows.filter((s) => s.requestId === row.id),
     ),
   );
@@ -82,11 +78,10 @@ export async function requestFor(
   return row;
 }
 
-const withCorporateNumber = statement((q) =>
+const requestById = statement((q) =>
   q
-    .select({ request: requests, corporateNumber: companies.corporateNumber })
+    .select()
     .from(requests)
-    .leftJoin(companies, eq(companies.id, requests.companyId))
     .where(eq(requests.id, sql.placeholder('id'))),
 );
 
@@ -98,18 +93,6 @@ const sessionsOf = statement((q) =>
     .orderBy(asc(sessions.start)),
 );
 
-/** requestFor with its company's corporate number, in one query: matching needs both. */
-export async function requestWithCorporateNumberFor(
-  q: Queryable,
-  principal: Principal,
-  id: string,
-): Promise<{ request: RequestRow; corporateNumber: string | null }> {
-  mustBeVisible(principal, id);
-  const [row] = await withCorporateNumber(q, { id });
-  if (!row) throw notFound('Request');
-  return row;
-}
-
 /** One request as the API shows it, read in one round trip (the read path of every poll). */
 export async function requestBodyFor(
   q: Queryable,
@@ -117,12 +100,9 @@ export async function requestBodyFor(
   id: string,
 ): Promise<RequestBody> {
   mustBeVisible(principal, id);
-  const [[row], sessionRows] = await Promise.all([
-    withCorporateNumber(q, { id }),
-    sessionsOf(q, { id }),
-  ]);
+  const [[row], sessionRows] = await Promise.all([requestById(q, { id }), sessionsOf(q, { id })]);
   if (!row) throw notFound('Request');
-  return presentRequest(row.request, row, sessionRows);
+  return presentRequest(row, sessionRows);
 }
 
 /** Throws 404 unless `principal` may see request `id` at all (staff, or its company). */

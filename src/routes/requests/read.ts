@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import { requests } from '../../db/schema.ts';
+import { requestStatuses } from '../../domain/request-lifecycle.ts';
 import { requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { decodeCursor, page } from '../../http/cursor.ts';
@@ -27,7 +28,7 @@ const listRoute = createRoute({
   security: bearer('staff'),
   request: {
     query: z.strictObject({
-      status: z.enum(['received', 'scheduled', 'completed', 'cancelled']).optional(),
+      status: z.enum(requestStatuses).optional(),
       fiscalYear: FiscalYearInput.optional(),
       ...PageQuery,
     }),

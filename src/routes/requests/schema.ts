@@ -1,12 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import { MAX_DURATION_MINUTES } from '../../domain/booking.ts';
 import { isValidCorporateNumber } from '../../domain/corporate-number.ts';
+import { requestStatuses } from '../../domain/request-lifecycle.ts';
 import { isIndustryCode, isTopic, prefecture, topicCodes } from '../../domain/taxonomy.ts';
-import { Instant, InstantInput } from '../../http/schemas.ts';
+import { Instant, InstantInput, multiLine, singleLine } from '../../http/schemas.ts';
 import { SessionSchema } from '../sessions/schema.ts';
 
 const CompanyInput = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: singleLine(200).min(1),
   corporateNumber: z
     .string()
     .refine(
@@ -28,7 +29,7 @@ const CompanyInput = z.strictObject({
 });
 
 const ContactInput = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: singleLine(100).min(1),
   email: z.email().max(254),
   phone: z
     .string()
@@ -52,7 +53,7 @@ export const ApplicationInput = z
     format: z.enum(['onsite', 'online', 'either']),
     durationMinutes: z.number().int().min(60).max(MAX_DURATION_MINUTES).default(120),
     preferredWindows: z.array(WindowInput).min(1).max(5),
-    notes: z.string().max(4000).default(''),
+    notes: multiLine(4000).default(''),
     followUpOf: z.uuid().optional(),
   })
   .openapi('Application');
@@ -62,9 +63,11 @@ export type Application = z.output<typeof ApplicationInput>;
 export const RequestSchema = z
   .object({
     id: z.uuid(),
-    status: z.enum(['received', 'scheduled', 'completed', 'cancelled']),
+    status: z.enum(requestStatuses),
     company: z.object({
-      id: z.uuid(),
+      id: z.uuid().nullable().openapi({
+        description: 'The company record, once the office has accepted the request; null before',
+      }),
       name: z.string(),
       corporateNumber: z.string().nullable(),
       industryCode: z.string(),
@@ -82,6 +85,9 @@ export const RequestSchema = z
     followUpOf: z.uuid().nullable(),
     fiscalYear: z.number().int(),
     cancelReason: z.string().nullable(),
+    review: z.object({ at: Instant, note: z.string().nullable() }).nullable().openapi({
+      description: 'The office’s decision: when, and its note on accepting or reason for declining',
+    }),
     sessions: z.array(SessionSchema),
     createdAt: Instant,
     updatedAt: Instant,
@@ -90,7 +96,7 @@ export const RequestSchema = z
 
 export type RequestBody = z.infer<typeof RequestSchema>;
 
-export const CancelInput = z.strictObject({ reason: z.string().trim().max(1000).optional() });
+export const CancelInput = z.strictObject({ reason: singleLine(1000).optional() });
 
 /** Slots to book or move a visit to, each with the expert who would come. */
 export const SlotListSchema = z

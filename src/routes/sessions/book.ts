@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { audit, requestStatusChange } from '../../db/audit.ts';
 import { notifications, requests, sessions } from '../../db/schema.ts';
 import { together } from '../../db/together.ts';
+import { requestTransition } from '../../domain/request-lifecycle.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { ApiError, notFound } from '../../http/errors.ts';
@@ -19,6 +20,8 @@ import {
   problemResponse,
 } from '../../http/schemas.ts';
 import { sessionMessages, subscribers } from '../../notify/enqueue.ts';
+import { acceptRequest } from '../requests/decide.ts';
+import { mustBeAccepted } from '../requests/not-accepted.ts';
 import { mustBeVisible } from '../requests/queries.ts';
 import { checkSlot, withExpert } from './check-slot.ts';
 import { presentSession } from './present.ts';
@@ -53,6 +56,12 @@ const route = createRoute({
   },
 });
 
+/** An accepted request's company record (the CHECK on requests holds it linked). */
+function companyOf(request: { id: string; companyId: string | null }): string {
+  if (!request.companyId) throw new Error(`accepted request ${request.id} has no company`);
+  return request.companyId;
+}
+
 export function registerBook(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const principal = requireRole(c, 'staff', 'company');
@@ -73,12 +82,23 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
       },
       async (tx) => {
         // Every read goes out in the first round trip, every write in the second.
-        const [{ request, parties, facts }, endpoints] = await Promise.all([
-          lockForSlot(tx, { requestId: id, expertId: input.expertId, start: input.start }),
+        const target = { requestId: id, expertId: input.expertId, start: input.start };
+        const [locked, endpoints] = await Promise.all([
+          lockForSlot(tx, target),
           subscribers(tx, ['session.booked', 'session.reminder']),
         ]);
+        let { request, parties, facts } = locked;
         if (!request) throw notFound('Request');
-        if (request.status !== 'received') {
+        // Staff booking an application still under review decide it in the same step: it is
+        // accepted (linked to its company) and the slot is checked again against the
+        // company's own visits and quota.
+        if (request.status === 'received' && principal.role === 'staff') {
+          await acceptRequest(tx, request, { at: clock(), actor, note: null });
+          ({ request, parties, facts } = await lockForSlot(tx, target));
+          if (!request) throw new Error('request vanished under its lock');
+        }
+        mustBeAccepted(request);
+        if (!requestTransition('book', request.status)) {
           throw new ApiError(
             'invalid-transition',
             request.status === 'scheduled'
@@ -98,7 +118,7 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
           ...slot,
           id: crypto.randomUUID(),
           requestId: id,
-          companyId: request.companyId,
+          companyId: companyOf(request),
           status: 'confirmed',
           sequence: 0,
           cancelReason: null,

@@ -4,6 +4,7 @@ import { requests, sessions } from '../../db/schema.ts';
 import { transaction } from '../../db/transaction.ts';
 import type { Tx } from '../../db/types.ts';
 import { type SessionAction, transitionProblem } from '../../domain/booking.ts';
+import { requestTransition } from '../../domain/request-lifecycle.ts';
 import { actorOf } from '../../http/auth.ts';
 import type { Deps, Principal } from '../../http/context.ts';
 import { ApiError } from '../../http/errors.ts';
@@ -81,8 +82,8 @@ const pastAction = {
 } as const satisfies Record<SessionAction, string>;
 
 /**
- * A request follows its visit: completed with it; back to `received` (bookable again) when
- * its only visit is cancelled or missed, unless the request itself was withdrawn. Returns the
+ * A request follows its visit: completed with it; back to `accepted` (bookable again) when its
+ * only visit is cancelled or missed, unless the request itself was withdrawn. Returns the
  * request's status after.
  */
 async function settleRequest(
@@ -91,9 +92,8 @@ async function settleRequest(
   session: SessionRow,
   now: Date,
 ): Promise<RequestRow['status']> {
-  if (request.status === 'cancelled') return request.status;
-  let status: RequestRow['status'] = request.status;
-  if (session.status === 'completed') status = 'completed';
+  let status: RequestRow['status'] | null = null;
+  if (session.status === 'completed') status = requestTransition('visit-completed', request.status);
   if (session.status === 'cancelled' || session.status === 'no_show') {
     const [other] = await tx
       .select({ id: sessions.id })
@@ -106,10 +106,9 @@ async function settleRequest(
         ),
       )
       .limit(1);
-    if (!other && request.status === 'scheduled') status = 'received';
+    if (!other) status = requestTransition('visit-dropped', request.status);
   }
-  if (status !== request.status) {
-    await tx.update(requests).set({ status, updatedAt: now }).where(eq(requests.id, request.id));
-  }
+  if (!status || status === request.status) return request.status;
+  await tx.update(requests).set({ status, updatedAt: now }).where(eq(requests.id, request.id));
   return status;
 }

@@ -5,7 +5,7 @@ import { requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { bearer, commonErrors, IdParam, jsonResponse } from '../../http/schemas.ts';
 import { loadCandidates } from '../requests/candidates.ts';
-import { requestWithCorporateNumberFor } from '../requests/queries.ts';
+import { requestFor } from '../requests/queries.ts';
 import { SlotListSchema } from '../requests/schema.ts';
 import { sessionFor } from './queries.ts';
 
@@ -35,15 +35,11 @@ export function registerSessionSlots(app: OpenAPIHono<AppEnv>) {
     if (transitionProblem('reschedule', session, clock())) {
       return c.json({ slots: [] } satisfies SlotList, 200);
     }
-    const { request, corporateNumber } = await requestWithCorporateNumberFor(
-      db,
-      principal,
-      session.requestId,
-    );
+    const request = await requestFor(db, principal, session.requestId);
     const { matchRequest, candidates, experts } = await loadCandidates(
       db,
       request,
-      corporateNumber,
+      request.corporateNumber,
       clock(),
       config,
       { expertId: session.expertId, replacing: session.id },

@@ -9,14 +9,16 @@ import {
   InstantInput,
   jsonBody,
   jsonResponse,
+  multiLine,
   problemResponse,
+  singleLine,
 } from '../../http/schemas.ts';
 import { changeSession } from './change.ts';
 import { checkSlot, withExpert } from './check-slot.ts';
 import { lockForSlot } from './queries.ts';
 import { SessionSchema } from './schema.ts';
 
-const CancelInput = z.strictObject({ reason: z.string().trim().max(1000).optional() });
+const CancelInput = z.strictObject({ reason: singleLine(1000).optional() });
 const RescheduleInput = z.strictObject({ start: InstantInput });
 const ReportInput = z
   .strictObject({
@@ -24,7 +26,7 @@ const ReportInput = z
       .array(z.string().refine(isTopic, 'is not a topic code'))
       .max(20)
       .refine((t) => new Set(t).size === t.length, 'must not repeat a topic'),
-    summary: z.string().trim().min(1).max(10_000),
+    summary: multiLine(10_000).min(1),
     followUpNeeded: z.boolean(),
   })
   .openapi('VisitReport');

@@ -17,16 +17,17 @@ import {
   idempotencyErrors,
   jsonBody,
   jsonResponse,
+  singleLine,
 } from '../../http/schemas.ts';
 import { expertById } from '../experts/queries.ts';
 
 const TokenInput = z
   .discriminatedUnion('role', [
-    z.strictObject({ role: z.literal('staff'), label: z.string().max(100).optional() }),
+    z.strictObject({ role: z.literal('staff'), label: singleLine(100).optional() }),
     z.strictObject({
       role: z.literal('expert'),
       expertId: z.uuid(),
-      label: z.string().max(100).optional(),
+      label: singleLine(100).optional(),
     }),
   ])
   .openapi('TokenInput');

@@ -6,7 +6,7 @@ import {
   type notifications,
   type webhooks,
 } from '../../db/schema.ts';
-import { Instant } from '../../http/schemas.ts';
+import { Instant, singleLine } from '../../http/schemas.ts';
 
 export const EventName = z.enum(notificationEvents);
 
@@ -22,7 +22,7 @@ export const WebhookInput = z
       .min(1)
       .max(notificationEvents.length)
       .refine((e) => new Set(e).size === e.length, 'must not repeat an event'),
-    description: z.string().trim().max(200).optional(),
+    description: singleLine(200).optional(),
   })
   .openapi('WebhookInput');
 

@@ -122,9 +122,10 @@ dl.facts dt { font-weight: 700; }
 dl.facts dd { margin: 0; }
 .badge { display: inline-block; white-space: nowrap; border-radius: 999px; padding: 0 0.6rem; font-size: 0.85rem; font-weight: 700; border: 1px solid currentColor; }
 .badge.received { color: #7a4b00; background: #fff4dc; }
-.badge.scheduled, .badge.confirmed { color: var(--brand); background: #e6effa; }
+.badge.accepted, .badge.scheduled, .badge.confirmed { color: var(--brand); background: #e6effa; }
 .badge.completed { color: var(--ok); background: var(--ok-wash); }
-.badge.cancelled, .badge.no_show { color: var(--muted); background: var(--wash); }
+.badge.cancelled, .badge.no_show, .badge.declined { color: var(--muted); background: var(--wash); }
+.pre-line { white-space: pre-line; }
 
 .table-wrap { overflow-x: auto; background: var(--paper); border: 1px solid var(--line); border-radius: 8px; margin: 0 0 1.2rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }

@@ -27,7 +27,9 @@ export const en: Strings = {
   optional: 'Optional',
   formats: { onsite: 'On site', online: 'Online', either: 'On site or online' },
   requestStatuses: {
-    received: 'Received',
+    received: 'Under review',
+    accepted: 'Approved',
+    declined: 'Declined',
     scheduled: 'Scheduled',
     completed: 'Completed',
     cancelled: 'Withdrawn',
@@ -43,13 +45,14 @@ export const en: Strings = {
   homeLead:
     'An information-management expert visits your company (or meets you online) to advise you on the way to the Technology Information Management Certification, free of charge.',
   homeApply: 'Apply for a visit',
-  homeApplyText: 'After applying you get a link where you book, move or cancel the visit.',
+  homeApplyText:
+    'The programme office reviews each application. Once a visit is approved, you book, move or cancel it through the link you get after applying.',
   homeStaff: 'Programme office',
   homeApi: 'API documentation',
 
   applyTitle: 'Apply for an expert visit',
   applyLead:
-    'Fill in the form and send it. All times are Japan time. The page you get afterwards lets you book the visit.',
+    'Fill in the form and send it. All times are Japan time. The programme office reviews your application; once a visit is approved, you book it through the page you get afterwards.',
   sectionCompany: 'Company',
   sectionContact: 'Contact person',
   sectionConsultation: 'What to discuss',
@@ -115,10 +118,10 @@ export const en: Strings = {
 
   appliedTitle: 'Application received',
   appliedLead:
-    'The link below is the status page of your application. Book, move or cancel the visit there.',
+    'The link below is the status page of your application. The programme office reviews it and writes to you with its decision; once a visit is approved, you book, move or cancel it there.',
   appliedKeep:
     'This link cannot be shown again: bookmark it or keep it somewhere safe. Anyone with the link can act on the application.',
-  appliedOpen: 'Open the status page and book a time',
+  appliedOpen: 'Open the status page',
 
   requestTitle: 'Your application',
   notFoundRequest: 'No application has this link. Please check that the link is complete.',
@@ -127,6 +130,14 @@ export const en: Strings = {
   status: 'Status',
   company: 'Company',
   preferredWindows: 'Preferred periods',
+  reviewTitle: 'Under review',
+  reviewLead:
+    'The programme office is reviewing your application and will write to your email address with its decision. Once a visit is approved, you choose its time on this page.',
+  declinedTitle: 'No visit this time',
+  declinedLead:
+    'The programme office has reviewed your application and is unable to send an expert this time. Please contact the office with any questions.',
+  reviewReason: 'Reason',
+  reviewNote: 'From the office',
   chooseSlotTitle: 'Choose the visit time',
   chooseSlotLead:
     'These are the times within your periods when an expert can come. Choose one and press “Book this time”.',
@@ -152,10 +163,13 @@ export const en: Strings = {
   reason: 'Reason',
   pastVisits: 'Visits',
   closedRequest: {
+    declined: 'This application was not approved.',
     completed: 'The visit has taken place. Thank you.',
     cancelled: 'This application has been withdrawn.',
   },
   notices: {
+    accepted: 'Approved. The company has been told.',
+    declined: 'Declined. The company has been told.',
     booked: 'Your visit is booked.',
     rescheduled: 'Your visit has been moved.',
     visitCancelled: 'The visit is cancelled. You can choose another time.',
@@ -191,6 +205,15 @@ export const en: Strings = {
   firstPage: 'First page',
   contact: 'Contact',
   sme: 'SME',
+  decideTitle: 'Review (approve or decline)',
+  decideLead:
+    'Check the application, then approve a visit or decline it. The company is told either way; once approved it can book a time itself.',
+  acceptButton: 'Approve a visit',
+  acceptNoteHint: 'Shown to the company, in the email and on its status page.',
+  declineButton: 'Decline',
+  reviewDecision: 'Decision',
+  reviewedAt: 'Decided at',
+  matchesLeadReceived: 'Pressing a time approves the application and books that expert then.',
   matchesTitle: 'Matching experts',
   matchesLead: 'Press a time to book that expert then.',
   score: 'Score',

@@ -25,7 +25,9 @@ export const ja = {
   optional: '任意',
   formats: { onsite: '訪問', online: 'オンライン', either: '訪問・オンラインどちらでも' },
   requestStatuses: {
-    received: '受付済み',
+    received: '審査中',
+    accepted: '派遣決定',
+    declined: '見送り',
     scheduled: '日程確定',
     completed: '完了',
     cancelled: '取り下げ',
@@ -41,13 +43,14 @@ export const ja = {
   homeLead:
     '技術情報管理認証制度の取得に向けて、情報管理の専門家が貴社を訪問（またはオンラインで）助言します。費用はかかりません。',
   homeApply: '派遣を申し込む',
-  homeApplyText: '申込後に表示されるリンクから、訪問日時の予約・変更・キャンセルができます。',
+  homeApplyText:
+    '事務局がお申込みを審査し、派遣が決まりましたら、申込後に表示されるリンクから訪問日時の予約・変更・キャンセルができます。',
   homeStaff: '事務局の方',
   homeApi: 'API ドキュメント',
 
   applyTitle: '専門家派遣の申込',
   applyLead:
-    '必要事項を入力して送信してください。日時はすべて日本時間です。送信後に表示されるリンクから訪問日時を予約できます。',
+    '必要事項を入力して送信してください。日時はすべて日本時間です。事務局で審査のうえ派遣が決まりましたら、送信後に表示されるリンクから訪問日時を予約できます。',
   sectionCompany: '企業情報',
   sectionContact: 'ご担当者',
   sectionConsultation: 'ご相談の内容',
@@ -113,10 +116,10 @@ export const ja = {
 
   appliedTitle: 'お申込みを受け付けました',
   appliedLead:
-    '以下のリンクが、このお申込みの状況ページです。訪問日時の予約・変更・キャンセルはこのページから行います。',
+    '以下のリンクが、このお申込みの状況ページです。事務局で審査し、結果をメールでお知らせします。派遣が決まりましたら、訪問日時の予約・変更・キャンセルはこのページから行います。',
   appliedKeep:
     'このリンクは再表示できません。ブックマークするか、安全な場所に控えてください。リンクを知っている人は誰でもお申込みを操作できます。',
-  appliedOpen: '状況ページを開いて日時を予約する',
+  appliedOpen: '状況ページを開く',
 
   requestTitle: 'お申込み状況',
   notFoundRequest: 'このリンクのお申込みは見つかりません。リンクが正しいかご確認ください。',
@@ -125,6 +128,14 @@ export const ja = {
   status: '状況',
   company: '企業',
   preferredWindows: '希望期間',
+  reviewTitle: '審査中です',
+  reviewLead:
+    '事務局でお申込みの内容を審査しています。結果はご登録のメールアドレスにお知らせします。派遣が決まりましたら、このページから訪問日時を選べます。',
+  declinedTitle: '今回は派遣を見送らせていただきました',
+  declinedLead:
+    'お申込みを審査しましたが、今回は専門家の派遣を見送らせていただくことになりました。ご不明な点は事務局までお問い合わせください。',
+  reviewReason: '理由',
+  reviewNote: '事務局からの連絡',
   chooseSlotTitle: '訪問日時を選ぶ',
   chooseSlotLead:
     'ご希望の期間で専門家が伺える日時です。1つ選んで「この日時で予約する」を押してください。',
@@ -150,10 +161,13 @@ export const ja = {
   reason: '理由',
   pastVisits: '訪問の記録',
   closedRequest: {
+    declined: 'このお申込みは見送りとなりました。',
     completed: '訪問は完了しました。ご利用ありがとうございました。',
     cancelled: 'このお申込みは取り下げられています。',
   },
   notices: {
+    accepted: '派遣を決定しました。申込企業に通知しました。',
+    declined: '見送りとしました。申込企業に通知しました。',
     booked: '訪問日時を予約しました。',
     rescheduled: '訪問日時を変更しました。',
     visitCancelled: '訪問をキャンセルしました。別の日時を選べます。',
@@ -191,6 +205,15 @@ export const ja = {
   firstPage: '最初のページ',
   contact: 'ご担当者',
   sme: '中小企業',
+  decideTitle: '審査（派遣の可否）',
+  decideLead:
+    '内容を確認し、派遣を決定するか見送るかを選んでください。決定すると申込企業に通知され、企業が訪問日時を予約できるようになります。',
+  acceptButton: '派遣を決定する',
+  acceptNoteHint: '申込企業へのメールと状況ページに表示されます。',
+  declineButton: '見送る',
+  reviewDecision: '審査結果',
+  reviewedAt: '審査日時',
+  matchesLeadReceived: '日時のボタンを押すと、派遣を決定し、その専門家・日時で予約します。',
   matchesTitle: '候補の専門家',
   matchesLead: '日時のボタンを押すと、その専門家・日時で予約します。',
   score: 'スコア',

@@ -96,10 +96,11 @@ async function statusPage(c: Context<UiEnv>, requestId: string, shown: Shown) {
   if (!read.ok) return notFoundPage(c, t.notFoundRequest);
   const request = read.body;
   const session = request.sessions.find((s) => s.status === 'confirmed');
-  // A booked visit moves within its expert's slots; a request still to book offers them all.
+  // A booked visit moves within its expert's slots; an accepted request still to book offers
+  // them all; one under review or declined offers none.
   const slots = session
     ? await slotsOf(c, `/v1/sessions/${session.id}/slots`, token)
-    : request.status === 'received'
+    : request.status === 'accepted'
       ? await slotsOf(c, `/v1/requests/${request.id}/slots`, token)
       : [];
   const visit = session ? await visitOf(c, session) : null;

@@ -1,3 +1,4 @@
+import { requestTransition } from '../../domain/request-lifecycle.ts';
 import type { RequestBody } from '../../routes/requests/schema.ts';
 import type { SessionBody } from '../../routes/sessions/schema.ts';
 import { Alert, Notice } from '../fields.tsx';
@@ -22,7 +23,7 @@ export type StatusProps = {
 /** The company's page: what it applied for, and what it can do next. */
 export function StatusPage({ t, token, request, slots, visit, notice, problem }: StatusProps) {
   const base = `/r/${token}`;
-  const open = request.status === 'received' || request.status === 'scheduled';
+  const open = requestTransition('cancel', request.status) !== null;
   const past = request.sessions.filter((s) => s.id !== visit?.session.id);
   return (
     <>
@@ -31,6 +32,25 @@ export function StatusPage({ t, token, request, slots, visit, notice, problem }:
       {problem && <Alert>{problem}</Alert>}
 
       {request.status === 'received' && (
+        <section class="panel" aria-labelledby="review-title">
+          <h2 id="review-title">{t.reviewTitle}</h2>
+          <p>{t.reviewLead}</p>
+        </section>
+      )}
+
+      {request.status === 'declined' && (
+        <section class="panel" aria-labelledby="declined-title">
+          <h2 id="declined-title">{t.declinedTitle}</h2>
+          <p>{t.declinedLead}</p>
+          {request.review?.note && <ReviewNote label={t.reviewReason} note={request.review.note} />}
+        </section>
+      )}
+
+      {request.status !== 'declined' && request.review?.note && (
+        <ReviewNote label={t.reviewNote} note={request.review.note} />
+      )}
+
+      {request.status === 'accepted' && (
         <section class="panel" aria-labelledby="choose-title">
           <h2 id="choose-title">{t.chooseSlotTitle}</h2>
           {slots.length > 0 ? (
@@ -76,6 +96,16 @@ export function StatusPage({ t, token, request, slots, visit, notice, problem }:
         </section>
       )}
     </>
+  );
+}
+
+/** The office's words on its decision, quoted as the office wrote them. */
+function ReviewNote({ label, note }: { label: string; note: string }) {
+  return (
+    <dl class="facts">
+      <dt>{label}</dt>
+      <dd class="pre-line">{note}</dd>
+    </dl>
   );
 }
 

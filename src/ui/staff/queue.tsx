@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { requestStatuses } from '../../domain/request-lifecycle.ts';
 import type { RequestBody } from '../../routes/requests/schema.ts';
 import type { UiEnv } from '../context.ts';
 import { formatDateTime, formatRange } from '../format.ts';
@@ -6,7 +7,7 @@ import { industryName, prefectureName, RequestBadge } from '../request-facts.tsx
 import { readAsStaff, requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
 
-const STATUSES = ['received', 'scheduled', 'completed', 'cancelled'] as const;
+const STATUSES = requestStatuses;
 const PAGE_SIZE = 50;
 
 type Page = { items: RequestBody[]; nextCursor: string | null };

@@ -3,8 +3,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { RequestBody } from '../../routes/requests/schema.ts';
 import type { UiEnv } from '../context.ts';
 import { Alert, Notice } from '../fields.tsx';
-import { readForm } from '../form-values.ts';
-import { byDay, formatDay, formatTime } from '../format.ts';
+import { type FormValues, readForm } from '../form-values.ts';
+import { byDay, formatDateTime, formatDay, formatTime } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound } from '../page-errors.ts';
 import { RequestFacts, SessionList } from '../request-facts.tsx';
@@ -52,6 +52,12 @@ export function registerRequestPage(ui: Hono<UiEnv>) {
     });
   });
 
+  decision(ui, 'accept', 'accepted', (form): Record<string, string> => {
+    const note = form.get('note');
+    return note ? { note } : {};
+  });
+  decision(ui, 'decline', 'declined', (form) => ({ reason: form.get('reason') }));
+
   ui.post('/staff/requests/:id/access-token', requireStaff, async (c) => {
     const id = encodeURIComponent(c.req.param('id'));
     const issued = await asStaff<{ accessToken: string }>(
@@ -68,17 +74,43 @@ export function registerRequestPage(ui: Hono<UiEnv>) {
   });
 }
 
+/** The office's decision on an application: the API call, then back to the request page. */
+function decision(
+  ui: Hono<UiEnv>,
+  action: 'accept' | 'decline',
+  notice: string,
+  body: (form: FormValues) => Record<string, string>,
+) {
+  ui.post(`/staff/requests/:id/${action}`, requireStaff, async (c) => {
+    const id = c.req.param('id');
+    const decided = await asStaff(
+      c,
+      'POST',
+      `/v1/requests/${encodeURIComponent(id)}/${action}`,
+      body(await readForm(c)),
+    );
+    if (decided.ok) return c.redirect(`/staff/requests/${id}?notice=${notice}`, 303);
+    const { problem } = decided;
+    if (problem.status === 404) throw new PageNotFound();
+    if (problem.status >= 500) throw new Error(`${action} answered ${problem.status}`);
+    return requestPage(c, {
+      problem: c.get('t').problems[problem.code] ?? problem.detail,
+      status: problem.status as ContentfulStatusCode,
+    });
+  });
+}
+
 async function requestPage(c: Context<StaffEnv>, shown: Shown) {
   const t = c.get('t');
   const id = encodeURIComponent(c.req.param('id') ?? '');
   const request = await readAsStaff<RequestBody>(c, `/v1/requests/${id}`);
-  const { matches } =
-    request.status === 'received'
-      ? await readAsStaff<{ matches: Match[] }>(
-          c,
-          `/v1/requests/${id}/matches?limit=${MATCHES}&slotsPerExpert=${SLOTS_PER_EXPERT}`,
-        )
-      : { matches: [] };
+  const bookable = request.status === 'received' || request.status === 'accepted';
+  const { matches } = bookable
+    ? await readAsStaff<{ matches: Match[] }>(
+        c,
+        `/v1/requests/${id}/matches?limit=${MATCHES}&slotsPerExpert=${SLOTS_PER_EXPERT}`,
+      )
+    : { matches: [] };
   return staffPage(
     c,
     { title: request.company.name, area: 'requests', status: shown.status ?? 200 },
@@ -93,6 +125,24 @@ async function requestPage(c: Context<StaffEnv>, shown: Shown) {
         <h2 id="facts-title">{t.requestDetails}</h2>
         <RequestFacts t={t} request={request} />
       </section>
+      {request.status === 'received' && (
+        <ReviewPanel t={t} requestId={request.id} csrf={c.get('staff').csrf} />
+      )}
+      {request.review && (
+        <section class="panel" aria-labelledby="review-title">
+          <h2 id="review-title">{t.reviewDecision}</h2>
+          <dl class="facts">
+            <dt>{t.reviewedAt}</dt>
+            <dd>{formatDateTime(t, request.review.at)}</dd>
+            {request.review.note && (
+              <>
+                <dt>{request.status === 'declined' ? t.reviewReason : t.reviewNote}</dt>
+                <dd class="pre-line">{request.review.note}</dd>
+              </>
+            )}
+          </dl>
+        </section>
+      )}
       <section class="panel" aria-labelledby="access-title">
         <h2 id="access-title">{t.accessLinkTitle}</h2>
         {shown.accessLink ? (
@@ -118,14 +168,14 @@ async function requestPage(c: Context<StaffEnv>, shown: Shown) {
           <SessionList t={t} sessions={request.sessions} />
         </section>
       )}
-      {request.status === 'received' && (
+      {bookable && (
         <section aria-labelledby="matches-title">
           <h2 id="matches-title">{t.matchesTitle}</h2>
           {matches.length === 0 ? (
             <p>{t.noMatches}</p>
           ) : (
             <>
-              <p>{t.matchesLead}</p>
+              <p>{request.status === 'received' ? t.matchesLeadReceived : t.matchesLead}</p>
               <ol class="matches">
                 {matches.map((match, rank) => (
                   <MatchCard
@@ -142,6 +192,48 @@ async function requestPage(c: Context<StaffEnv>, shown: Shown) {
         </section>
       )}
     </>,
+  );
+}
+
+/** Accept (派遣決定) or decline a received application. */
+function ReviewPanel({ t, requestId, csrf }: { t: Strings; requestId: string; csrf: string }) {
+  return (
+    <section class="panel" aria-labelledby="decide-title">
+      <h2 id="decide-title">{t.decideTitle}</h2>
+      <p>{t.decideLead}</p>
+      <form method="post" action={`/staff/requests/${requestId}/accept`}>
+        <CsrfField csrf={csrf} />
+        <div class="field">
+          <label for="accept-note">
+            {t.reviewNote}
+            <span class="tag optional">{t.optional}</span>
+          </label>
+          <span class="hint" id="accept-note-hint">
+            {t.acceptNoteHint}
+          </span>
+          <textarea
+            id="accept-note"
+            name="note"
+            maxlength={2000}
+            aria-describedby="accept-note-hint"
+          />
+        </div>
+        <button type="submit">{t.acceptButton}</button>
+      </form>
+      <form method="post" action={`/staff/requests/${requestId}/decline`} class="inline-form">
+        <CsrfField csrf={csrf} />
+        <div class="field">
+          <label for="decline-reason">
+            {t.reviewReason}
+            <span class="tag">{t.required}</span>
+          </label>
+          <input type="text" id="decline-reason" name="reason" required maxlength={1000} />
+        </div>
+        <button type="submit" class="danger">
+          {t.declineButton}
+        </button>
+      </form>
+    </section>
   );
 }
 
