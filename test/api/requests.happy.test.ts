@@ -112,6 +112,14 @@ describe('POST /v1/requests', () => {
     expect(wholesaler.request.company).toMatchObject({ industryCode: 'I52', isSme: true });
   });
 
+  it('judges a software house (JSIC G39) by the 政令 line, ¥300m or 300 employees', async () => {
+    const company = { ...application(api).company, employees: 300, capitalYen: 300_000_000 };
+    const software = await apply(api, { company: { ...company, industryCode: 'G39' } });
+    const broadcaster = await apply(api, { company: { ...company, industryCode: 'G38' } });
+    expect(software.request.company).toMatchObject({ industryCode: 'G39', isSme: true });
+    expect(broadcaster.request.company).toMatchObject({ industryCode: 'G38', isSme: false });
+  });
+
   it('defaults durationMinutes to 120 and accepts the bounds 60 and 240', async () => {
     const { durationMinutes: _, ...withoutDuration } = application(api);
     const res = await api.call('POST', '/v1/requests', { token: null, body: withoutDuration });

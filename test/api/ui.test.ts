@@ -96,6 +96,8 @@ describe('/apply', () => {
     expect(html).toContain('<html lang="ja">');
     expect(html.match(/<option value="\d\d">[^<]+[都道府県]<\/option>/g)).toHaveLength(47);
     expect(html).toContain('<option value="E24">E24 金属製品製造業</option>');
+    expect(html).toContain('<optgroup label="情報通信業（中分類）">');
+    expect(html).toContain('<option value="G39">G39 情報サービス業</option>');
     expect(html).toContain('守る情報の決定');
     expect(html.match(/name="topics"/g)).toHaveLength(11);
     expect(html.match(/type="datetime-local"/g)).toHaveLength(10);

@@ -148,6 +148,18 @@ describe('rankMatches: score', () => {
     ]);
   });
 
+  it('scores a group of any division alike: G39 ↔ G39 as E24 ↔ E24', () => {
+    const software = { ...request, company: { ...request.company, industryCode: 'G39' } };
+    const ranked = rankMatches(software, [
+      candidate('same', { industries: ['G39'] }),
+      candidate('sibling', { industries: ['G37'] }),
+    ]);
+    expect(ranked.map((m) => [m.expertId, m.score, m.reasons[0]])).toEqual([
+      ['same', 85, '同一中分類 G39 情報サービス業'],
+      ['sibling', 70, '同一大分類 G 情報通信業'],
+    ]);
+  });
+
   it('counts an expert holding the bare division as the same division', () => {
     const [m] = rankMatches(request, [candidate('e', { industries: ['E'] })]);
     expect(m?.reasons[0]).toBe('同一大分類 E 製造業');

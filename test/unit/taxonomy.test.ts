@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   industry,
   industryDivisions,
+  industryGroups,
   industryScopes,
   isIndustryCode,
   isIndustryScope,
@@ -63,6 +64,51 @@ describe('industries (JSIC Rev.14)', () => {
     expect(industry('I61')?.name.ja).toBe('無店舗小売業');
   });
 
+  it('has the middle groups of G, K, M and N, across which the SME law draws its lines', () => {
+    const groupsOf = (division: string) =>
+      industryGroups.filter((g) => g.division === division).map((g) => [g.code, g.name.ja]);
+    expect(groupsOf('G')).toEqual([
+      ['G37', '通信業'],
+      ['G38', '放送業'],
+      ['G39', '情報サービス業'],
+      ['G40', 'インターネット附随サービス業'],
+      ['G41', '映像・音声・文字情報制作業'],
+    ]);
+    expect(groupsOf('K')).toEqual([
+      ['K68', '不動産取引業'],
+      ['K69', '不動産賃貸業・管理業'],
+      ['K70', '物品賃貸業'],
+    ]);
+    expect(groupsOf('M')).toEqual([
+      ['M75', '宿泊業'],
+      ['M76', '飲食店'],
+      ['M77', '持ち帰り・配達飲食サービス業'],
+    ]);
+    expect(groupsOf('N')).toEqual([
+      ['N78', '洗濯・理容・美容・浴場業'],
+      ['N79', 'その他の生活関連サービス業'],
+      ['N80', '娯楽業'],
+    ]);
+    expect(industry('G39')).toEqual({
+      code: 'G39',
+      level: 'group',
+      division: 'G',
+      name: { ja: '情報サービス業', en: 'Information Services' },
+    });
+    expect(industry('G40')?.name.en).toBe('Services Incidental to Internet');
+    expect(industry('K69')?.name.en).toBe('Real Estate Lessors and Managers');
+    expect(industry('M76')?.name.en).toBe('Eating and Drinking Places');
+    expect(industry('N80')?.name.en).toBe('Services for Amusement and Recreation');
+  });
+
+  it('lists the groups in JSIC order, each once, each under a division that exists', () => {
+    const codes = industryGroups.map((g) => g.code);
+    expect(codes).toEqual([...codes].sort());
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(industryGroups.every((g) => g.code.startsWith(g.division))).toBe(true);
+    expect(industryGroups.every((g) => industry(g.division)?.level === 'division')).toBe(true);
+  });
+
   it('describes a division as its own division', () => {
     expect(industry('D')).toMatchObject({ code: 'D', level: 'division', division: 'D' });
   });
@@ -73,9 +119,17 @@ describe('industries (JSIC Rev.14)', () => {
       'E08',
       'E33',
       'Z',
-      'G37',
+      'G36',
+      'G42',
       'I49',
       'I62',
+      'K67',
+      'K71',
+      'M74',
+      'M78',
+      'N77',
+      'N81',
+      'H44',
       'e',
       'e24',
       'E24 ',
@@ -86,6 +140,7 @@ describe('industries (JSIC Rev.14)', () => {
       expect(isIndustryCode(code), code).toBe(false);
     }
     expect(isIndustryCode('E24')).toBe(true);
+    expect(isIndustryCode('G39')).toBe(true);
     expect(isIndustryCode('T')).toBe(true);
   });
 });
@@ -114,6 +169,8 @@ describe('industry scopes', () => {
     expect(scopeCoversIndustry('die-mould', 'E26')).toBe(true);
     expect(scopeCoversIndustry('manufacturing', 'D')).toBe(false);
     expect(scopeCoversIndustry('die-mould', 'G')).toBe(false);
+    expect(scopeCoversIndustry('all-industries', 'G39')).toBe(true);
+    expect(scopeCoversIndustry('manufacturing', 'G39')).toBe(false);
   });
 
   it('cover only their own groups when narrower than a division', () => {
@@ -182,7 +239,7 @@ describe('topics', () => {
 });
 
 describe('taxonomyDocument', () => {
-  it('nests the manufacturing groups under E, the trade groups under I, nothing elsewhere', () => {
+  it('nests each middle group under its division: E, G, I, K, M and N, nothing elsewhere', () => {
     const {
       industries,
       industryScopes: scopes,
@@ -190,11 +247,18 @@ describe('taxonomyDocument', () => {
       topics: ts,
     } = taxonomyDocument();
     expect(industries).toHaveLength(20);
-    expect(industries.find((d) => d.code === 'E')?.groups).toHaveLength(24);
-    expect(industries.find((d) => d.code === 'I')?.groups).toHaveLength(12);
     expect(
-      industries.filter((d) => !'EI'.includes(d.code)).every((d) => d.groups.length === 0),
-    ).toBe(true);
+      industries.filter((d) => d.groups.length > 0).map((d) => [d.code, d.groups.length]),
+    ).toEqual([
+      ['E', 24],
+      ['G', 5],
+      ['I', 12],
+      ['K', 3],
+      ['M', 3],
+      ['N', 3],
+    ]);
+    expect(industries.find((d) => d.code === 'G')?.groups[2]?.code).toBe('G39');
+    expect(industries.every((d) => d.groups.every((g) => g.division === d.code))).toBe(true);
     expect([scopes.length, prefs.length, ts.length]).toEqual([4, 47, 11]);
   });
 

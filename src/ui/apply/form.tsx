@@ -1,9 +1,10 @@
 import {
+  type IndustryDivision,
+  type IndustryGroup,
   industryDivisions,
-  manufacturingGroups,
   prefectures,
+  taxonomyDocument,
   topics,
-  tradeGroups,
 } from '../../domain/taxonomy.ts';
 import { describedBy, ErrorSummary, Field, type FieldErrors, RequiredTag } from '../fields.tsx';
 import type { FormValues } from '../form-values.ts';
@@ -11,6 +12,7 @@ import { named, type Strings } from '../i18n/strings.ts';
 import { WINDOW_ROWS } from './form-data.ts';
 
 const DURATIONS = [60, 90, 120, 150, 180, 210, 240];
+const DIVISIONS_WITH_GROUPS = taxonomyDocument().industries.filter((d) => d.groups.length > 0);
 const FORMATS = ['onsite', 'online', 'either'] as const;
 
 export type ApplicationFormProps = {
@@ -57,6 +59,11 @@ export function ApplicationForm({
   );
   const chosen = (name: string, value: string, fallback = '') =>
     (values.get(name) || fallback) === value;
+  const industryOption = (i: IndustryDivision | IndustryGroup) => (
+    <option value={i.code} selected={chosen('company.industryCode', i.code)}>
+      {`${i.code} ${named(t, i.name)}`}
+    </option>
+  );
 
   return (
     <form method="post" action="/apply" class="stack" novalidate>
@@ -111,19 +118,10 @@ export function ApplicationForm({
           control={(wiring) => (
             <select {...wiring} required>
               <option value="">{t.chooseOne}</option>
-              {(
-                [
-                  [t.divisionsGroup, industryDivisions],
-                  [t.manufacturingGroup, manufacturingGroups],
-                  [t.tradeGroup, tradeGroups],
-                ] as const
-              ).map(([label, industries]) => (
-                <optgroup label={label}>
-                  {industries.map((i) => (
-                    <option value={i.code} selected={chosen('company.industryCode', i.code)}>
-                      {`${i.code} ${named(t, i.name)}`}
-                    </option>
-                  ))}
+              <optgroup label={t.divisionsGroup}>{industryDivisions.map(industryOption)}</optgroup>
+              {DIVISIONS_WITH_GROUPS.map((division) => (
+                <optgroup label={t.groupsOf(named(t, division.name))}>
+                  {division.groups.map(industryOption)}
                 </optgroup>
               ))}
             </select>
