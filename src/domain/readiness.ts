@@ -55,9 +55,11 @@ export function parseReadinessLevels(input: unknown): Parsed<ReadinessLevels> {
   const record = input as Record<string, unknown>;
   const problems: FieldProblem[] = [];
   for (const step of stepCodes) {
-    if (!Object.hasOwn(record, step))
+    if (!Object.hasOwn(record, step)) {
       problems.push({ path: step, message: `is required (${levelMessage})` });
-    else if (!isReadinessLevel(record[step])) problems.push({ path: step, message: levelMessage });
+    } else if (!isReadinessLevel(record[step])) {
+      problems.push({ path: step, message: levelMessage });
+    }
   }
   for (const key of Object.keys(record)) {
     if (!(stepCodes as readonly string[]).includes(key)) {
