@@ -100,6 +100,18 @@ export function ratio(part: number, whole: number, digits = 3): number | null {
   return whole > 0 ? round(part / whole, digits) : null;
 }
 
+/**
+ * The middle value; with an even count, the mean of the two middle ones (so it may fall on a
+ * half), as Postgres's percentile_cont(0.5) and Excel's MEDIAN give it. Null when empty.
+ */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const upper = sorted[middle] as number;
+  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] as number) + upper) / 2;
+}
+
 export type Cell = string | number | null;
 
 // Excel runs a cell that starts with one of these as a formula, and Japanese Excel reads the

@@ -83,6 +83,11 @@ export function addDays(date: LocalDate, days: number): LocalDate {
   return fromUtcMidnight(localDateMs(date) + days * DAY_MS);
 }
 
+/** Calendar days from `from` to `to`: 1 for the next day, negative when `to` comes first. */
+export function daysBetween(from: LocalDate, to: LocalDate): number {
+  return (localDateMs(to) - localDateMs(from)) / DAY_MS;
+}
+
 export function tokyoDatesOverlapping(start: number, end: number): LocalDate[] {
   if (!(start < end)) return [];
   const dates: LocalDate[] = [];

@@ -1,8 +1,8 @@
 import type { Localized } from './localized.ts';
 
-// The nine steps METI sets out on the way to certification, in its order, then the two further
-// subjects the dispatch also covers.
-export const topicCodes = [
+// The nine steps METI sets out on the way to certification, in its order; readiness is
+// measured over these.
+export const stepCodes = [
   'identify',
   'classify',
   'manager',
@@ -12,9 +12,12 @@ export const topicCodes = [
   'access',
   'physical',
   'electronic',
-  'audit',
-  'industry-model',
 ] as const;
+
+export type StepCode = (typeof stepCodes)[number];
+
+// The steps, then the two further subjects the dispatch also covers.
+export const topicCodes = [...stepCodes, 'audit', 'industry-model'] as const;
 
 export type TopicCode = (typeof topicCodes)[number];
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addDays,
   DAY_MS,
+  daysBetween,
   fiscalYearLabel,
   fiscalYearOf,
   fiscalYearRange,
@@ -80,6 +81,21 @@ describe('addDays', () => {
     expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
     expect(addDays('2026-11-23', 0)).toBe('2026-11-23');
+  });
+});
+
+describe('daysBetween', () => {
+  it('counts calendar days across months, years and leap days, either way', () => {
+    expect(daysBetween('2026-01-31', '2026-02-01')).toBe(1);
+    expect(daysBetween('2028-02-28', '2028-03-01')).toBe(2);
+    expect(daysBetween('2021-04-01', '2022-04-01')).toBe(365);
+    expect(daysBetween('2023-04-01', '2024-04-01')).toBe(366);
+    expect(daysBetween('2026-03-01', '2026-02-28')).toBe(-1);
+    expect(daysBetween('2026-11-23', '2026-11-23')).toBe(0);
+  });
+
+  it('refuses what is not a date', () => {
+    expect(() => daysBetween('2026-02-30', '2026-03-01')).toThrow(RangeError);
   });
 });
 

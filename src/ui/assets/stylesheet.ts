@@ -156,6 +156,25 @@ tbody tr:last-child td, tbody tr:last-child th { border-bottom: 0; }
 .chart .axis { stroke: var(--ink); stroke-width: 1.5; }
 .chart text { fill: var(--ink); font-size: 14px; }
 .chart .value { font-weight: 700; }
+.radar { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 0.8rem; margin: 0 0 1.2rem; display: grid; gap: 0.8rem 1.2rem; align-items: start; }
+@media (min-width: 48rem) { .radar { grid-template-columns: minmax(0, 26rem) minmax(0, 1fr); } }
+.radar svg.plot { display: block; width: 100%; height: auto; }
+.radar .ring, .radar .spoke { fill: none; stroke: var(--line); stroke-width: 1; }
+.radar text { fill: var(--ink); font-size: 17px; }
+.radar text.tick { fill: var(--muted); font-size: 13px; }
+.radar .phase { stroke-width: 2.5; stroke-linejoin: round; }
+.radar .phase.before { fill: none; stroke: var(--muted); stroke-dasharray: 7 5; }
+.radar .phase.after { fill: rgba(11, 74, 139, 0.15); stroke: var(--brand); }
+.radar .marker.before { fill: var(--paper); stroke: var(--muted); stroke-width: 2; }
+.radar .marker.after { fill: var(--brand); stroke: var(--paper); stroke-width: 1; }
+.radar-legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; list-style: none; margin: 0.4rem 0 0; padding: 0; }
+.radar-legend li { display: flex; align-items: center; gap: 0.4rem; }
+.radar-legend .swatch { width: 2.5rem; height: 0.9rem; flex: none; }
+.radar .table-wrap { margin: 0; border: 0; }
+.radar thead th { white-space: normal; }
+.radar td .level { display: block; font-size: 0.8rem; color: var(--muted); }
+.radar tr.total th, .radar tr.total td { font-weight: 700; border-top: 2px solid var(--line); }
+.radar-key { color: var(--muted); font-size: 0.9rem; margin: 0.4rem 0.8rem 0; }
 .inline-form { display: flex; flex-wrap: wrap; gap: 0.6rem; align-items: flex-end; }
 .inline-form .field { margin: 0; }
 .downloads { display: flex; flex-wrap: wrap; gap: 0.4rem 1.2rem; list-style: none; padding: 0; margin: 0; }

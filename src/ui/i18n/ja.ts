@@ -1,3 +1,4 @@
+import type { StepCode } from '../../domain/topics.ts';
 import type { Lang } from './lang.ts';
 
 /** Every word the pages show, in Japanese; en.ts has the same keys. */
@@ -275,6 +276,28 @@ export const ja = {
   zeroRowsHidden: '派遣のなかった項目は省略しています。',
   downloadsTitle: 'CSV ダウンロード（Excel 対応）',
   usageTitle: '年度別の派遣回数',
+  readiness: {
+    title: '情報管理の準備度',
+    before: '派遣前',
+    after: '派遣後',
+    step: 'ステップ',
+    total: (max: number) => `合計（${max}点満点）`,
+    notAnswered: '未回答',
+    levelKey: (levels: string) => `準備度の段階：${levels}`,
+    axis: {
+      identify: '情報の決定',
+      classify: '識別・整理',
+      manager: '管理者選任',
+      process: '管理プロセス',
+      training: '周知・教育',
+      incident: '事故報告',
+      access: 'アクセス権',
+      physical: '物理的管理',
+      electronic: '電子的管理',
+    } satisfies Record<StepCode, string>,
+    description: (max: number, before: string, after: string) =>
+      `9つのステップそれぞれの準備度（0〜3）。合計（${max}点満点）は派遣前 ${before}、派遣後 ${after}。各ステップの値は表のとおりです。`,
+  },
   errorTitle: 'エラーが発生しました',
   errorLead: '時間をおいてもう一度お試しください。',
   notFoundTitle: 'ページが見つかりません',
