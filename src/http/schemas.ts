@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { isMultiLineText, isSingleLineText } from '../domain/text.ts';
 import { isLocalDate } from '../domain/time.ts';
 import type { Role } from './context.ts';
 
@@ -71,14 +72,6 @@ export const InstantInput = z
   })
   .openapi({ type: 'string', format: 'date-time', example: '2026-12-03T10:00:00+09:00' });
 
-// Text that reaches other people (emails, pages, CSV, calendars) must not carry characters that
-// change its layout there: C0 and C1 controls, Unicode line and paragraph separators, and the
-// bidirectional overrides that make a name read differently from how it is stored.
-const LAYOUT_CONTROLS =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-const LINE_BREAK = /\n/;
-
 /**
  * A single-line field (a name, an affiliation, a reason, a title): trimmed, and no control
  * character at all, CR and LF included.
@@ -88,22 +81,16 @@ export const singleLine = (max: number) =>
     .string()
     .trim()
     .max(max)
-    .refine((s) => !LAYOUT_CONTROLS.test(s) && !LINE_BREAK.test(s), {
-      message: 'must be one line without control characters',
-    });
+    .refine(isSingleLineText, { message: 'must be one line without control characters' });
 
 /**
  * A multi-line field (notes, a summary): trimmed; lines end in LF alone, and no other control
  * character.
  */
 export const multiLine = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .refine((s) => !LAYOUT_CONTROLS.test(s), {
-      message: 'may break lines with LF only, and hold no other control characters',
-    });
+  z.string().trim().max(max).refine(isMultiLineText, {
+    message: 'may break lines with LF only, and hold no other control characters',
+  });
 
 /** The header that makes a creating POST idempotent (src/http/idempotency.ts). */
 export const IdempotencyHeader = z.object({ 'idempotency-key': z.string().optional() });

@@ -18,6 +18,8 @@ describe('isSingleLineText', () => {
       '\u0085',
       '\u2028',
       '\u2029',
+      '\u202e',
+      '\u2067',
     ]) {
       expect(isSingleLineText(`a${bad}b`), JSON.stringify(bad)).toBe(false);
     }
