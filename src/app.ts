@@ -11,6 +11,7 @@ import { ApiError, type ErrorCode, problemOf } from './http/errors.ts';
 import { type Log, silentLog } from './http/log.ts';
 import { requestLog, requireJsonBody } from './http/middleware.ts';
 import { type ClientAddress, rateLimits } from './http/rate-limit.ts';
+import { REFUSED_BODY_HEADERS } from './http/refused-body.ts';
 import { router } from './http/router.ts';
 import { registerAudit } from './routes/audit/index.ts';
 import { registerExperts } from './routes/experts/index.ts';
@@ -69,7 +70,12 @@ export function createAppWith(
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
-      throw new ApiError('payload-too-large', `The body may be at most ${MAX_BODY_BYTES} bytes`);
+      throw new ApiError(
+        'payload-too-large',
+        `The body may be at most ${MAX_BODY_BYTES} bytes`,
+        undefined,
+        REFUSED_BODY_HEADERS,
+      );
     },
   });
   // Asking for the body makes the Node adapter build a full Request; a GET has none to limit.

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
+import { REFUSED_BODY_HEADERS } from '../http/refused-body.ts';
 import type { UiEnv } from './context.ts';
 import { errorPage } from './error-pages.tsx';
 
@@ -43,5 +44,9 @@ export const sameSitePosts = csrf({
 
 export const formBodyLimit = bodyLimit({
   maxSize: MAX_FORM_BYTES,
-  onError: (c) => errorPage(c as Context<UiEnv>, 413),
+  onError: async (c) => {
+    const page = await errorPage(c as Context<UiEnv>, 413);
+    for (const [name, value] of Object.entries(REFUSED_BODY_HEADERS)) page.headers.set(name, value);
+    return page;
+  },
 });
