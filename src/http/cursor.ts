@@ -8,6 +8,9 @@ export function encodeCursor(cursor: Cursor): string {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// What encodeCursor writes: an ISO instant in years 0001–9999. JavaScript also parses years
+// such as +275760, which Postgres cannot hold.
+const AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
 /** `idPattern` guards the id before it reaches SQL (a non-UUID would be a database error). */
 export function decodeCursor(value: string | undefined, idPattern = UUID): Cursor | null {
@@ -18,7 +21,9 @@ export function decodeCursor(value: string | undefined, idPattern = UUID): Curso
       typeof parsed?.at === 'string' &&
       typeof parsed?.id === 'string' &&
       idPattern.test(parsed.id) &&
-      !Number.isNaN(Date.parse(parsed.at))
+      AT.test(parsed.at) &&
+      !Number.isNaN(Date.parse(parsed.at)) &&
+      parsed.at.slice(0, 4) !== '0000'
     ) {
       return { at: parsed.at, id: parsed.id };
     }

@@ -190,6 +190,10 @@ describe.each(idRoutes.map((r) => [label(r), r] as const))('%s', (_, spec) => {
   });
 });
 
+/** A cursor as the API encodes one, with whatever is inside. */
+const craft = (cursor: { at: string; id: string }) =>
+  Buffer.from(JSON.stringify(cursor)).toString('base64url');
+
 describe.each(queryRoutes.map((r) => [label(r), r] as const))('%s', (_, spec) => {
   it('a bad query parameter is 400 naming it', async () => {
     const bad = spec.badQuery;
@@ -204,6 +208,16 @@ describe.each(queryRoutes.map((r) => [label(r), r] as const))('%s', (_, spec) =>
     ['an empty cursor', 'cursor='],
     ['a cursor of broken encoding', 'cursor=%FF'],
     ['a 5,000-character cursor', `cursor=${'A'.repeat(5000)}`],
+    // Decodable, but of years JavaScript parses and Postgres cannot hold.
+    ...[
+      { at: '+275760-09-13T00:00:00.000Z', id: crypto.randomUUID() },
+      { at: '+275760-09-13T00:00:00.000Z', id: '1' },
+      { at: '0000-01-01T00:00:00.000Z', id: crypto.randomUUID() },
+      { at: '-000001-01-01T00:00:00.000Z', id: '1' },
+    ].map((cursor) => [
+      `a crafted cursor at ${cursor.at}, id ${cursor.id}`,
+      `cursor=${craft(cursor)}`,
+    ]),
     ['a limit of 1e3', 'limit=1e3'],
     ['a repeated limit', 'limit=2&limit=3'],
   ])('%s is a 4xx', async (_, query) => {
