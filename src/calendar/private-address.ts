@@ -77,6 +77,9 @@ function isPrivateIpv6(groups: Ipv6): boolean {
   // IPv4-compatible form (::127.0.0.1), none of which may be fetched from.
   if (zeros(g0, g1, g2, g3, g4, g5)) return true;
   if (zeros(g0, g1, g2, g3, g4) && g5 === 0xffff) return isPrivateIpv4(embeddedV4); // mapped
+  // IPv4-translated (::ffff:0:a.b.c.d, SIIT): a translator's own range, never a server to fetch
+  // from, whatever it embeds.
+  if (zeros(g0, g1, g2, g3, g5) && g4 === 0xffff) return true;
   if (g0 === 0x64 && g1 === 0xff9b && zeros(g2, g3, g4, g5)) return isPrivateIpv4(embeddedV4); // NAT64
   if (g0 === 0x64 && g1 === 0xff9b && g2 === 1) return true; // local-use NAT64
   if (g0 === 0x2002) return isPrivateIpv4(((g1 << 16) >>> 0) + g2); // 6to4
