@@ -216,10 +216,19 @@ function tooLarge(maxBytes: number): FeedFetchError {
   return new FeedFetchError('too-large', `the feed is larger than ${maxBytes} bytes`);
 }
 
+/**
+ * A failed connection in plain words for the expert. Never the error's own message: it can
+ * name internal hosts and addresses, or quote what a server sent.
+ */
 function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
   // Node puts the system error code (ECONNREFUSED, ENOTFOUND) on the error or its cause.
-  const cause = error.cause as { code?: unknown } | undefined;
-  const code = (error as { code?: unknown }).code ?? cause?.code;
-  return typeof code === 'string' ? `${code} (${error.message})` : error.message;
+  const cause = (error as { cause?: { code?: unknown } })?.cause;
+  const code = (error as { code?: unknown })?.code ?? cause?.code;
+  if (typeof code !== 'string') return 'the connection failed';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name was not found';
+  if (code === 'ECONNREFUSED') return "the feed's server refused the connection";
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'the connection was cut off';
+  if (code === 'ETIMEDOUT') return 'the connection timed out';
+  if (/CERT|SSL|TLS|SELF_SIGNED/.test(code)) return "the server's certificate was not accepted";
+  return 'the connection failed';
 }

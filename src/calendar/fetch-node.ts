@@ -58,7 +58,8 @@ export function guardedLookup(
       if (error) return callback(error, []);
       const forbidden = addresses.find(({ address }) => isPrivateAddress(address));
       if (forbidden && !allowPrivate) {
-        const message = `refusing to fetch from ${hostname}: it resolves to ${forbidden.address}, a loopback, private or link-local address`;
+        // Which address it resolves to is the network's own business: not said.
+        const message = `refusing to fetch from ${hostname}: it resolves to a loopback, private or link-local address`;
         return callback(new FeedFetchError('forbidden-address', message), []);
       }
       const [first] = addresses;

@@ -62,13 +62,14 @@ export function busyBlocks(ics: string, range: { start: number; end: number }): 
 function parseCalendars(ics: string): unknown[][] {
   const text = ics.replace(/^\uFEFF/, '');
   if (!/^\s*BEGIN:VCALENDAR\r?\n/i.test(text)) {
-    throw new FeedParseError(`not an iCalendar feed: it starts with "${excerpt(text)}"`);
+    throw new FeedParseError('not an iCalendar feed: it does not begin with BEGIN:VCALENDAR');
   }
   let parsed: unknown;
   try {
     parsed = ICAL.parse(text);
-  } catch (error) {
-    throw new FeedParseError(`malformed iCalendar: ${excerpt((error as Error).message)}`);
+  } catch {
+    // The parser's own message quotes the feed: not what to store and show.
+    throw new FeedParseError('malformed iCalendar: the file could not be parsed');
   }
   const roots = Array.isArray(parsed) && typeof parsed[0] === 'string' ? [parsed] : parsed;
   const calendars = (Array.isArray(roots) ? roots : []).filter(
@@ -76,11 +77,6 @@ function parseCalendars(ics: string): unknown[][] {
   );
   if (calendars.length === 0) throw new FeedParseError('malformed iCalendar: no VCALENDAR');
   return calendars;
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
 }
 
 function collectEvents(events: readonly ICAL.Component[], collector: BlockCollector): void {

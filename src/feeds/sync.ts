@@ -1,6 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
-import type { FeedFetchResult, FetchFeedOptions } from '../calendar/fetch-feed.ts';
-import { busyBlocks as parseBusyBlocks } from '../calendar/import.ts';
+import {
+  FeedFetchError,
+  type FeedFetchResult,
+  type FetchFeedOptions,
+} from '../calendar/fetch-feed.ts';
+import { FeedParseError, busyBlocks as parseBusyBlocks } from '../calendar/import.ts';
 import type { Config } from '../config.ts';
 import { busyBlocks, calendarFeeds } from '../db/schema.ts';
 import type { Db } from '../db/types.ts';
@@ -81,13 +85,12 @@ export async function syncFeed(deps: SyncDeps, feed: FeedRow): Promise<FeedRow |
 }
 
 /**
- * The error as it is stored and shown: a parser may quote the feed, and a feed may hold
- * control characters (a NUL cannot be stored in Postgres text at all).
+ * The error as it is stored and shown to the expert: our own plain reason for what went wrong
+ * with the feed; anything else is said without its message, which could quote the feed.
  */
 function errorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  return message.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '\ufffd').slice(0, 500);
+  if (error instanceof FeedFetchError || error instanceof FeedParseError) return error.message;
+  return 'the feed could not be imported; it will be tried again at the next sync';
 }
 
 /** Null when the feed was deleted while it was being fetched. */

@@ -304,9 +304,13 @@ describe('busyBlocks on hostile or broken input', () => {
     expect(() => busyBlocks(ics, MARCH_2026)).toThrow(FeedParseError);
   });
 
-  it('says what it got', () => {
-    expect(() => busyBlocks('<!DOCTYPE html><html>', MARCH_2026)).toThrow(
-      /not an iCalendar feed: it starts with "<!DOCTYPE html><html>"/,
+  it('says what is wrong in its own words, never quoting the feed', () => {
+    expect(() => busyBlocks('<!DOCTYPE html><html>secret page', MARCH_2026)).toThrow(
+      /^not an iCalendar feed: it does not begin with BEGIN:VCALENDAR$/,
+    );
+    const broken = 'BEGIN:VCALENDAR\r\nthis is no content line secret\r\nEND:VCALENDAR\r\n';
+    expect(() => busyBlocks(broken, MARCH_2026)).toThrow(
+      /^malformed iCalendar: the file could not be parsed$/,
     );
   });
 
