@@ -279,7 +279,7 @@ async function bareBooking(client: postgres.Sql, b: Booking): Promise<void> {
          values ('company', ${b.requestId}, 'session.booked', 'session', ${sessionId},
                  ${tx.json({ requestId: b.requestId, expertId: b.expertId, start: b.start })}),
                 ('company', ${b.requestId}, 'request.status-changed', 'request', ${b.requestId},
-                 ${tx.json({ from: 'received', to: 'scheduled', sessionId })})`,
+                 ${tx.json({ from: 'accepted', to: 'scheduled', sessionId })})`,
       tx`
         insert into notifications (kind, event, request_id, session_id, recipient, payload,
                                    next_attempt_at)

@@ -121,7 +121,7 @@ async function seed(database: BenchPostgres): Promise<Seeded> {
                'start', to_char(v.start_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                'end', to_char(v.start_at at time zone 'UTC' + interval '4 hours',
                               'YYYY-MM-DD"T"HH24:MI:SS"Z"'))),
-             case when v.n % 10 = 0 then 'received'
+             case when v.n % 10 = 0 then 'accepted'
                   when v.start_at < now() then 'completed' else 'scheduled' end,
              2026, v.start_at - interval '30 days', v.start_at - interval '30 days'
       from bench_visits v join companies c on c.id = v.company_id`;

@@ -88,9 +88,10 @@ export async function seedBookings(
   await client`
     insert into requests (id, company_id, company_name, industry_code, prefecture_code, employees,
                           capital_yen, is_sme, contact_name, contact_email, topics, format,
-                          duration_minutes, preferred_windows, fiscal_year)
+                          duration_minutes, preferred_windows, status, fiscal_year)
     select r.id, r.company_id, 'ベンチ株式会社', 'E24', '13', 50, 10000000, true, 'ベンチ 太郎',
-      'contact@bench.example', '{identify}', 'online', ${DURATION_MINUTES}, r.windows::jsonb, ${fiscalYearOf(Date.now())}
+      'contact@bench.example', '{identify}', 'online', ${DURATION_MINUTES}, r.windows::jsonb,
+      'accepted', ${fiscalYearOf(Date.now())}
     from unnest(${column('requestId')}::uuid[], ${column('companyId')}::uuid[], ${windows}::text[])
       as r(id, company_id, windows)`;
   await client`

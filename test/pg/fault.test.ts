@@ -202,6 +202,10 @@ describe.skipIf(!postgresBin())(
         },
       });
       expect(fresh.status, fresh.text).toBe(201);
+      const accepted = await call('POST', `/v1/requests/${fresh.body.request.id}/accept`, {
+        body: {},
+      });
+      expect(accepted.status, accepted.text).toBe(200);
       const expertId = world.experts.at(-1) ?? '';
       const [slot] = await expertSlots(target(call), fresh.body.request.id, expertId);
       const booked = await call('POST', `/v1/requests/${fresh.body.request.id}/sessions`, {

@@ -233,11 +233,12 @@ describe('a server process with SMTP_URL', () => {
         now: () => new Date(),
       };
       const applied = await newRequest(t);
-      // Its email, not the webhook row the endpoint registered above also gets: both rows
-      // share created_at, so the first row of the request is either one.
-      const [fresh] = await outbox(api.db, ofRequest(applied.id), ofKind('email'));
+      // Its emails (received, then accepted), not the webhook rows the endpoint registered
+      // above also gets.
+      const fresh = await outbox(api.db, ofRequest(applied.id), ofKind('email'));
+      expect(fresh.map((r) => r.event).sort()).toEqual(['request.accepted', 'request.received']);
       const messageId = (r?: { id: string }) => `<${r?.id}@haken.invalid>`;
-      const due = [...pending, fresh].map(messageId).sort();
+      const due = [...pending, ...fresh].map(messageId).sort();
       // In a parallel run another file's dispatcher may still send to a port this sink has
       // since been given: only this database's messages count.
       const ours = () =>

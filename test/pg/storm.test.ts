@@ -15,10 +15,12 @@ import {
 import { roundRobin, type ServerProcess, startServers } from '../support/server.ts';
 import { rowsOf } from '../support/sql.ts';
 
-// The storm of issue 9: four real server processes on one Postgres, 2,000 mixed operations
-// (apply, book, reschedule, cancel, withdraw, the utilisation report, reads) from 32 clients
-// at once, aimed at four experts' first few days so most writes collide. Afterwards the
-// database is held to every answer: invariants, audit events, one row per 201, none per 409.
+// The storm of issues 9 and 16: four real server processes on one Postgres, 2,000 mixed
+// operations (apply, accept, decline, book, reschedule, cancel, withdraw, the utilisation
+// report, reads) from 32 clients at once, aimed at four experts' first few days so most writes
+// collide, and decisions race bookings of the same requests. Afterwards the database is held to
+// every answer: invariants, audit events, one row per 201, none per 409, no visit of a request
+// the office did not accept, every decision audited once.
 // The servers use the real clock, so a visit report (which needs a visit that has begun)
 // cannot be filed here; the report in the mix is GET /v1/reports/utilisation.
 
@@ -79,6 +81,12 @@ describe(`${OPERATIONS} mixed operations from ${CLIENTS} clients over 4 server p
     expect(counts['book 409 slot-taken']).toBeGreaterThan(100);
     expect(counts['reschedule 200']).toBeGreaterThan(5);
     expect(counts['reschedule 409 slot-taken']).toBeGreaterThan(5);
+    // Decisions raced: some applications accepted, some declined, some already decided, and
+    // companies tried to book what the office had not accepted.
+    expect(counts['accept 200']).toBeGreaterThan(0);
+    expect(counts['decline 200']).toBeGreaterThan(0);
+    expect(counts['accept 409 invalid-transition']).toBeGreaterThan(0);
+    expect(counts['book 409 not-accepted']).toBeGreaterThan(0);
   });
 
   it('the database holds every answer: no overlap, no quota breach, every session audited, 201s stored, 409s not', async () => {
@@ -100,6 +108,27 @@ describe(`${OPERATIONS} mixed operations from ${CLIENTS} clients over 4 server p
       const findings = await stormFindings(database.db, attempts, QUOTA, true);
       expect(findings.sessionsWithoutBookedEvent).toEqual([planted?.id]);
       expect(findings.rowWithout201).toEqual([planted?.id]);
+    } finally {
+      await database.db.execute(sql`delete from sessions where id = ${planted?.id}`);
+    }
+  });
+
+  it('those checks would see a visit of a request the office never accepted', async () => {
+    const [planted] = await rowsOf<{ id: string; request_id: string }>(
+      database.db,
+      sql`insert into sessions (request_id, expert_id, company_id, start_at, end_at, format,
+                                blocked_from, blocked_to, status)
+          select r.id, s.expert_id, s.company_id, s.start_at + interval '500 days',
+                 s.end_at + interval '500 days', s.format, s.blocked_from + interval '500 days',
+                 s.blocked_to + interval '500 days', 'cancelled'
+          from requests r, sessions s where r.status in ('received', 'declined') limit 1
+          returning id, request_id`,
+    );
+    try {
+      const findings = await stormFindings(database.db, attempts, QUOTA, true);
+      expect(findings.sessionsOfUnacceptedRequests).toEqual([
+        expect.stringContaining(planted?.request_id ?? 'none'),
+      ]);
     } finally {
       await database.db.execute(sql`delete from sessions where id = ${planted?.id}`);
     }

@@ -6,9 +6,10 @@ import { corporateNumber, invariantBreaches, iso } from './booking.ts';
 import { rowsOf } from './sql.ts';
 import { type Applied, type Call, expertSlots, newExpert, type StormTarget } from './storms.ts';
 
-// A mixed storm: many clients at once applying, booking, rescheduling, cancelling and reading
-// against a few experts' few days, so most writes compete for the same ranges, rows and
-// quotas. Every answer is recorded; `stormFindings` then holds the database to them.
+// A mixed storm: many clients at once applying, accepting and declining applications, booking,
+// rescheduling, cancelling and reading against a few experts' few days, so most writes compete
+// for the same ranges, rows and quotas, and decisions race bookings on the same requests. Every
+// answer is recorded; `stormFindings` then holds the database to them.
 
 const DAY_MS = 86_400_000;
 
@@ -99,6 +100,13 @@ export async function setUpWorld(
         body: applicationBody(t.now().getTime(), number, c + r),
       });
       if (res.status !== 201) throw new Error(`apply: ${res.status} ${res.text}`);
+      // Two in three are accepted before the storm; the rest wait for its decisions.
+      if ((c + r) % 3 !== 2) {
+        const accepted = await t.call('POST', `/v1/requests/${res.body.request.id}/accept`, {
+          body: {},
+        });
+        if (accepted.status !== 200) throw new Error(`accept: ${accepted.text}`);
+      }
       requests.push(appliedOf(res));
     }
   }
@@ -125,7 +133,16 @@ function appliedOf(res: Reply): Applied {
   };
 }
 
-export type Op = 'apply' | 'book' | 'reschedule' | 'cancel' | 'withdraw' | 'report' | 'read';
+export type Op =
+  | 'apply'
+  | 'accept'
+  | 'decline'
+  | 'book'
+  | 'reschedule'
+  | 'cancel'
+  | 'withdraw'
+  | 'report'
+  | 'read';
 
 /** One answered (or failed) operation of the storm. */
 export type Attempt = {
@@ -141,13 +158,15 @@ export type Attempt = {
 };
 
 const mix: [Op, number][] = [
-  ['apply', 10],
-  ['book', 42],
-  ['reschedule', 16],
+  ['apply', 8],
+  ['accept', 8],
+  ['decline', 3],
+  ['book', 38],
+  ['reschedule', 15],
   ['cancel', 10],
   ['withdraw', 2],
-  ['report', 10],
-  ['read', 10],
+  ['report', 8],
+  ['read', 8],
 ];
 
 export type StormOptions = {
@@ -205,6 +224,13 @@ export async function mixedStorm(world: World, options: StormOptions): Promise<A
           { op, ms: ms(), ...(res?.status === 201 ? { requestId: res.body.request.id } : {}) },
           res,
         );
+      }
+      case 'accept':
+      case 'decline': {
+        const res = await send('POST', `/v1/requests/${request.id}/${op}`, {
+          body: op === 'decline' ? { reason: 'storm decision' } : {},
+        });
+        return record({ op, ms: ms(), requestId: request.id }, res);
       }
       case 'book': {
         const expertId = rng.pick(world.experts);
@@ -395,43 +421,85 @@ export async function stormFindings(
             `${s.id} at ${iso(Number(s.start))}, moved to ${moves.map((e) => `${e.data.to} (#${e.id})`).join(', ')}`,
           ];
     }),
-    ...(await requestFindings(db, attempts)),
+    ...(await requestFindings(db, attempts, exact)),
   };
   return findings;
 }
 
-/** Requests against their sessions and their answers. */
-async function requestFindings(db: Db, attempts: readonly Attempt[]) {
+/** Requests against their sessions, their decisions and their answers. */
+async function requestFindings(db: Db, attempts: readonly Attempt[], exact: boolean) {
   const rows = await rowsOf<{
     id: string;
     status: string;
+    linked: boolean;
+    sessions: number;
     confirmed: number;
     active: number;
     created: boolean;
+    accepted: number;
+    declined: number;
   }>(
     db,
-    sql`select r.id, r.status,
+    sql`select r.id, r.status, r.company_id is not null as linked,
+               count(s.id)::int as sessions,
                count(s.id) filter (where s.status = 'confirmed')::int as confirmed,
                count(s.id) filter (where s.status in ('confirmed', 'completed'))::int as active,
                exists (select 1 from audit_events a
                         where a.entity_type = 'request' and a.entity_id = r.id::text
-                          and a.action = 'request.created') as created
+                          and a.action = 'request.created') as created,
+               (select count(*) from audit_events a
+                 where a.entity_type = 'request' and a.entity_id = r.id::text
+                   and a.action = 'request.accepted')::int as accepted,
+               (select count(*) from audit_events a
+                 where a.entity_type = 'request' and a.entity_id = r.id::text
+                   and a.action = 'request.declined')::int as declined
         from requests r left join sessions s on s.request_id = r.id
         group by r.id, r.status`,
   );
   const ids = new Set(rows.map((r) => r.id));
+  const answered = (op: Op, id: string) =>
+    attempts.filter((a) => a.op === op && a.requestId === id && a.status === 200).length;
   return {
+    /** A visit of a request the office never accepted, or a request with visits yet unlinked. */
+    sessionsOfUnacceptedRequests: rows
+      .filter((r) => r.sessions > 0 && (r.accepted !== 1 || !r.linked))
+      .map((r) => `${r.id} ${r.status} accepted=${r.accepted}`),
+    /** A decision that is not audited exactly once, or was decided both ways. */
+    decisionsNotAudited: rows
+      .filter(
+        (r) =>
+          r.accepted + r.declined > 1 ||
+          (r.status === 'declined' && r.declined !== 1) ||
+          (['accepted', 'scheduled', 'completed'].includes(r.status) && r.accepted !== 1) ||
+          (r.status === 'received' && r.accepted + r.declined !== 0),
+      )
+      .map((r) => `${r.id} ${r.status} accepted=${r.accepted} declined=${r.declined}`),
+    /** An accept or decline answered 200 that the audit does not show, or the reverse. */
+    decisionAnswersNotMatching: exact
+      ? rows
+          .filter(
+            (r) =>
+              answered('decline', r.id) !== r.declined ||
+              // Staff booking a received request accept it too, and the world accepted some.
+              answered('accept', r.id) > r.accepted,
+          )
+          .map((r) => r.id)
+      : [],
     /** An application answered 201 that is not stored. */
     applied201WithoutRow: attempts
       .filter((a) => a.op === 'apply' && a.status === 201 && a.requestId && !ids.has(a.requestId))
       .map((a) => a.requestId),
     requestsWithoutCreatedEvent: rows.filter((r) => !r.created).map((r) => r.id),
-    /** `scheduled` means exactly one confirmed visit; `received`, none active; `cancelled`, none confirmed. */
+    /**
+     * `scheduled` means exactly one confirmed visit; `accepted`, none active; `received` and
+     * `declined`, no visit at all; `cancelled`, none confirmed.
+     */
     requestStatusNotMatchingSessions: rows
       .filter(
         (r) =>
           (r.status === 'scheduled' && r.confirmed !== 1) ||
-          (r.status === 'received' && r.active !== 0) ||
+          (r.status === 'accepted' && r.active !== 0) ||
+          ((r.status === 'received' || r.status === 'declined') && r.sessions !== 0) ||
           (r.status === 'cancelled' && r.confirmed !== 0),
       )
       .map((r) => `${r.id} ${r.status} confirmed=${r.confirmed}`),
@@ -451,6 +519,9 @@ export const noFindings = {
   rowWithout201: [],
   reschedulesNotMatching: [],
   startNotLastRescheduled: [],
+  sessionsOfUnacceptedRequests: [],
+  decisionsNotAudited: [],
+  decisionAnswersNotMatching: [],
   applied201WithoutRow: [],
   requestsWithoutCreatedEvent: [],
   requestStatusNotMatchingSessions: [],

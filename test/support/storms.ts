@@ -46,7 +46,9 @@ export type RequestShape = {
   durationMinutes?: number;
 };
 
-/** An application whose preferred window spans 4 to 45 days from the server's now. */
+/**
+ * An accepted application whose preferred window spans 4 to 45 days from the server's now.
+ */
 export async function newRequest(t: StormTarget, shape: RequestShape = {}): Promise<Applied> {
   const number = shape.corporateNumber ?? corporateNumber();
   const now = t.now().getTime();
@@ -70,10 +72,15 @@ export async function newRequest(t: StormTarget, shape: RequestShape = {}): Prom
     },
   });
   if (res.status !== 201) throw new Error(`apply: ${res.status} ${res.text}`);
+  // The office accepts it, so the company may book (and its record exists to count quotas on).
+  const accepted = await t.call('POST', `/v1/requests/${res.body.request.id}/accept`, {
+    body: {},
+  });
+  if (accepted.status !== 200) throw new Error(`accept: ${accepted.status} ${accepted.text}`);
   return {
     id: res.body.request.id,
     token: res.body.accessToken,
-    companyId: res.body.request.company.id,
+    companyId: accepted.body.company.id,
   };
 }
 

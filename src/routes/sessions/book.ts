@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { audit, requestStatusChange } from '../../db/audit.ts';
 import { notifications, requests, sessions } from '../../db/schema.ts';
 import { together } from '../../db/together.ts';
+import type { Tx } from '../../db/types.ts';
 import { requestTransition } from '../../domain/request-lifecycle.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
@@ -56,6 +57,20 @@ const route = createRoute({
   },
 });
 
+/** Accepts the request if it is still under review (a staff booking decides it). */
+async function acceptIfReceived(
+  tx: Tx,
+  id: string,
+  context: { at: Date; actor: ReturnType<typeof actorOf> },
+): Promise<void> {
+  const [request] = await tx
+    .select()
+    .from(requests)
+    .where(eq(requests.id, id))
+    .for('no key update');
+  if (request?.status === 'received') await acceptRequest(tx, request, { ...context, note: null });
+}
+
 /** An accepted request's company record (the CHECK on requests holds it linked). */
 function companyOf(request: { id: string; companyId: string | null }): string {
   if (!request.companyId) throw new Error(`accepted request ${request.id} has no company`);
@@ -81,22 +96,17 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
         now: clock(),
       },
       async (tx) => {
-        // Every read goes out in the first round trip, every write in the second.
-        const target = { requestId: id, expertId: input.expertId, start: input.start };
-        const [locked, endpoints] = await Promise.all([
-          lockForSlot(tx, target),
+        // Staff may book an application still under review: they decide it first, locking the
+        // request, then its company, as every acceptance does. Deciding after the slot's locks
+        // would hold the expert while waiting for the company, against bookings that hold the
+        // company while waiting for the expert: a deadlock.
+        if (principal.role === 'staff') await acceptIfReceived(tx, id, { at: clock(), actor });
+        // Every read goes out in one round trip, every write in the next.
+        const [{ request, parties, facts }, endpoints] = await together(
+          lockForSlot(tx, { requestId: id, expertId: input.expertId, start: input.start }),
           subscribers(tx, ['session.booked', 'session.reminder']),
-        ]);
-        let { request, parties, facts } = locked;
+        );
         if (!request) throw notFound('Request');
-        // Staff booking an application still under review decide it in the same step: it is
-        // accepted (linked to its company) and the slot is checked again against the
-        // company's own visits and quota.
-        if (request.status === 'received' && principal.role === 'staff') {
-          await acceptRequest(tx, request, { at: clock(), actor, note: null });
-          ({ request, parties, facts } = await lockForSlot(tx, target));
-          if (!request) throw new Error('request vanished under its lock');
-        }
         mustBeAccepted(request);
         if (!requestTransition('book', request.status)) {
           throw new ApiError(

@@ -10,6 +10,7 @@ import {
   weeklyHours,
 } from '../../db/schema.ts';
 import { statement } from '../../db/statement.ts';
+import { together } from '../../db/together.ts';
 import type { Queryable, Tx } from '../../db/types.ts';
 import { MAX_DURATION_MINUTES, MAX_TRAVEL_BUFFER_MINUTES } from '../../domain/booking.ts';
 import {
@@ -187,7 +188,7 @@ export async function lockForSlot(
   const iso = (d: Date) => d.toISOString();
   const replacing = target.replacing ?? null;
   const [, [request], [company], [expert], weekly, overrides, busy, [companyUse], [expertUse]] =
-    await Promise.all([
+    await together(
       // The connection plans each statement for its parameters (src/db/postgres.ts); these
       // and the booking's writes look rows up by key, where a plan made once does as well,
       // and planning them each time was a third of Postgres' work per booking.
@@ -205,7 +206,7 @@ export async function lockForSlot(
         monthStart: iso(month.start),
         monthEnd: iso(month.end),
       }),
-    ]);
+    );
   return {
     request,
     parties: { corporateNumber: company?.corporateNumber ?? null, expert },
