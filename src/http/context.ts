@@ -13,11 +13,18 @@ export type Deps = {
 
 export type Principal =
   | { role: 'staff'; tokenId: string | null }
-  | { role: 'expert'; tokenId: string; expertId: string }
+  // An expert signed in on the pages (a web session) holds no token.
+  | { role: 'expert'; tokenId: string | null; expertId: string }
   | { role: 'company'; tokenId: string; requestId: string };
 
 export type Role = Principal['role'];
 
 export type AppEnv = {
-  Variables: { deps: Deps; principal: Principal | null; requestId: string };
+  Variables: {
+    deps: Deps;
+    principal: Principal | null;
+    requestId: string;
+    /** A credential carried in the URL (a status link, a feed) was unknown: counts as a failure. */
+    credentialRefused?: boolean;
+  };
 };

@@ -115,11 +115,26 @@ function rateLimited(waitMs: number, what: string): ApiError {
 }
 
 /**
+ * Whether a request offers a secret to be checked: an Authorization header, or a secret in its
+ * URL (a company's status link /r/…, a feed /feeds/…), or a token typed into a sign-in form.
+ */
+function carriesCredential(c: Context<AppEnv>): boolean {
+  if (c.req.header('authorization') !== undefined) return true;
+  const path = c.req.path;
+  return (
+    path.startsWith('/r/') ||
+    path.startsWith('/feeds/') ||
+    (c.req.method === 'POST' && path === '/staff/sign-in')
+  );
+}
+
+/**
  * The two limits of the API, per client address: applications (`POST /v1/requests`, the one
- * public write), and failed token checks (a 401 to a request that carried an Authorization
- * header), so tokens cannot be guessed at speed. A valid token never counts; but a client
- * over the failure limit is refused before its token is looked at, valid or not, or a guesser
- * would still learn which guess was right. A limit of 0 turns that limit off.
+ * public write), and failed credential checks (a 401, or a secret in the URL or a sign-in form
+ * the service did not know), so secrets cannot be guessed at speed. A valid secret never
+ * counts; but a client over the failure limit is refused before its secret is looked at, valid
+ * or not, or a guesser would still learn which guess was right. A limit of 0 turns that limit
+ * off.
  */
 export function rateLimits(address: ClientAddress) {
   const applications = new RateLimiter();
@@ -141,16 +156,16 @@ export function rateLimits(address: ClientAddress) {
   const authFailures: MiddlewareHandler<AppEnv> = async (c, next) => {
     const { config, clock } = c.get('deps');
     const limit = config.rateLimitAuthFailuresPerMinute;
-    const key =
-      limit > 0 &&
-      c.req.header('authorization') !== undefined &&
-      clientKey(c, address, config.trustProxy);
+    const key = limit > 0 && carriesCredential(c) && clientKey(c, address, config.trustProxy);
     if (!key) return next();
     const wait = failures.wait(key, limit, clock().getTime());
     if (wait > 0) throw rateLimited(wait, 'Too many failed token checks from this address');
     await next();
-    // With a token present, only its lookup answers 401: a known token has a principal.
-    if (c.res.status === 401) failures.spend(key, limit, clock().getTime());
+    // With a token present, only its lookup answers 401: a known token has a principal. A
+    // secret in a URL or a form is judged by the handler that looks it up.
+    if (c.res.status === 401 || c.get('credentialRefused')) {
+      failures.spend(key, limit, clock().getTime());
+    }
   };
 
   return { apply, authFailures };

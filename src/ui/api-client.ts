@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
-import type { AppEnv } from '../http/context.ts';
+import { PAGE_PRINCIPAL } from '../http/auth.ts';
+import type { AppEnv, Principal } from '../http/context.ts';
 import type { Problem } from '../http/errors.ts';
 import type { UiEnv } from './context.ts';
 
@@ -7,13 +8,20 @@ export type ApiResult<T> =
   | { ok: true; status: number; body: T }
   | { ok: false; status: number; problem: Problem };
 
-type CallOptions = { token?: string | null; body?: unknown; idempotencyKey?: string };
+type CallOptions = {
+  /** A bearer token (a company's status link); or else… */
+  token?: string | null;
+  /** …the principal of the browser's signed-in web session. */
+  principal?: Principal;
+  body?: unknown;
+  idempotencyKey?: string;
+};
 
 export type Api = {
   /** The API's JSON answer, or its problem. */
   json: <T>(method: string, path: string, options?: CallOptions) => Promise<ApiResult<T>>;
   /** The API's response as it is (a calendar file, a CSV download). */
-  raw: (path: string, token: string) => Promise<Response>;
+  raw: (path: string, as: Pick<CallOptions, 'token' | 'principal'>) => Promise<Response>;
 };
 
 /** The API app the pages call into. */
@@ -39,7 +47,10 @@ export function apiClient(app: ApiApp, c: Context<UiEnv>): Api {
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-    return app.request(path, { method, headers, body }, c.env);
+    const env = options.principal
+      ? { ...(c.env as object | undefined), [PAGE_PRINCIPAL]: options.principal }
+      : c.env;
+    return app.request(path, { method, headers, body }, env);
   };
   return {
     json: async <T>(method: string, path: string, options: CallOptions = {}) => {
@@ -50,6 +61,6 @@ export function apiClient(app: ApiApp, c: Context<UiEnv>): Api {
         ? { ok: true as const, status: res.status, body: parsed as T }
         : { ok: false as const, status: res.status, problem: parsed as Problem };
     },
-    raw: async (path, token) => send('GET', path, { token }),
+    raw: async (path, as) => send('GET', path, as),
   };
 }

@@ -43,12 +43,12 @@ export function registerUi(app: OpenAPIHono<AppEnv>, log: Log) {
   registerStaffPages(ui);
   for (const area of ['/r/*', '/staff/*']) ui.all(area, (c) => notFoundPage(c));
 
-  ui.onError((error, c) => {
+  ui.onError(async (error, c) => {
     if (!c.get('t')) c.set('t', stringsFor('ja'));
     if (error instanceof PageNotFound) return notFoundPage(c);
     if (error instanceof HTTPException && error.status === 403) return forbiddenPage(c);
     if (error instanceof SignedOut) {
-      endSession(c);
+      await endSession(c);
       return c.redirect('/staff/sign-in', 303);
     }
     const state = sqlState(error);

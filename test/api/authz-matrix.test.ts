@@ -348,6 +348,18 @@ const specs: Spec[] = [
     target: (b) => ({ path: '/v1/tokens', body: { role: 'expert', expertId: b.expertId } }),
   },
   {
+    method: 'GET',
+    path: '/v1/tokens',
+    allow: ['staff'],
+    target: () => ({ path: '/v1/tokens' }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/experts/{id}/feed/rotate',
+    allow: ['staff'],
+    target: (b) => ({ path: `/v1/experts/${b.expertId}/feed/rotate` }),
+  },
+  {
     method: 'DELETE',
     path: '/v1/tokens/{id}',
     allow: ['staff'],

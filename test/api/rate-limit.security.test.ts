@@ -173,6 +173,57 @@ describe('failed token checks, per client address', () => {
   });
 });
 
+describe('secrets in the URL or a sign-in form, per client address', () => {
+  it('unknown status links count as failures; then even the right link is 429', async () => {
+    const { accessToken } = (
+      await api.call(
+        'POST',
+        '/v1/requests',
+        from('192.0.2.20', { token: null, body: application(api) }),
+      )
+    ).body;
+    for (let i = 0; i < FAILURE_LIMIT; i++) {
+      const res = await api.call('GET', `/r/hkc_guess${i}`, from('192.0.2.21', { token: null }));
+      expect(res.status).toBe(404);
+    }
+    const right = await api.call('GET', `/r/${accessToken}`, from('192.0.2.21', { token: null }));
+    expectProblem(right, 429, 'rate-limited');
+    // The right link works from elsewhere, and knowing it counts nothing.
+    for (let i = 0; i < FAILURE_LIMIT * 2; i++) {
+      const ok = await api.call('GET', `/r/${accessToken}`, from('192.0.2.22', { token: null }));
+      expect(ok.status).toBe(200);
+    }
+  });
+
+  it('unknown feed URLs count as failures; then even a real feed is 429', async () => {
+    const feed = await api.call('GET', '/v1/me/feed', { token: expertToken });
+    const path = new URL(feed.body.url).pathname;
+    for (let i = 0; i < FAILURE_LIMIT; i++) {
+      const guess = `/feeds/hkf_${String(i).padStart(43, 'A')}.ics`;
+      const res = await api.call('GET', guess, from('192.0.2.23', { token: null }));
+      expectProblem(res, 404, 'not-found');
+    }
+    const right = await api.call('GET', path, from('192.0.2.23', { token: null }));
+    expectProblem(right, 429, 'rate-limited');
+    expect((await api.call('GET', path, from('192.0.2.24', { token: null }))).status).toBe(200);
+  });
+
+  it('wrong staff tokens typed into the sign-in page count as failures', async () => {
+    const signIn = (token: string) =>
+      api.app.request('/staff/sign-in', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'sec-fetch-site': 'same-origin',
+          'x-test-peer': '192.0.2.25',
+        },
+        body: new URLSearchParams({ token }).toString(),
+      });
+    for (let i = 0; i < FAILURE_LIMIT; i++) expect((await signIn(`guess-${i}`)).status).toBe(401);
+    expect((await signIn(STAFF_TOKEN)).status).toBe(429);
+  });
+});
+
 describe('a limit of 0', () => {
   it('turns the limit off', async () => {
     const open = createApp({

@@ -269,6 +269,14 @@ describe('/r/:token', () => {
     expect(fromPage.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
     expect(await fromPage.text()).toBe(fromApi.text);
 
+    // Only a visit's UUID goes into the API path behind the link.
+    for (const crafted of ['..%2F..%2Fopenapi.json', '..%2F..%2Fv1%2Frequests', 'not-a-uuid']) {
+      const res = await api.app.request(`/r/${token}/visits/${crafted}/calendar.ics`);
+      expect(res.status, crafted).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await res.text()).not.toMatch(/openapi|BEGIN:VCALENDAR|"items"/);
+    }
+
     const other = fieldValue(page.html, 'slot');
     const moved = await browser.post(`/r/${token}/reschedule`, {
       sessionId: sessionId ?? '',
@@ -347,7 +355,7 @@ describe('/staff', () => {
   it('sends a visitor without a session to sign in', async () => {
     const res = await browserOf(api).get('/staff/reports');
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/staff/sign-in');
+    expect(res.headers.get('location')).toBe('/staff/sign-in?next=%2Fstaff%2Freports');
   });
 
   it('books from the matches only with the session’s CSRF token', async () => {
@@ -415,7 +423,7 @@ describe('/staff', () => {
     expect((await browserOf(api).get(`/r/${oldLink}`)).status).toBe(404);
   });
 
-  it('signs out by revoking the session’s token', async () => {
+  it('signs out by ending the session on the server', async () => {
     const browser = browserOf(api);
     const csrf = await signIn(browser);
     const stolen = new Map(browser.cookies);
@@ -427,7 +435,7 @@ describe('/staff', () => {
       headers: { cookie: `haken_staff=${stolen.get('haken_staff')}` },
     });
     expect(replay.status).toBe(303);
-    expect(replay.headers.get('location')).toBe('/staff/sign-in');
+    expect(replay.headers.get('location')).toBe('/staff/sign-in?next=%2Fstaff');
   });
 
   it('lists experts with their availability', async () => {

@@ -197,7 +197,19 @@ export const routes: RouteSpec[] = [
     wrongType: { field: 'label', value: ['a'] },
     textField: 'label',
   },
+  {
+    method: 'GET',
+    path: '/v1/tokens',
+    as: 'staff',
+    badQuery: { query: 'role=feed', path: 'role' },
+  },
   { method: 'DELETE', path: '/v1/tokens/{id}', as: 'staff', id: (ctx) => ctx.tokenId },
+  {
+    method: 'POST',
+    path: '/v1/experts/{id}/feed/rotate',
+    as: 'staff',
+    id: (ctx) => ctx.expertId,
+  },
   { method: 'GET', path: '/v1/me', as: 'expert' },
   {
     method: 'PUT',

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, asc, eq, gt, or } from 'drizzle-orm';
+import { endExpertAccess } from '../../auth/expert-access.ts';
 import { audit } from '../../db/audit.ts';
 import { experts } from '../../db/schema.ts';
 import { transaction } from '../../db/transaction.ts';
@@ -164,14 +165,19 @@ export function registerExpertCrud(app: OpenAPIHono<AppEnv>) {
         .where(eq(experts.id, id))
         .returning();
       if (!row) throw new Error('expert vanished under its lock');
+      const actor = actorOf(principal);
       await audit(tx, {
         at: now,
-        actor: actorOf(principal),
+        actor,
         action: 'expert.updated',
         entityType: 'expert',
         entityId: id,
         data: { fields: Object.keys(patch) },
       });
+      // A retired expert keeps no way in: tokens, feed URL and browser sign-ins end with them.
+      if (patch.active === false) {
+        await endExpertAccess(tx, id, 'everything', { at: now, actor });
+      }
       return loadExperts(tx, [row]);
     });
     return c.json(body as Expert, 200);

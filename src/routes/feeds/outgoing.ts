@@ -12,8 +12,16 @@ import { feedKey, feedSecret } from '../../feeds/feed-token.ts';
 import { RenderedFeeds } from '../../feeds/rendered-feeds.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv, Deps } from '../../http/context.ts';
-import { notFound } from '../../http/errors.ts';
-import { bearer, commonErrors, Instant, jsonResponse } from '../../http/schemas.ts';
+import { ApiError, notFound } from '../../http/errors.ts';
+import {
+  bearer,
+  commonErrors,
+  IdParam,
+  Instant,
+  jsonResponse,
+  problemResponse,
+} from '../../http/schemas.ts';
+import { expertById } from '../experts/queries.ts';
 import { calendarSessions, organizer } from '../sessions/calendar-rows.ts';
 
 const REFRESH_MINUTES = 60;
@@ -36,6 +44,20 @@ const rotateRoute = createRoute({
   summary: 'Replace the subscription URL; the old one is 404 at once',
   security: bearer('expert', 'staff'),
   responses: { 200: jsonResponse('The new subscription URL', FeedUrl), ...commonErrors },
+});
+
+const expertRotateRoute = createRoute({
+  method: 'post',
+  path: '/v1/experts/{id}/feed/rotate',
+  tags: ['feeds'],
+  summary: 'Replace an expert’s subscription URL, for staff to pass on; the old one is 404 at once',
+  security: bearer('staff'),
+  request: { params: IdParam },
+  responses: {
+    200: jsonResponse('The new subscription URL', FeedUrl),
+    ...commonErrors,
+    409: problemResponse('The expert is inactive'),
+  },
 });
 
 const feedRoute = createRoute({
@@ -138,24 +160,43 @@ export function registerOutgoingFeed(app: OpenAPIHono<AppEnv>) {
     );
   });
 
+  app.openapi(expertRotateRoute, async (c) => {
+    const principal = requireRole(c, 'staff');
+    const deps = c.get('deps');
+    const expert = await expertById(deps.db, c.req.valid('param').id);
+    if (!expert.active) {
+      throw new ApiError('invalid-transition', 'An inactive expert has no feed to rotate');
+    }
+    const feed = await issueFeed(deps, { expertId: expert.id }, actorOf(principal), true);
+    return c.json(
+      { url: await urlOf(deps, feed.nonce), createdAt: feed.createdAt.toISOString() },
+      200,
+    );
+  });
+
   // Per app, so apps on different databases (tests) never share a body.
   const rendered = new RenderedFeeds();
 
   app.openapi(feedRoute, async (c) => {
     const { db, clock, config } = c.get('deps');
     const match = /^(hkf_[A-Za-z0-9_-]{43})\.ics$/.exec(c.req.valid('param').file);
-    if (!match?.[1]) throw notFound('Feed');
-    const [token] = await db
-      .select({ expertId: tokens.expertId })
-      .from(tokens)
-      .where(
-        and(
-          eq(tokens.hash, hashSecret(match[1])),
-          eq(tokens.role, 'feed'),
-          isNull(tokens.revokedAt),
-        ),
-      );
-    if (!token) throw notFound('Feed');
+    const [token] = match?.[1]
+      ? await db
+          .select({ expertId: tokens.expertId })
+          .from(tokens)
+          .where(
+            and(
+              eq(tokens.hash, hashSecret(match[1])),
+              eq(tokens.role, 'feed'),
+              isNull(tokens.revokedAt),
+            ),
+          )
+      : [];
+    if (!token) {
+      // An unknown feed URL counts toward the client's failed credentials (rate-limit.ts).
+      c.set('credentialRefused', true);
+      throw notFound('Feed');
+    }
 
     const now = clock().getTime();
     const inFeed = and(

@@ -9,26 +9,29 @@ import { notFoundPage } from '../error-pages.tsx';
 import { type FormValues, readForm } from '../form-values.ts';
 import { renderPage } from '../render.tsx';
 import { parseSlot, type Slot } from '../slot-picker.tsx';
-import { requestIdOfToken } from './company-token.ts';
+import { requestIdOfLink } from './company-token.ts';
 import { StatusPage, type Visit } from './status-page.tsx';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Shown = { notice?: string; problem?: string; status?: ContentfulStatusCode };
 
 /** The company's status link, /r/<accessToken>: every call is made with that token. */
 export function registerRequestPages(ui: Hono<UiEnv>) {
   ui.get('/r/:token', async (c) => {
-    const requestId = await requestIdOfToken(c.get('deps').db, c.req.param('token'));
+    const requestId = await requestIdOfLink(c);
     if (!requestId) return notFoundPage(c, c.get('t').notFoundRequest);
     const notice = c.get('t').notices[c.req.query('notice') ?? ''];
     return statusPage(c, requestId, { notice });
   });
 
   ui.get('/r/:token/visits/:sessionId/calendar.ics', async (c) => {
-    const token = c.req.param('token');
-    if (!(await requestIdOfToken(c.get('deps').db, token))) return notFoundPage(c);
+    // The id goes into an API path: a UUID and nothing else (no `..%2F`).
+    const sessionId = c.req.param('sessionId');
+    if (!UUID.test(sessionId) || !(await requestIdOfLink(c))) return notFoundPage(c);
     const res = await c
       .get('api')
-      .raw(`/v1/sessions/${c.req.param('sessionId')}/calendar.ics`, token);
+      .raw(`/v1/sessions/${sessionId}/calendar.ics`, { token: c.req.param('token') });
     return res.ok ? res : notFoundPage(c);
   });
 
@@ -69,7 +72,7 @@ function action(
   call: (c: Context<UiEnv>, requestId: string, form: FormValues) => Promise<ApiResult<unknown>>,
 ) {
   ui.post(`/r/:token/${name}`, async (c) => {
-    const requestId = await requestIdOfToken(c.get('deps').db, c.req.param('token'));
+    const requestId = await requestIdOfLink(c);
     if (!requestId) return notFoundPage(c, c.get('t').notFoundRequest);
     const result = await call(c, requestId, await readForm(c));
     if (result.ok) return c.redirect(`/r/${c.req.param('token')}?notice=${notice}`, 303);

@@ -155,7 +155,9 @@ export function registerReportPages(ui: Hono<UiEnv>) {
       breakdown: c.req.query('breakdown') ?? '',
       format: 'csv',
     });
-    const res = await c.get('api').raw(`/v1/reports/utilisation?${query}`, c.get('staff').token);
+    const res = await c
+      .get('api')
+      .raw(`/v1/reports/utilisation?${query}`, { principal: c.get('staff').principal });
     if (res.status === 401) throw new SignedOut();
     if (!res.ok) throw new PageNotFound();
     return res;

@@ -1,6 +1,14 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { hashSecret } from '../../auth/secrets.ts';
+import {
+  endWebSession,
+  resolveWebSession,
+  SESSION_MS,
+  startWebSession,
+  type WebSessionSubject,
+} from '../../auth/web-session.ts';
+import type { Principal } from '../../http/context.ts';
 import type { ApiResult } from '../api-client.ts';
 import type { UiEnv } from '../context.ts';
 import { forbiddenPage } from '../error-pages.tsx';
@@ -8,46 +16,62 @@ import { readForm } from '../form-values.ts';
 import { PageNotFound, SignedOut } from '../page-errors.ts';
 
 const COOKIE = 'haken_staff';
-const SESSION_SECONDS = 8 * 3600;
-const VALUE = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{1,200})$/;
+const SECRET = /^[A-Za-z0-9_-]{43}$/;
 
 /**
- * A browser's staff session: a staff token issued for it at sign-in (so signing out revokes
- * it, and the token typed in never sits in a cookie), and the CSRF token its forms carry,
- * derived from the session token so any server process can check it without storing it.
+ * A browser's staff session: who it acts for, and the CSRF token its forms carry, derived from
+ * the session's secret so any server process can check it without storing it. The cookie
+ * holds only that secret (src/auth/web-session.ts), which the API does not take as a token.
  */
-export type StaffSession = { tokenId: string; token: string; csrf: string };
+export type StaffSession = { principal: Principal; secret: string; csrf: string };
 export type StaffEnv = UiEnv & { Variables: UiEnv['Variables'] & { staff: StaffSession } };
 
-const csrfOf = (token: string) => hashSecret(`csrf:${token}`);
+const csrfOf = (secret: string) => hashSecret(`csrf:${secret}`);
 // Secure whenever the site is served over https, also behind a proxy that ends TLS.
 const secure = <E extends UiEnv>(c: Context<E>) =>
   [c.req.url, c.get('deps').config.publicBaseUrl].some((url) => url.startsWith('https:'));
 
-function sessionOf(c: Context): StaffSession | null {
-  const match = VALUE.exec(getCookie(c, COOKIE) ?? '');
-  if (!match?.[1] || !match[2]) return null;
-  return { tokenId: match[1], token: match[2], csrf: csrfOf(match[2]) };
+async function sessionOf<E extends UiEnv>(c: Context<E>): Promise<StaffSession | null> {
+  const secret = getCookie(c, COOKIE) ?? '';
+  if (!SECRET.test(secret)) return null;
+  const { db, clock, config } = c.get('deps');
+  const principal = await resolveWebSession(db, secret, clock(), {
+    bootstrapStaff: config.staffToken !== undefined,
+  });
+  return principal?.role === 'staff' ? { principal, secret, csrf: csrfOf(secret) } : null;
 }
 
-export function startSession(c: Context<UiEnv>, issued: { id: string; token: string }) {
-  setCookie(c, COOKIE, `${issued.id}.${issued.token}`, {
+export async function startSession(c: Context<UiEnv>, subject: WebSessionSubject) {
+  const { db, clock } = c.get('deps');
+  setCookie(c, COOKIE, await startWebSession(db, subject, clock()), {
     httpOnly: true,
     sameSite: 'Strict',
     path: '/staff',
     secure: secure(c),
-    maxAge: SESSION_SECONDS,
+    maxAge: SESSION_MS / 1000,
   });
 }
 
-export function endSession<E extends UiEnv>(c: Context<E>) {
+export async function endSession<E extends UiEnv>(c: Context<E>) {
+  const secret = getCookie(c, COOKIE);
+  if (secret && SECRET.test(secret)) {
+    const { db, clock } = c.get('deps');
+    await endWebSession(db, secret, clock());
+  }
   deleteCookie(c, COOKIE, { path: '/staff', secure: secure(c) });
 }
 
-/** A staff page: signed in, and on POST the session's CSRF token in the form (403 if not). */
+/**
+ * A staff page: signed in (else to the sign-in page, which brings the browser back here), and
+ * on POST the session's CSRF token in the form (403 if not).
+ */
 export const requireStaff: MiddlewareHandler<StaffEnv> = async (c, next) => {
-  const session = sessionOf(c);
-  if (!session) return c.redirect('/staff/sign-in', 303);
+  const session = await sessionOf(c);
+  if (!session) {
+    const url = new URL(c.req.url);
+    const back = c.req.method === 'GET' ? `${url.pathname}${url.search}` : '/staff';
+    return c.redirect(`/staff/sign-in?next=${encodeURIComponent(back)}`, 303);
+  }
   if (c.req.method === 'POST' && (await readForm(c)).get('csrf') !== session.csrf) {
     return forbiddenPage(c);
   }
@@ -55,14 +79,16 @@ export const requireStaff: MiddlewareHandler<StaffEnv> = async (c, next) => {
   await next();
 };
 
-/** An API call as the signed-in staff; a token the API refuses ends the session. */
+/** An API call as the signed-in staff; a session the API refuses is signed out. */
 export async function asStaff<T>(
   c: Context<StaffEnv>,
   method: string,
   path: string,
   body?: unknown,
 ): Promise<ApiResult<T>> {
-  const result = await c.get('api').json<T>(method, path, { token: c.get('staff').token, body });
+  const result = await c
+    .get('api')
+    .json<T>(method, path, { principal: c.get('staff').principal, body });
   if (result.status === 401) throw new SignedOut();
   return result;
 }

@@ -1,47 +1,54 @@
 import type { Context, Hono } from 'hono';
+import { principalOf } from '../../http/auth.ts';
+import { ApiError } from '../../http/errors.ts';
 import type { UiEnv } from '../context.ts';
 import { Alert, Notice } from '../fields.tsx';
 import { readForm } from '../form-values.ts';
 import { renderPage } from '../render.tsx';
-import { asStaff, endSession, requireStaff, startSession } from './session.ts';
-
-const SESSION_LABEL = 'web sign-in';
+import { endSession, requireStaff, startSession } from './session.ts';
 
 export function registerSignIn(ui: Hono<UiEnv>) {
   ui.get('/staff/sign-in', (c) =>
-    signInPage(c, { signedOut: c.req.query('notice') === 'signed-out' }),
+    signInPage(c, {
+      signedOut: c.req.query('notice') === 'signed-out',
+      next: nextOf(c.req.query('next')),
+    }),
   );
 
-  // Signing in issues a staff token for this browser with the one typed in: the API decides
-  // whether that one is a staff token, and the session can be revoked on its own.
+  // The token typed in is judged as the API judges a bearer token; the browser then holds a
+  // session of its own, which ends with that token, and never the token itself. A wrong token
+  // counts toward the failed-credential limit, as a wrong Authorization header does.
   ui.post('/staff/sign-in', async (c) => {
-    const typed = (await readForm(c)).get('token');
-    const issued = await c.get('api').json<{ id: string; token: string }>('POST', '/v1/tokens', {
-      token: typed,
-      body: { role: 'staff', label: SESSION_LABEL },
+    const form = await readForm(c);
+    const next = nextOf(form.get('next'));
+    const principal = await principalOf(c.get('deps'), form.get('token')).catch((error) => {
+      if (error instanceof ApiError && error.code === 'unauthorized') return null;
+      throw error;
     });
-    if (!issued.ok) {
-      const t = c.get('t');
-      if (issued.status === 429) {
-        return signInPage(c, { failed: t.problems['rate-limited'], status: 429 });
-      }
-      if (issued.status >= 500) throw new Error(`sign-in answered ${issued.status}`);
-      return signInPage(c, { failed: t.signInFailed, status: 401 });
+    if (principal?.role !== 'staff') {
+      c.set('credentialRefused', true);
+      return signInPage(c, { failed: c.get('t').signInFailed, status: 401, next });
     }
-    startSession(c, issued.body);
-    return c.redirect('/staff', 303);
+    await startSession(c, { role: 'staff', tokenId: principal.tokenId });
+    return c.redirect(next, 303);
   });
 
   ui.post('/staff/sign-out', requireStaff, async (c) => {
-    await asStaff(c, 'DELETE', `/v1/tokens/${c.get('staff').tokenId}`);
-    endSession(c);
+    await endSession(c);
     return c.redirect('/staff/sign-in?notice=signed-out', 303);
   });
 }
 
-type Shown = { signedOut?: boolean; failed?: string; status?: 401 | 429 };
+/** Where to go after signing in: a staff page of this site, or the queue. */
+function nextOf(asked: string | undefined): string {
+  return asked && /^\/staff(?:[/?]|$)/.test(asked) && !asked.startsWith('/staff/sign-')
+    ? asked
+    : '/staff';
+}
 
-function signInPage(c: Context<UiEnv>, { signedOut, failed, status }: Shown) {
+type Shown = { signedOut?: boolean; failed?: string; status?: 401 | 429; next: string };
+
+function signInPage(c: Context<UiEnv>, { signedOut, failed, status, next }: Shown) {
   const t = c.get('t');
   return renderPage(
     c,
@@ -51,6 +58,7 @@ function signInPage(c: Context<UiEnv>, { signedOut, failed, status }: Shown) {
       {signedOut && <Notice>{t.signedOut}</Notice>}
       {failed && <Alert>{failed}</Alert>}
       <form method="post" action="/staff/sign-in" class="panel">
+        <input type="hidden" name="next" value={next} />
         <div class="field">
           <label for="token">{t.staffToken}</label>
           <span class="hint" id="token-hint">
