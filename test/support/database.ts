@@ -17,8 +17,13 @@ export async function freshDatabase(): Promise<Database & { url?: string }> {
     await migrate(database);
     return database;
   }
+  return freshPostgres();
+}
+
+/** A new, migrated database on the TEST_DATABASE_URL server, dropped again by `close`. */
+export async function freshPostgres(): Promise<Database & { url: string }> {
   const adminUrl = process.env.TEST_DATABASE_URL;
-  if (!adminUrl) throw new Error('HAKEN_TEST_DB=postgres needs TEST_DATABASE_URL');
+  if (!adminUrl) throw new Error('a Postgres test database needs TEST_DATABASE_URL');
   const name = `haken_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);

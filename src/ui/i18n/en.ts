@@ -209,6 +209,7 @@ export const en: Strings = {
     'Check the application, then approve a visit or decline it. The company is told either way; once approved it can book a time itself.',
   acceptButton: 'Approve a visit',
   acceptNoteHint: 'Shown to the company, in the email and on its status page.',
+  declineReasonLabel: 'Reason for declining (the company is told)',
   declineButton: 'Decline',
   reviewDecision: 'Decision',
   reviewedAt: 'Decided at',

@@ -210,6 +210,7 @@ export const ja = {
     '内容を確認し、派遣を決定するか見送るかを選んでください。決定すると申込企業に通知され、企業が訪問日時を予約できるようになります。',
   acceptButton: '派遣を決定する',
   acceptNoteHint: '申込企業へのメールと状況ページに表示されます。',
+  declineReasonLabel: '見送りの理由（申込企業に伝わります）',
   declineButton: '見送る',
   reviewDecision: '審査結果',
   reviewedAt: '審査日時',

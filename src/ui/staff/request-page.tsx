@@ -224,7 +224,7 @@ function ReviewPanel({ t, requestId, csrf }: { t: Strings; requestId: string; cs
         <CsrfField csrf={csrf} />
         <div class="field">
           <label for="decline-reason">
-            {t.reviewReason}
+            {t.declineReasonLabel}
             <span class="tag">{t.required}</span>
           </label>
           <input type="text" id="decline-reason" name="reason" required maxlength={1000} />

@@ -4,22 +4,57 @@ import { join } from 'node:path';
 import { loadConfig } from '../../../src/config.ts';
 import { migrate } from '../../../src/db/migrate.ts';
 import { openPglite } from '../../../src/db/pglite.ts';
+import type { Database } from '../../../src/db/types.ts';
 import { seedDemo } from '../../../src/demo/seed.ts';
+import { freshPostgres } from '../../support/database.ts';
 import { type ServerProcess, startServer } from '../../support/server.ts';
 
+export type Engine = 'pglite' | 'postgres';
+
+/** The engines the browser suites run on: the embedded one always, Postgres when given. */
+export const engines: Engine[] = process.env.TEST_DATABASE_URL
+  ? ['pglite', 'postgres']
+  : ['pglite'];
+
 /**
- * The real server process on 127.0.0.1 with its own embedded database in a temporary
- * DATA_DIR; with `demo`, the demo programme (FY2021: 82 visits) is seeded into it first.
+ * The real server process on 127.0.0.1 with a database of its own: embedded in a temporary
+ * DATA_DIR, or a fresh Postgres database; with `demo`, the demo programme (FY2021: 82 visits)
+ * is seeded into it first.
  */
-export async function pageServer(options: { demo: boolean }): Promise<ServerProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'haken-browser-'));
-  if (options.demo) {
-    const database = await openPglite(dataDir);
-    await migrate(database);
-    await seedDemo({ db: database.db, config: loadConfig({}) });
-    await database.close();
+export async function pageServer(options: {
+  demo: boolean;
+  engine?: Engine;
+  env?: Record<string, string>;
+}): Promise<ServerProcess> {
+  const engine = options.engine ?? 'pglite';
+  const seed = async (database: Database) => {
+    if (options.demo) await seedDemo({ db: database.db, config: loadConfig({}) });
+  };
+  if (engine === 'postgres') {
+    const database = await freshPostgres();
+    await seed(database);
+    const server = await startServer({
+      env: { DATABASE_URL: database.url, ...options.env },
+      readyTimeoutMs: 60_000,
+    });
+    return {
+      ...server,
+      stop: async () => {
+        const code = await server.stop();
+        await database.close();
+        return code;
+      },
+    };
   }
-  const server = await startServer({ env: { DATA_DIR: dataDir }, readyTimeoutMs: 60_000 });
+  const dataDir = await mkdtemp(join(tmpdir(), 'haken-browser-'));
+  const database = await openPglite(dataDir);
+  await migrate(database);
+  await seed(database);
+  await database.close();
+  const server = await startServer({
+    env: { DATA_DIR: dataDir, ...options.env },
+    readyTimeoutMs: 60_000,
+  });
   return {
     ...server,
     stop: async () => {
