@@ -21,6 +21,7 @@ import { registerMeta } from './routes/meta/index.ts';
 import { registerReports } from './routes/reports/index.ts';
 import { registerRequests } from './routes/requests/index.ts';
 import { registerSessions } from './routes/sessions/index.ts';
+import { registerSignInLinks } from './routes/sign-in-links/index.ts';
 import { registerTokens } from './routes/tokens/index.ts';
 import { registerWebhooks } from './routes/webhooks/index.ts';
 import { registerUi } from './ui/index.ts';
@@ -66,6 +67,7 @@ export function createAppWith(
   });
   // Before the body is read: a throttled client costs no parsing.
   app.use('/v1/requests', limits.apply);
+  app.use('/v1/sign-in-links', limits.apply);
   app.use('*', limits.authFailures);
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
@@ -90,6 +92,7 @@ export function createAppWith(
   registerSessions(app);
   registerExperts(app);
   registerTokens(app);
+  registerSignInLinks(app);
   registerMe(app);
   registerFeeds(app);
   registerAudit(app);

@@ -15,14 +15,18 @@ import { reportText } from './routes/reports/tables.ts';
 
 const usage = `usage: npm run cli -- <command>
   migrate                                   apply database migrations
-  token:create --role staff|expert [--expert ID] [--label TEXT]
-                                            issue a token and print it (shown once)
+  token create --role staff|expert [--expert ID] [--label TEXT]
+                                            issue a token and print it (shown once);
+                                            token:create is the same
   report [--fy N]                           print the utilisation report of fiscal year N
                                             (default: the current one) as tables
   seed:demo                                 fill an empty database with the demo programme
                                             (refuses one that has experts or requests)`;
 
-const [command, ...rest] = process.argv.slice(2);
+const [first, ...others] = process.argv.slice(2);
+// `token create` and `token:create` are one command.
+const [command, rest] =
+  first === 'token' && others[0] === 'create' ? ['token:create', others.slice(1)] : [first, others];
 const config = loadConfig(process.env);
 
 async function main(): Promise<number> {

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { firstStaffLink } from './auth/sign-in-link.ts';
 import { fetchFeedNode } from './calendar/fetch-node.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { HOUR_MS, MINUTE_MS } from './domain/time.ts';
 import { syncAllFeeds } from './feeds/sync.ts';
-import { forgetExpiredKeys } from './http/idempotency.ts';
+import { housekeeping } from './housekeeping.ts';
 import { jsonLog } from './http/log.ts';
 import { socketAddress } from './http/socket-address.ts';
 import { startDispatcher } from './notify/dispatcher.ts';
@@ -36,16 +37,26 @@ const server = serve(
   },
 );
 
+// The first minute: on a service nobody can sign in to as staff yet, a one-time link to do so.
+// Printed to the terminal only (never logged as JSON): it is a credential for its 24 hours.
+const firstLink = await firstStaffLink(database.db, config, deps.clock());
+if (firstLink) {
+  process.stdout.write(
+    `\nNo staff token exists yet. Sign in as staff within 24 hours, once, at:\n  ${firstLink}\n` +
+      'Then issue tokens there, or with: npm run cli -- token create --role staff\n\n',
+  );
+}
+
 const feedSync = startEvery(
   config.feedSyncMinutes * MINUTE_MS,
   'feed sync',
   () => syncAllFeeds(deps),
   jsonLog,
 );
-const housekeeping = startEvery(
+const tidying = startEvery(
   HOUR_MS,
-  'idempotency key expiry',
-  () => forgetExpiredKeys(deps.db, deps.clock()),
+  'housekeeping',
+  () => housekeeping(deps.db, deps.clock()),
   jsonLog,
 );
 // Without SMTP_URL email is off: its outbox rows are kept, pending, and webhooks still go out.
@@ -68,7 +79,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
   force.unref();
   await feedSync.stop();
-  await housekeeping.stop();
+  await tidying.stop();
   await dispatcher.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await database.close();

@@ -10,8 +10,8 @@ import { fetchFeedWeb } from './calendar/fetch-web.ts';
 import { type Config, loadConfig } from './config.ts';
 import { openPostgres } from './db/postgres.ts';
 import { syncAllFeeds } from './feeds/sync.ts';
+import { housekeeping } from './housekeeping.ts';
 import type { Deps } from './http/context.ts';
-import { forgetExpiredKeys } from './http/idempotency.ts';
 import { jsonLog } from './http/log.ts';
 import { drain } from './notify/dispatcher.ts';
 import { webWebhookTransport } from './notify/webhook-transport.ts';
@@ -79,8 +79,8 @@ export default {
           ).then((result) => jsonLog('info', 'notifications drained', result))
         : Promise.all([
             syncAllFeeds(deps).then((result) => jsonLog('info', 'feed sync', result)),
-            forgetExpiredKeys(deps.db, deps.clock()).then((result) =>
-              jsonLog('info', 'idempotency key expiry', result),
+            housekeeping(deps.db, deps.clock()).then((result) =>
+              jsonLog('info', 'housekeeping', result),
             ),
           ]);
     ctx.waitUntil(work.finally(close));

@@ -19,6 +19,10 @@ export type CalendarSession = {
   companyName: string;
   /** Japanese name, e.g. 愛知県. */
   prefectureName: string;
+  /** Where an on-site visit goes, as the company gave it; the prefecture when not given. */
+  address: string | null;
+  /** An online visit's meeting URL, once staff or the expert set one. */
+  meetingUrl: string | null;
   /** Japanese topic names. */
   topicNames: readonly string[];
   expertName: string;
@@ -126,7 +130,8 @@ function sessionEvent(session: CalendarSession, organizer?: CalendarOrganizer): 
     start: session.start,
     end: session.end,
     summary: `${STATUS_LABEL[session.status]}${SUMMARY_PREFIX}: ${session.companyName}${topicsLabel(session.topicNames)}`,
-    location: session.format === 'onsite' ? session.prefectureName : 'オンライン',
+    location: placeOf(session),
+    ...(session.format === 'online' && session.meetingUrl ? { url: session.meetingUrl } : {}),
     description: describe(session),
     organizer: organizer ?? null,
     status: active ? ICalEventStatus.CONFIRMED : ICalEventStatus.CANCELLED,
@@ -142,11 +147,19 @@ function topicsLabel(names: readonly string[]): string {
   return `（${shown}${names.length > 2 ? ` ほか${names.length - 2}件` : ''}）`;
 }
 
+function placeOf(session: CalendarSession): string {
+  if (session.format === 'online') return session.meetingUrl ?? 'オンライン';
+  return session.address ?? session.prefectureName;
+}
+
 function describe(session: CalendarSession): string {
   return [
     `相談テーマ: ${session.topicNames.length > 0 ? session.topicNames.join('、') : '未定'}`,
     `専門家: ${session.expertName}`,
-    `形式: ${session.format === 'onsite' ? `訪問（${session.prefectureName}）` : 'オンライン'}`,
+    `形式: ${session.format === 'onsite' ? `訪問（${session.address ?? session.prefectureName}）` : 'オンライン'}`,
+    ...(session.format === 'online' && session.meetingUrl
+      ? [`会議URL: ${session.meetingUrl}`]
+      : []),
     `申込ID: ${session.requestId}`,
   ].join('\n');
 }

@@ -133,6 +133,11 @@ export const requests = pgTable(
     contactName: text('contact_name').notNull(),
     contactEmail: text('contact_email').notNull(),
     contactPhone: text('contact_phone'),
+    contactNameKana: text('contact_name_kana'),
+    // Where an on-site visit goes (the .ics LOCATION); the prefecture alone when not given.
+    companyAddress: text('company_address'),
+    // When the applicant agreed to the handling of personal information (the form asks).
+    privacyConsentAt: instant('privacy_consent_at'),
     topics: textArray('topics'),
     format: text('format', { enum: visitFormats }).notNull(),
     durationMinutes: integer('duration_minutes').notNull(),
@@ -198,6 +203,8 @@ export const sessions = pgTable(
     status: text('status', { enum: sessionStatuses }).notNull().default('confirmed'),
     sequence: integer('sequence').notNull().default(0),
     cancelReason: text('cancel_reason'),
+    // An online visit's meeting URL, set by staff or the expert.
+    meetingUrl: text('meeting_url'),
     report: jsonb('report').$type<{
       topicsCovered: string[];
       summary: string;
@@ -258,7 +265,9 @@ export const busyBlocks = pgTable(
   ],
 );
 
-export const tokenRoles = ['staff', 'expert', 'company', 'feed'] as const;
+// `sign-in`: a one-time sign-in link (an expert's, or with no expert a staff member's), used
+// up when followed; `viewer`: read-only access for the ministry's officials.
+export const tokenRoles = ['staff', 'viewer', 'expert', 'company', 'feed', 'sign-in'] as const;
 
 // Bearer secrets are kept only as SHA-256 hashes; the plain token is shown once.
 export const tokens = pgTable(
@@ -270,8 +279,9 @@ export const tokens = pgTable(
     expertId: uuid('expert_id').references(() => experts.id, { onDelete: 'cascade' }),
     requestId: uuid('request_id').references(() => requests.id, { onDelete: 'cascade' }),
     label: text('label').notNull().default(''),
-    // Feed tokens only: the secret is HMAC(feed key, nonce), so the subscription URL can be
-    // shown again while the table holds no secret (see src/feeds/feed-token.ts).
+    // Feed, company and sign-in tokens: the secret is HMAC(key, nonce), so the URL that carries
+    // it can be shown or sent again while the table holds no secret (src/feeds/feed-token.ts,
+    // src/auth/replayable-secret.ts).
     nonce: text('nonce'),
     createdAt: createdAt(),
     revokedAt: instant('revoked_at'),
@@ -287,15 +297,17 @@ export const tokens = pgTable(
       .where(sql`${t.role} = 'feed' and ${t.revokedAt} is null`),
     check(
       'tokens_subject',
-      sql`(${t.role} = 'staff' and ${t.expertId} is null and ${t.requestId} is null)
+      sql`(${t.role} in ('staff', 'viewer') and ${t.expertId} is null and ${t.requestId} is null)
         or (${t.role} = 'expert' and ${t.expertId} is not null and ${t.requestId} is null)
         or (${t.role} = 'feed' and ${t.requestId} is null and ${t.nonce} is not null)
-        or (${t.role} = 'company' and ${t.requestId} is not null and ${t.expertId} is null)`,
+        or (${t.role} = 'company' and ${t.requestId} is not null and ${t.expertId} is null)
+        or (${t.role} = 'sign-in' and ${t.requestId} is null and ${t.nonce} is not null
+            and ${t.expiresAt} is not null)`,
     ),
   ],
 );
 
-export const webSessionRoles = ['staff', 'expert'] as const;
+export const webSessionRoles = ['staff', 'viewer', 'expert'] as const;
 
 /**
  * A browser's sign-in. The cookie holds a random secret whose hash is kept here; the secret is
@@ -322,11 +334,22 @@ export const webSessions = pgTable(
     index('web_sessions_expert_idx').on(t.expertId),
     check(
       'web_sessions_subject',
-      sql`(${t.role} = 'staff' and ${t.expertId} is null)
+      sql`(${t.role} in ('staff', 'viewer') and ${t.expertId} is null)
         or (${t.role} = 'expert' and ${t.expertId} is not null and ${t.tokenId} is null)`,
     ),
   ],
 );
+
+/**
+ * What a page's POST hands to the page it redirects to (Post/Redirect/Get): a notice, or the
+ * errors and the values of a form to show again. Read once and deleted; the browser holds only
+ * the row's random id, in a cookie.
+ */
+export const pageFlashes = pgTable('page_flashes', {
+  id: uuid('id').primaryKey(),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+});
 
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
@@ -366,8 +389,10 @@ export const notificationEvents = [
   'request.received',
   'request.accepted',
   'request.declined',
+  'expert.sign-in-link',
   'session.booked',
   'session.rescheduled',
+  'session.updated',
   'session.cancelled',
   'session.completed',
   'session.no-show',

@@ -6,11 +6,12 @@ export const MAX_DURATION_MINUTES = 240;
 export const MAX_TRAVEL_BUFFER_MINUTES = 480;
 
 export type SessionStatus = 'confirmed' | 'completed' | 'cancelled' | 'no_show';
-export type SessionAction = 'cancel' | 'reschedule' | 'report' | 'no-show';
+export type SessionAction = 'cancel' | 'reschedule' | 'update' | 'report' | 'no-show';
 
 const allowed: Record<SessionAction, readonly SessionStatus[]> = {
   cancel: ['confirmed'],
   reschedule: ['confirmed'],
+  update: ['confirmed'],
   report: ['confirmed'],
   'no-show': ['confirmed'],
 };
@@ -34,6 +35,7 @@ export function transitionProblem(
 const pastTense: Record<SessionAction, string> = {
   cancel: 'cancelled',
   reschedule: 'rescheduled',
+  update: 'updated',
   report: 'reported',
   'no-show': 'marked as a no-show',
 };

@@ -116,7 +116,8 @@ function rateLimited(waitMs: number, what: string): ApiError {
 
 /**
  * Whether a request offers a secret to be checked: an Authorization header, or a secret in its
- * URL (a company's status link /r/…, a feed /feeds/…), or a token typed into a sign-in form.
+ * URL (a company's status link /r/…, a feed /feeds/…), or one posted to sign in (a staff token
+ * typed in, a one-time link followed).
  */
 function carriesCredential(c: Context<AppEnv>): boolean {
   if (c.req.header('authorization') !== undefined) return true;
@@ -124,9 +125,11 @@ function carriesCredential(c: Context<AppEnv>): boolean {
   return (
     path.startsWith('/r/') ||
     path.startsWith('/feeds/') ||
-    (c.req.method === 'POST' && path === '/staff/sign-in')
+    (c.req.method === 'POST' && SIGN_IN.test(path))
   );
 }
+
+const SIGN_IN = /^\/(staff\/sign-in(\/[^/]+)?|expert\/sign-in\/[^/]+)$/;
 
 /**
  * The two limits of the API, per client address: applications (`POST /v1/requests`, the one

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { companyStatusUrl } from '../auth/company-link.ts';
+import { liveSignInUrl } from '../auth/sign-in-link.ts';
 import type { Config } from '../config.ts';
 import { notifications, sessions, webhooks } from '../db/schema.ts';
 import type { Db } from '../db/types.ts';
@@ -7,8 +8,14 @@ import { MINUTE_MS } from '../domain/time.ts';
 import type { Log } from '../http/log.ts';
 import { organizer } from '../routes/sessions/calendar-rows.ts';
 import { startEvery } from '../schedule.ts';
-import { messageId, type RenderedEmail, renderEmail } from './email.ts';
-import type { EmailPayload, NotificationKind, WebhookPayload } from './payload.ts';
+import { messageId, type RenderedEmail, renderEmail, renderSignInEmail } from './email.ts';
+import type {
+  EmailPayload,
+  NotificationKind,
+  SignInEmailPayload,
+  VisitEvent,
+  WebhookPayload,
+} from './payload.ts';
 import { signature, webhookSecret } from './webhook-secret.ts';
 import { postWebhook, type WebhookTransport } from './webhook-transport.ts';
 
@@ -146,8 +153,11 @@ async function send(deps: DispatchDeps, row: Row): Promise<Outcome> {
       const stale = await staleReminder(deps, row);
       if (stale) return { status: 'skipped', error: stale };
     }
-    if (row.kind === 'email') await sendEmail(deps, row);
-    else await sendWebhook(deps, row);
+    if (row.kind === 'webhook') await sendWebhook(deps, row);
+    else if (row.event === 'expert.sign-in-link') {
+      const sent = await sendSignInLink(deps, row);
+      if (!sent) return { status: 'skipped', error: 'link used or expired' };
+    } else await sendEmail(deps, row, row.event);
     return { status: 'sent' };
   } catch (error) {
     return { status: 'failed', error: errorCode(error) };
@@ -173,7 +183,7 @@ async function staleReminder(deps: DispatchDeps, row: Row): Promise<string | nul
   return null;
 }
 
-async function sendEmail(deps: DispatchDeps, row: Row) {
+async function sendEmail(deps: DispatchDeps, row: Row, event: VisitEvent) {
   if (!deps.mailer || !row.recipient) throw new DispatchError('email-off');
   const office = organizer(deps.config);
   const payload = row.payload as EmailPayload;
@@ -181,11 +191,31 @@ async function sendEmail(deps: DispatchDeps, row: Row) {
     payload.audience === 'company' && row.requestId
       ? await companyStatusUrl(deps.db, deps.config, row.requestId)
       : undefined;
-  const rendered = renderEmail(
-    { id: row.id, event: row.event, recipient: row.recipient, payload },
-    office,
-    { statusUrl, officePhone: deps.config.officePhone },
+  const rendered = renderEmail({ id: row.id, event, recipient: row.recipient, payload }, office, {
+    statusUrl,
+    officePhone: deps.config.officePhone,
+  });
+  await mail(deps, row, rendered);
+}
+
+/** A sign-in link's email, with the link as it is now; false when it is of no use any more. */
+async function sendSignInLink(deps: DispatchDeps, row: Row): Promise<boolean> {
+  if (!deps.mailer || !row.recipient) throw new DispatchError('email-off');
+  const payload = row.payload as SignInEmailPayload;
+  const url = await liveSignInUrl(deps.db, deps.config, payload.signIn.tokenId, deps.clock());
+  if (!url) return false;
+  const rendered = renderSignInEmail(
+    { recipient: row.recipient, payload },
+    organizer(deps.config),
+    { url, officePhone: deps.config.officePhone },
   );
+  await mail(deps, row, rendered);
+  return true;
+}
+
+async function mail(deps: DispatchDeps, row: Row, rendered: RenderedEmail) {
+  if (!deps.mailer) throw new DispatchError('email-off');
+  const office = organizer(deps.config);
   await deps.mailer.send({
     ...rendered,
     messageId: messageId(row.id, deps.config.officeEmail),

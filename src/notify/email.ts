@@ -2,7 +2,13 @@ import { type CalendarOrganizer, sessionEventFile } from '../calendar/export.ts'
 import { prefecture } from '../domain/prefectures.ts';
 import { TOKYO_OFFSET_MS } from '../domain/time.ts';
 import { topics } from '../domain/topics.ts';
-import { type EmailPayload, type NotificationEvent, reviveCalendarSession } from './payload.ts';
+import {
+  type EmailPayload,
+  type NotificationEvent,
+  reviveCalendarSession,
+  type SignInEmailPayload,
+  type VisitEvent,
+} from './payload.ts';
 
 // Renders an outbox row into an email: pure, so what a recipient reads is decided here alone.
 // Japanese first, English below; the visit rides along as the same .ics event the feeds serve.
@@ -12,7 +18,7 @@ import { type EmailPayload, type NotificationEvent, reviveCalendarSession } from
 
 export type EmailNotification = {
   id: string;
-  event: NotificationEvent;
+  event: VisitEvent;
   recipient: string;
   payload: EmailPayload;
 };
@@ -30,7 +36,7 @@ type Lines = { ja: string; en: string };
 // Only the company hears of an application: it has no expert yet.
 type Copy = { subject: string; title: string; company: Lines; expert?: Lines };
 
-const copy: Record<NotificationEvent, Copy> = {
+const copy: Record<VisitEvent, Copy> = {
   'request.received': {
     subject: '申込受付のお知らせ',
     title: 'Application received',
@@ -77,6 +83,18 @@ const copy: Record<NotificationEvent, Copy> = {
     expert: {
       ja: '訪問の日程が変更されました。新しい日程は次のとおりです。',
       en: 'The visit has been moved. The new time is below.',
+    },
+  },
+  'session.updated': {
+    subject: '訪問情報更新のお知らせ',
+    title: 'Visit details updated',
+    company: {
+      ja: '訪問の情報が更新されました（日時は変わりません）。最新の内容は次のとおりです。',
+      en: 'The details of the visit have changed (not its time). They are below.',
+    },
+    expert: {
+      ja: '訪問の情報が更新されました（日時は変わりません）。最新の内容は次のとおりです。',
+      en: 'The details of the visit have changed (not its time). They are below.',
     },
   },
   'session.cancelled': {
@@ -239,6 +257,56 @@ export function renderEmail(
   };
 }
 
+/**
+ * A one-time sign-in link's email: the link (derived as the message is sent) and until when it
+ * works. Who asked for it is not said; the answer to asking was the same whether or not the
+ * address was known.
+ */
+export function renderSignInEmail(
+  message: { recipient: string; payload: SignInEmailPayload },
+  organizer: CalendarOrganizer,
+  context: { url: string; officePhone?: string },
+): RenderedEmail {
+  const { payload } = message;
+  const until = { ja: rangeJa(payload.signIn.expiresAt), en: rangeEn(payload.signIn.expiresAt) };
+  const phone = context.officePhone;
+  const ja = [
+    OPENING.ja,
+    `宛先: ${quoted.ja(payload.name)} 様`,
+    '',
+    '専門家ページ（訪問予定・対応可能な時間・カレンダー連携・訪問報告）へのサインイン用リンクをお送りします。',
+    '',
+    context.url,
+    '',
+    `このリンクは1回限り有効で、${until.ja}（日本時間）まで使えます。他の方に知らせないでください。`,
+    'お心当たりのない場合は、このメールを破棄してください。',
+    `ご不明な点は事務局（${organizer.email}${phone ? `、電話 ${phone}` : ''}）までお問い合わせください。`,
+    '',
+    OFFICE.ja,
+    organizer.email,
+  ];
+  const en = [
+    OPENING.en,
+    `To: ${quoted.en(payload.name)}`,
+    '',
+    'Here is your link to sign in to the expert pages (your visits, your hours, calendars and visit reports):',
+    '',
+    context.url,
+    '',
+    `It works once, until ${until.en} (Japan time). Keep it to yourself.`,
+    'If you did not ask for it, please ignore this email.',
+    `Questions: ${organizer.email}${phone ? `, phone ${phone}` : ''}`,
+    '',
+    OFFICE.en,
+  ];
+  return {
+    to: { name: payload.name, address: message.recipient },
+    subject: `${SUBJECT_PREFIX}サインイン用リンクのお知らせ`,
+    text: [...ja, '', '―'.repeat(30), '[English] Your sign-in link', '', ...en, ''].join('\n'),
+    attachments: [],
+  };
+}
+
 function requestDetails(event: NotificationEvent, payload: EmailPayload): Lines {
   const { request } = payload;
   const names = topicNames(request.topics);
@@ -344,18 +412,24 @@ function tokyo(iso: string) {
   };
 }
 
-function rangeJa(start: string, end: string): string {
+const dateJa = (t: ReturnType<typeof tokyo>) =>
+  `${t.year}年${t.month + 1}月${t.day}日(${WEEKDAY_JA[t.weekday]})`;
+const dateEn = (t: ReturnType<typeof tokyo>) =>
+  `${WEEKDAY_EN[t.weekday]} ${t.day} ${MONTH_EN[t.month]} ${t.year}`;
+
+/** An instant, or a range from it to `end`, as a Japanese reader writes it (Japan time). */
+function rangeJa(start: string, end?: string): string {
   const a = tokyo(start);
+  if (end === undefined) return `${dateJa(a)} ${a.time}`;
   const b = tokyo(end);
-  const date = (t: typeof a) => `${t.year}年${t.month + 1}月${t.day}日(${WEEKDAY_JA[t.weekday]})`;
   const sameDay = a.year === b.year && a.month === b.month && a.day === b.day;
-  return `${date(a)} ${a.time}〜${sameDay ? '' : `${date(b)} `}${b.time}`;
+  return `${dateJa(a)} ${a.time}〜${sameDay ? '' : `${dateJa(b)} `}${b.time}`;
 }
 
-function rangeEn(start: string, end: string): string {
+function rangeEn(start: string, end?: string): string {
   const a = tokyo(start);
+  if (end === undefined) return `${dateEn(a)}, ${a.time}`;
   const b = tokyo(end);
-  const date = (t: typeof a) => `${WEEKDAY_EN[t.weekday]} ${t.day} ${MONTH_EN[t.month]} ${t.year}`;
   const sameDay = a.year === b.year && a.month === b.month && a.day === b.day;
-  return `${date(a)}, ${a.time}–${sameDay ? '' : `${date(b)} `}${b.time}`;
+  return `${dateEn(a)}, ${a.time}–${sameDay ? '' : `${dateEn(b)} `}${b.time}`;
 }

@@ -9,6 +9,7 @@ import type {
   NotificationEvent,
   RequestEvent,
   SessionEvent,
+  SignInEmailPayload,
   StoredCalendarSession,
   WebhookPayload,
 } from './payload.ts';
@@ -125,6 +126,7 @@ export function sessionMessages(
     ...session,
     companyName: request.companyName,
     prefectureCode: request.prefectureCode,
+    companyAddress: request.companyAddress,
     topics: request.topics,
     expertName: expert.name,
   });
@@ -170,8 +172,12 @@ export function sessionMessages(
 
   const rows = messages(event, context.now);
   const remindAt = new Date(session.start.getTime() - REMINDER_LEAD_MS);
+  // A change of time or details supersedes the reminder queued before it (its sequence moved
+  // on), so each queues its own.
   const remind =
-    (event === 'session.booked' || event === 'session.rescheduled') &&
+    (event === 'session.booked' ||
+      event === 'session.rescheduled' ||
+      event === 'session.updated') &&
     session.status === 'confirmed' &&
     remindAt > context.now;
   if (remind) rows.push(...messages('session.reminder', remindAt));
@@ -241,4 +247,26 @@ function webhookRows(
     createdAt: now,
     nextAttemptAt: due,
   }));
+}
+
+/** An expert's one-time sign-in link, to their address; the link is written when it is sent. */
+export async function enqueueSignInLink(
+  tx: Tx,
+  expert: { name: string; email: string },
+  link: { tokenId: string; expiresAt: Date },
+  now: Date,
+): Promise<void> {
+  const payload: SignInEmailPayload = {
+    audience: 'expert',
+    name: expert.name,
+    signIn: { tokenId: link.tokenId, expiresAt: link.expiresAt.toISOString() },
+  };
+  await tx.insert(notifications).values({
+    kind: 'email',
+    event: 'expert.sign-in-link',
+    recipient: expert.email,
+    payload,
+    createdAt: now,
+    nextAttemptAt: now,
+  });
 }

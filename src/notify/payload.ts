@@ -8,7 +8,9 @@ export type NotificationEvent = (typeof notificationEvents)[number];
 export type NotificationKind = (typeof notificationKinds)[number];
 export type NotificationStatus = (typeof notificationStatuses)[number];
 export type RequestEvent = Extract<NotificationEvent, `request.${string}`>;
-export type SessionEvent = Exclude<NotificationEvent, RequestEvent>;
+export type SessionEvent = Extract<NotificationEvent, `session.${string}`>;
+/** Events whose messages are about a request or its visit (all but sign-in links). */
+export type VisitEvent = RequestEvent | SessionEvent;
 
 /** A CalendarSession as JSON: its instants as RFC 3339 strings. */
 export type StoredCalendarSession = Omit<CalendarSession, 'start' | 'end' | 'updatedAt'> & {
@@ -38,6 +40,16 @@ export type EmailPayload = {
     previous?: { start: string; end: string };
     cancelReason: string | null;
   };
+};
+
+/**
+ * A sign-in link's email: whom it greets, and which link (the URL itself is derived when the
+ * message is sent, and only while the link is unused and unexpired).
+ */
+export type SignInEmailPayload = {
+  audience: 'expert' | 'staff';
+  name: string;
+  signIn: { tokenId: string; expiresAt: string };
 };
 
 /** A webhook row's payload is the body it is sent with (Standard Webhooks' shape). */

@@ -69,7 +69,16 @@ export function ErrorSummary({ title, errors }: { title: string; errors: FieldEr
   const entries = Object.entries(errors);
   if (entries.length === 0) return null;
   return (
-    <div class="alert" role="alert" aria-labelledby="error-summary-title">
+    // Focused as the page loads (autofocus on a focusable element; no script needed), so a
+    // screen reader starts with what to fix and the keyboard from there.
+    <div
+      class="alert"
+      role="alert"
+      aria-labelledby="error-summary-title"
+      id="error-summary"
+      tabindex={-1}
+      autofocus
+    >
       <h2 id="error-summary-title">{title}</h2>
       <ul>
         {entries.map(([name, message]) => (

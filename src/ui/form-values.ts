@@ -4,9 +4,17 @@ import type { Context } from 'hono';
 export type FormValues = {
   get: (name: string) => string;
   all: (name: string) => string[];
+  /** Every field, for a form sent back through a flash. */
+  fields: () => Record<string, string[]>;
 };
 
-export const emptyForm: FormValues = { get: () => '', all: () => [] };
+/** Fields as a form: from a flash, or none. */
+export function formValues(fields: Record<string, string[]> = {}): FormValues {
+  const all = (name: string) => fields[name] ?? [];
+  return { get: (name) => all(name)[0]?.trim() ?? '', all, fields: () => fields };
+}
+
+export const emptyForm: FormValues = formValues();
 
 /**
  * Browsers send a textarea's line breaks as CRLF (HTML's form encoding); the API takes LF
@@ -14,10 +22,12 @@ export const emptyForm: FormValues = { get: () => '', all: () => [] };
  */
 export async function readForm(c: Context): Promise<FormValues> {
   const body = await c.req.parseBody({ all: true });
-  const all = (name: string) =>
-    [body[name] ?? []]
+  const fields: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(body)) {
+    fields[name] = [value]
       .flat()
       .filter((v): v is string => typeof v === 'string')
       .map((v) => v.replace(/\r\n/g, '\n'));
-  return { get: (name) => all(name)[0]?.trim() ?? '', all };
+  }
+  return formValues(fields);
 }

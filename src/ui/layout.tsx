@@ -21,6 +21,7 @@ export function Layout({ t, title, switchHref, nav, scripts = [], children }: La
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} | ${t.siteName}`}</title>
         <link rel="stylesheet" href="/ui/style.css" />
+        <link rel="icon" href="/ui/favicon.svg" type="image/svg+xml" />
         {scripts.map((src) => (
           <script src={src} defer />
         ))}

@@ -12,6 +12,8 @@ export type PageOptions = {
   path?: string;
   nav?: Child;
   scripts?: string[];
+  /** The page shows a form sent back with errors: its title says so first. */
+  errors?: boolean;
 };
 
 /** A whole page in the layout, as HTML5 with its doctype. */
@@ -25,7 +27,7 @@ export async function renderPage<E extends UiEnv>(
   const page = (
     <Layout
       t={t}
-      title={options.title}
+      title={options.errors ? `${t.errorTitlePrefix}${options.title}` : options.title}
       switchHref={switchedHref(url, t.lang === 'ja' ? 'en' : 'ja')}
       nav={options.nav}
       scripts={options.scripts}

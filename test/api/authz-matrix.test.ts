@@ -76,6 +76,8 @@ type Spec = {
   unbooked?: boolean;
   /** The fresh tenant's application is still under review (to decide it). */
   received?: boolean;
+  /** The fresh tenant's visit is online (to give it a meeting URL). */
+  online?: boolean;
   /** Staff may get any answer but 401/403/5xx (the 2xx needs state this suite cannot make). */
   staffMayFail?: string;
   target: (b: Tenant) => Target | Promise<Target>;
@@ -92,7 +94,7 @@ let serial = 0;
 
 async function tenant(
   label: string,
-  options: { booked?: boolean; received?: boolean } = {},
+  options: { booked?: boolean; received?: boolean; online?: boolean } = {},
 ): Promise<Tenant> {
   serial += 1;
   const expertEmail = `expert.${label}.${serial}@example.jp`;
@@ -103,6 +105,7 @@ async function tenant(
   const contactEmail = `contact.${label}.${serial}@example.jp`;
   const applied = await (options.received ? applyReceived : applyAs)(api, {
     contact: { name: `担当 ${label}${serial}`, email: contactEmail, phone: '052-000-0000' },
+    ...(options.online ? { format: 'online' } : {}),
   });
   const sessionStart = jst('2026-12-02', '10:00');
   let sessionId: string | null = null;
@@ -308,6 +311,18 @@ const specs: Spec[] = [
     target: (b) => ({ path: `/v1/sessions/${sessionOf(b)}/no-show`, at: afterStart(b) }),
   },
   {
+    method: 'PUT',
+    path: '/v1/sessions/{id}/meeting-url',
+    allow: ['staff', 'expert'],
+    owned: true,
+    consumes: true,
+    online: true,
+    target: (b) => ({
+      path: `/v1/sessions/${sessionOf(b)}/meeting-url`,
+      body: { url: 'https://meet.example.jp/matrix' },
+    }),
+  },
+  {
     method: 'GET',
     path: '/v1/me/sessions',
     allow: ['expert'],
@@ -352,6 +367,18 @@ const specs: Spec[] = [
     path: '/v1/tokens',
     allow: ['staff'],
     target: () => ({ path: '/v1/tokens' }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/experts/{id}/invitations',
+    allow: ['staff'],
+    target: (b) => ({ path: `/v1/experts/${b.expertId}/invitations` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/sign-in-links',
+    allow: 'anyone',
+    target: (b) => ({ path: '/v1/sign-in-links', body: { email: b.expertEmail } }),
   },
   {
     method: 'POST',
@@ -478,6 +505,22 @@ const specs: Spec[] = [
     }),
   },
   {
+    method: 'POST',
+    path: '/v1/notifications/{id}/redeliver',
+    allow: ['staff'],
+    consumes: true,
+    target: async (b) => {
+      // A settled row (a redelivery of a pending one is refused): B's receipt, given up on.
+      const [row] = await rowsOf<{ id: string }>(
+        api.db,
+        sql`update notifications set status = 'dead'
+            where id = (select id from notifications where request_id = ${b.requestId} limit 1)
+            returning id`,
+      );
+      return { path: `/v1/notifications/${row?.id}/redeliver` };
+    },
+  },
+  {
     method: 'GET',
     path: '/v1/notifications',
     allow: ['staff'],
@@ -600,7 +643,13 @@ describe('the matrix', () => {
       const want = expected(spec, who);
       wanted[who] = want;
       const fresh = spec.consumes && want === '2xx' && who !== 'expertA' && who !== 'companyA';
-      const b = fresh ? await tenant('B', { booked: !spec.unbooked, received: spec.received }) : B;
+      const b = fresh
+        ? await tenant('B', {
+            booked: !spec.unbooked,
+            received: spec.received,
+            online: spec.online,
+          })
+        : B;
       const target = await spec.target(b);
       const res = await send(spec, target, tokenOf(spec, who, b));
       got[who] = res.status;

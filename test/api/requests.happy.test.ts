@@ -265,6 +265,6 @@ describe('GET /v1/requests pagination and filters', () => {
     expect(fy2026.flat()).toHaveLength(6);
     expect(fy2026.flat()).toContain(late.request.id);
     const none = await list.call('GET', '/v1/requests?fiscalYear=2025');
-    expect(none.body).toEqual({ items: [], nextCursor: null });
+    expect(none.body).toEqual({ items: [], nextCursor: null, total: 0 });
   });
 });

@@ -12,6 +12,8 @@ export function calendarVisit(overrides: Partial<CalendarSession> = {}): Calenda
     format: 'onsite',
     companyName: '株式会社トヨハシ精機',
     prefectureName: '愛知県',
+    address: null,
+    meetingUrl: null,
     topicNames: ['守る情報の決定', '管理者選任'],
     expertName: '山田 太郎',
     requestId: 'req_01',

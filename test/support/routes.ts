@@ -152,6 +152,14 @@ export const routes: RouteSpec[] = [
   },
   { method: 'POST', path: '/v1/sessions/{id}/no-show', as: 'staff' },
   {
+    method: 'PUT',
+    path: '/v1/sessions/{id}/meeting-url',
+    as: 'staff',
+    body: () => ({ url: 'https://meet.example.jp/abc' }),
+    wrongType: { field: 'url', value: 7 },
+    notSent: 'needs a session',
+  },
+  {
     method: 'GET',
     path: '/v1/me/sessions',
     as: 'expert',
@@ -204,6 +212,19 @@ export const routes: RouteSpec[] = [
     badQuery: { query: 'role=feed', path: 'role' },
   },
   { method: 'DELETE', path: '/v1/tokens/{id}', as: 'staff', id: (ctx) => ctx.tokenId },
+  {
+    method: 'POST',
+    path: '/v1/experts/{id}/invitations',
+    as: 'staff',
+    id: (ctx) => ctx.expertId,
+  },
+  {
+    method: 'POST',
+    path: '/v1/sign-in-links',
+    as: 'none',
+    body: () => ({ email: 'sato@example.jp' }),
+    wrongType: { field: 'email', value: 42 },
+  },
   {
     method: 'POST',
     path: '/v1/experts/{id}/feed/rotate',
@@ -268,6 +289,7 @@ export const routes: RouteSpec[] = [
     badQuery: { query: 'status=lost', path: 'status' },
   },
   { method: 'POST', path: '/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver', as: 'staff' },
+  { method: 'POST', path: '/v1/notifications/{id}/redeliver', as: 'staff' },
   {
     method: 'GET',
     path: '/v1/notifications',

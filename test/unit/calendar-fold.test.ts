@@ -48,6 +48,8 @@ describe('sessionsCalendar', () => {
       updatedAt: new Date('2026-11-20T05:06:07Z'),
       format: i === 1 ? 'online' : 'onsite',
       companyName: `株式会社トヨハシ精機、第${i}工場; "本社"`,
+      address: i === 0 ? '愛知県豊橋市神野新田町字ロノ割1番地; 第2工場' : null,
+      meetingUrl: i === 1 ? 'https://meet.example.jp/abc?pwd=1,2' : null,
       prefectureName: '愛知県',
       topicNames: ['守る情報の決定', '管理者選任', '持ち出し管理'],
       expertName: '山田 太郎',

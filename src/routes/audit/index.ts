@@ -27,7 +27,16 @@ const route = createRoute({
   request: {
     query: z.strictObject({
       entityType: z
-        .enum(['request', 'session', 'expert', 'token', 'calendar-feed', 'webhook'])
+        .enum([
+          'request',
+          'session',
+          'company',
+          'expert',
+          'token',
+          'calendar-feed',
+          'webhook',
+          'notification',
+        ])
         .optional(),
       entityId: z.string().max(100).optional(),
       ...PageQuery,

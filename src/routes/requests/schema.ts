@@ -26,10 +26,21 @@ const CompanyInput = z.strictObject({
     .refine((code) => prefecture(code) !== undefined, 'is not a prefecture code 01–47'),
   employees: z.number().int().min(0).max(10_000_000),
   capitalYen: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  address: singleLine(300)
+    .min(1)
+    .optional()
+    .openapi({ description: 'Where an on-site visit goes; the prefecture alone when absent' }),
 });
 
 const ContactInput = z.strictObject({
   name: singleLine(100).min(1),
+  nameKana: singleLine(100)
+    .min(1)
+    .regex(
+      /^[\p{Script=Katakana}\p{Script=Hiragana}ー・ 　]+$/u,
+      'must be written in kana (フリガナ)',
+    )
+    .optional(),
   email: z.email().max(254),
   phone: z
     .string()
@@ -55,6 +66,13 @@ export const ApplicationInput = z
     preferredWindows: z.array(WindowInput).min(1).max(5),
     notes: multiLine(4000).default(''),
     followUpOf: z.uuid().optional(),
+    privacyConsent: z
+      .literal(true, { message: 'must be true: the applicant agrees to the privacy policy' })
+      .optional()
+      .openapi({
+        description:
+          'The applicant agrees to the handling of personal information (the /apply form asks)',
+      }),
   })
   .openapi('Application');
 
@@ -75,8 +93,15 @@ export const RequestSchema = z
       employees: z.number().int(),
       capitalYen: z.number().int(),
       isSme: z.boolean(),
+      address: z.string().nullable(),
     }),
-    contact: z.object({ name: z.string(), email: z.string(), phone: z.string().nullable() }),
+    contact: z.object({
+      name: z.string(),
+      nameKana: z.string().nullable(),
+      email: z.string(),
+      phone: z.string().nullable(),
+    }),
+    privacyConsentAt: Instant.nullable(),
     topics: z.array(z.string()),
     format: z.enum(['onsite', 'online', 'either']),
     durationMinutes: z.number().int(),

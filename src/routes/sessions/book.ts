@@ -132,6 +132,7 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
           status: 'confirmed',
           sequence: 0,
           cancelReason: null,
+          meetingUrl: null,
           report: null,
           createdAt: now,
           updatedAt: now,

@@ -17,9 +17,19 @@ const topicName = new Map(topics.map((t) => [t.code as string, t.name.ja]));
 
 type CalendarSource = Pick<
   SessionRow,
-  'id' | 'sequence' | 'status' | 'start' | 'end' | 'updatedAt' | 'format' | 'requestId'
+  | 'id'
+  | 'sequence'
+  | 'status'
+  | 'start'
+  | 'end'
+  | 'updatedAt'
+  | 'format'
+  | 'requestId'
+  | 'meetingUrl'
 > &
-  Pick<RequestRow, 'companyName' | 'prefectureCode' | 'topics'> & { expertName: string };
+  Pick<RequestRow, 'companyName' | 'prefectureCode' | 'companyAddress' | 'topics'> & {
+    expertName: string;
+  };
 
 /** A session as a calendar event: with its company, place, topics and expert. */
 export function calendarSession(source: CalendarSource): CalendarSession {
@@ -33,6 +43,8 @@ export function calendarSession(source: CalendarSource): CalendarSession {
     format: source.format,
     companyName: source.companyName,
     prefectureName: prefecture(source.prefectureCode)?.name.ja ?? '',
+    address: source.companyAddress,
+    meetingUrl: source.meetingUrl,
     topicNames: source.topics.map((t) => topicName.get(t) ?? t),
     expertName: source.expertName,
     requestId: source.requestId,
@@ -51,8 +63,10 @@ export async function calendarSessions(q: Queryable, where: SQL | undefined) {
       updatedAt: sessions.updatedAt,
       format: sessions.format,
       requestId: sessions.requestId,
+      meetingUrl: sessions.meetingUrl,
       companyName: requests.companyName,
       prefectureCode: requests.prefectureCode,
+      companyAddress: requests.companyAddress,
       topics: requests.topics,
       expertName: experts.name,
     })

@@ -77,6 +77,7 @@ export async function changeSession(
 const pastAction = {
   cancel: 'cancelled',
   reschedule: 'rescheduled',
+  update: 'updated',
   report: 'completed',
   'no-show': 'no-show',
 } as const satisfies Record<SessionAction, string>;

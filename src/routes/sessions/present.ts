@@ -16,6 +16,7 @@ export function presentSession(row: SessionRow): SessionBody {
     status: row.status,
     sequence: row.sequence,
     cancelReason: row.cancelReason,
+    meetingUrl: row.meetingUrl,
     report: row.report ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { and, asc, eq, gt, gte, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, or } from 'drizzle-orm';
 import { sessionEventFile } from '../../calendar/export.ts';
-import { sessions } from '../../db/schema.ts';
+import { requests, sessions } from '../../db/schema.ts';
 import { requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { decodeCursor, page } from '../../http/cursor.ts';
@@ -44,24 +44,38 @@ const icsRoute = createRoute({
   },
 });
 
+/** A visit as its expert needs it: where to go, whom to meet, what the company asked. */
+const ExpertVisitSchema = SessionSchema.extend({
+  visit: z.object({
+    companyName: z.string(),
+    prefectureCode: z.string(),
+    address: z.string().nullable(),
+    topics: z.array(z.string()),
+    notes: z.string(),
+    durationMinutes: z.number().int(),
+    contact: z.object({ name: z.string(), email: z.string(), phone: z.string().nullable() }),
+  }),
+}).openapi('ExpertVisit');
+
 const mineRoute = createRoute({
   method: 'get',
   path: '/v1/me/sessions',
   tags: ['me'],
-  summary: 'Your visits in time order (expert)',
+  summary: 'Your visits with what you need to make them, in time order (expert)',
   security: bearer('expert'),
   request: {
     query: z.strictObject({
       from: InstantInput.optional(),
       to: InstantInput.optional(),
       status: z.enum(['confirmed', 'completed', 'cancelled', 'no_show']).optional(),
+      order: z.enum(['asc', 'desc']).default('asc'),
       ...PageQuery,
     }),
   },
   responses: {
     200: jsonResponse(
       'A page of sessions',
-      z.object({ items: z.array(SessionSchema), nextCursor: z.string().nullable() }),
+      z.object({ items: z.array(ExpertVisitSchema), nextCursor: z.string().nullable() }),
     ),
     ...commonErrors,
   },
@@ -92,9 +106,11 @@ export function registerSessionReads(app: OpenAPIHono<AppEnv>) {
     const { db } = c.get('deps');
     const query = c.req.valid('query');
     const cursor = decodeCursor(query.cursor);
+    const [after, sort] = query.order === 'asc' ? [gt, asc] : [lt, desc];
     const rows = await db
-      .select()
+      .select({ session: sessions, request: requests })
       .from(sessions)
+      .innerJoin(requests, eq(requests.id, sessions.requestId))
       .where(
         and(
           eq(sessions.expertId, expertId),
@@ -103,18 +119,39 @@ export function registerSessionReads(app: OpenAPIHono<AppEnv>) {
           query.to ? lt(sessions.start, query.to) : undefined,
           cursor
             ? or(
-                gt(sessions.start, new Date(cursor.at)),
-                and(eq(sessions.start, new Date(cursor.at)), gt(sessions.id, cursor.id)),
+                after(sessions.start, new Date(cursor.at)),
+                and(eq(sessions.start, new Date(cursor.at)), after(sessions.id, cursor.id)),
               )
             : undefined,
         ),
       )
-      .orderBy(asc(sessions.start), asc(sessions.id))
+      .orderBy(sort(sessions.start), sort(sessions.id))
       .limit(query.limit + 1);
     const { items, nextCursor } = page(rows, query.limit, (r) => ({
-      at: r.start.toISOString(),
-      id: r.id,
+      at: r.session.start.toISOString(),
+      id: r.session.id,
     }));
-    return c.json({ items: items.map(presentSession), nextCursor }, 200);
+    return c.json(
+      {
+        items: items.map(({ session, request }) => ({
+          ...presentSession(session),
+          visit: {
+            companyName: request.companyName,
+            prefectureCode: request.prefectureCode,
+            address: request.companyAddress,
+            topics: request.topics,
+            notes: request.notes,
+            durationMinutes: request.durationMinutes,
+            contact: {
+              name: request.contactName,
+              email: request.contactEmail,
+              phone: request.contactPhone,
+            },
+          },
+        })),
+        nextCursor,
+      },
+      200,
+    );
   });
 }

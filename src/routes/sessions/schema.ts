@@ -14,6 +14,7 @@ export const SessionSchema = z
     status: z.enum(['confirmed', 'completed', 'cancelled', 'no_show']),
     sequence: z.number().int(),
     cancelReason: z.string().nullable(),
+    meetingUrl: z.string().nullable(),
     report: z
       .object({
         topicsCovered: z.array(z.string()),

@@ -1,7 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { isTopic } from '../../domain/taxonomy.ts';
+import { isSingleLineText } from '../../domain/text.ts';
 import { requireRole } from '../../http/auth.ts';
 import type { AppEnv, Role } from '../../http/context.ts';
+import { ApiError } from '../../http/errors.ts';
 import {
   bearer,
   commonErrors,
@@ -73,6 +75,26 @@ const reportRoute = createRoute({
   ),
   request: { params: IdParam, body: jsonBody(ReportInput) },
 });
+const MeetingInput = z
+  .strictObject({
+    url: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+      .max(500)
+      .refine(isSingleLineText, 'must be one line')
+      .nullable(),
+  })
+  .openapi('MeetingUrl');
+
+const meetingRoute = createRoute({
+  ...transition(
+    'meeting-url',
+    'Set or clear an online visit’s meeting URL; the calendars and both parties hear of it (staff, its expert)',
+    ['staff', 'expert'],
+  ),
+  method: 'put',
+  request: { params: IdParam, body: jsonBody(MeetingInput) },
+});
+
 const noShowRoute = transition(
   'no-show',
   'The company did not receive the visit (its expert, staff)',
@@ -138,6 +160,25 @@ export function registerTransitions(app: OpenAPIHono<AppEnv>) {
       'report',
       async () => ({ status: 'completed', report }),
       { followUpNeeded: report.followUpNeeded },
+    );
+    return c.json(body, 200);
+  });
+
+  app.openapi(meetingRoute, async (c) => {
+    const principal = requireRole(c, 'staff', 'expert');
+    const { url } = c.req.valid('json');
+    const body = await changeSession(
+      c.get('deps'),
+      principal,
+      c.req.valid('param').id,
+      'update',
+      async (_, session) => {
+        if (session.format !== 'online') {
+          throw new ApiError('invalid-transition', 'Only an online visit has a meeting URL');
+        }
+        return { meetingUrl: url };
+      },
+      { fields: ['meetingUrl'] },
     );
     return c.json(body, 200);
   });

@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
-import { audit } from '../../db/audit.ts';
+import { type AuditEntry, audit } from '../../db/audit.ts';
 import { notificationKinds, notifications, webhooks } from '../../db/schema.ts';
 import { transaction } from '../../db/transaction.ts';
-import type { Queryable } from '../../db/types.ts';
+import type { Db, Queryable } from '../../db/types.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { decodeCursor, page } from '../../http/cursor.ts';
@@ -63,6 +63,20 @@ const redeliver = createRoute({
   },
 });
 
+const redeliverNotification = createRoute({
+  method: 'post',
+  path: '/v1/notifications/{id}/redeliver',
+  tags: ['notifications'],
+  summary: 'Send an email or webhook again, with the same id and a fresh round of attempts (staff)',
+  security: bearer('staff'),
+  request: { params: IdParam },
+  responses: {
+    202: jsonResponse('The notification, pending again', NotificationSchema),
+    ...commonErrors,
+    409: problemResponse('The notification is still pending'),
+  },
+});
+
 const listNotifications = createRoute({
   method: 'get',
   path: '/v1/notifications',
@@ -109,42 +123,38 @@ export function registerDeliveries(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(redeliver, async (c) => {
     const principal = requireRole(c, 'staff');
-    const { db, clock } = c.get('deps');
     const { id, deliveryId } = c.req.valid('param');
-    const row = await transaction(db, async (tx) => {
-      const mine = and(eq(notifications.id, deliveryId), eq(notifications.webhookId, id));
-      // A pending row may be in a dispatcher's hands right now: making it due again could
-      // have two dispatchers send it at once, so only a settled row is sent again.
-      const [updated] = await tx
-        .update(notifications)
-        .set({
-          status: 'pending',
-          attempts: 0,
-          nextAttemptAt: clock(),
-          lastError: null,
-          sentAt: null,
-        })
-        .where(and(mine, inArray(notifications.status, ['sent', 'dead', 'skipped'])))
-        .returning();
-      if (!updated) {
-        const [existing] = await tx
-          .select({ id: notifications.id })
-          .from(notifications)
-          .where(mine);
-        if (!existing) throw notFound('Delivery');
-        throw new ApiError('invalid-transition', 'The delivery is still pending');
-      }
-      await audit(tx, {
-        at: clock(),
+    const row = await sendAgain(
+      c.get('deps'),
+      and(eq(notifications.id, deliveryId), eq(notifications.webhookId, id)),
+      {
         actor: actorOf(principal),
         action: 'webhook.redelivered',
         entityType: 'webhook',
         entityId: id,
         data: { deliveryId },
-      });
-      return updated;
-    });
+      },
+      'Delivery',
+    );
     return c.json(presentDelivery(row), 202);
+  });
+
+  app.openapi(redeliverNotification, async (c) => {
+    const principal = requireRole(c, 'staff');
+    const { id } = c.req.valid('param');
+    const row = await sendAgain(
+      c.get('deps'),
+      eq(notifications.id, id),
+      {
+        actor: actorOf(principal),
+        action: 'notification.redelivered',
+        entityType: 'notification',
+        entityId: id,
+        data: {},
+      },
+      'Notification',
+    );
+    return c.json(presentNotification(row), 202);
   });
 
   app.openapi(listNotifications, async (c) => {
@@ -160,6 +170,39 @@ export function registerDeliveries(app: OpenAPIHono<AppEnv>) {
       query,
     );
     return c.json({ items: items.map(presentNotification), nextCursor }, 200);
+  });
+}
+
+/**
+ * Makes a settled outbox row (sent, dead, skipped) due again with a fresh round of attempts,
+ * audited. A pending row may be in a dispatcher's hands right now: making it due again could
+ * have two dispatchers send it at once, so it is refused (409).
+ */
+async function sendAgain(
+  deps: { db: Db; clock: () => Date },
+  which: SQL | undefined,
+  event: Omit<AuditEntry, 'at'>,
+  what: string,
+) {
+  return transaction(deps.db, async (tx) => {
+    const [updated] = await tx
+      .update(notifications)
+      .set({
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: deps.clock(),
+        lastError: null,
+        sentAt: null,
+      })
+      .where(and(which, inArray(notifications.status, ['sent', 'dead', 'skipped'])))
+      .returning();
+    if (!updated) {
+      const [existing] = await tx.select({ id: notifications.id }).from(notifications).where(which);
+      if (!existing) throw notFound(what);
+      throw new ApiError('invalid-transition', `The ${what.toLowerCase()} is still pending`);
+    }
+    await audit(tx, { ...event, at: deps.clock() });
+    return updated;
   });
 }
 

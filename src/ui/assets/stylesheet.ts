@@ -69,7 +69,8 @@ label, .label { display: block; font-weight: 600; margin-bottom: 0.2rem; }
 .tag.required { background: var(--error); color: #fff; }
 .tag.optional { background: var(--wash); color: var(--muted); border: 1px solid var(--line); }
 input[type="text"], input[type="email"], input[type="tel"], input[type="number"], input[type="password"],
-input[type="datetime-local"], select, textarea {
+input[type="datetime-local"], input[type="url"], input[type="date"], input[type="time"], input[type="search"],
+select, textarea {
   font: inherit; width: 100%; max-width: 32rem; min-height: 2.75rem; padding: 0.4rem 0.6rem;
   border: 2px solid var(--ink); border-radius: 4px; background: var(--paper); color: var(--ink);
 }
@@ -126,6 +127,21 @@ dl.facts dd { margin: 0; }
 .badge.completed { color: var(--ok); background: var(--ok-wash); }
 .badge.cancelled, .badge.no_show, .badge.declined { color: var(--muted); background: var(--wash); }
 .pre-line { white-space: pre-line; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.checks { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.2rem 1rem; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); }
+.checks li { display: flex; gap: 0.5rem; align-items: center; min-height: 2.75rem; }
+.checks input { width: 1.3rem; height: 1.3rem; margin: 0; flex: none; }
+.checks label { margin: 0; font-weight: 400; }
+.field.check { display: flex; gap: 0.5rem; align-items: center; }
+.field.check input { width: 1.3rem; height: 1.3rem; margin: 0; }
+.field.check label { margin: 0; }
+fieldset.day-hours, fieldset.override { border: 0; border-top: 1px solid var(--line); border-radius: 0; padding: 0.6rem 0 0; margin: 0 0 0.6rem; }
+.inline-form input[type="time"], .inline-form input[type="date"] { width: auto; }
+input[type="datetime-local"]::-webkit-calendar-picker-indicator:focus-visible,
+input[type="date"]::-webkit-calendar-picker-indicator:focus-visible,
+input[type="time"]::-webkit-calendar-picker-indicator:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+.visit h3 { margin-top: 0; }
+a.button.danger { background: var(--paper); color: var(--error); border-color: var(--error); }
 
 .table-wrap { overflow-x: auto; background: var(--paper); border: 1px solid var(--line); border-radius: 8px; margin: 0 0 1.2rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }

@@ -4,7 +4,8 @@ import type { UiEnv } from '../context.ts';
 import { formatDay } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { industryName, prefectureName, topicName } from '../request-facts.tsx';
-import { readAsStaff, requireStaff } from './session.ts';
+import { readSignedIn } from '../signed-in.ts';
+import { requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
 
 const PAGE_SIZE = 100;
@@ -22,7 +23,7 @@ export function registerExpertPages(ui: Hono<UiEnv>) {
     const cursor = c.req.query('cursor');
     const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (cursor) query.set('cursor', cursor);
-    const page = await readAsStaff<{ items: ExpertBody[]; nextCursor: string | null }>(
+    const page = await readSignedIn<{ items: ExpertBody[]; nextCursor: string | null }>(
       c,
       `/v1/experts?${query}`,
     );
@@ -83,7 +84,7 @@ export function registerExpertPages(ui: Hono<UiEnv>) {
   ui.get('/staff/experts/:id', requireStaff, async (c) => {
     const t = c.get('t');
     const id = encodeURIComponent(c.req.param('id'));
-    const expert = await readAsStaff<ExpertBody>(c, `/v1/experts/${id}`);
+    const expert = await readSignedIn<ExpertBody>(c, `/v1/experts/${id}`);
     return staffPage(
       c,
       { title: expert.name, area: 'experts' },

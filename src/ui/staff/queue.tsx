@@ -4,7 +4,8 @@ import type { RequestBody } from '../../routes/requests/schema.ts';
 import type { UiEnv } from '../context.ts';
 import { formatDateTime, formatRange } from '../format.ts';
 import { industryName, prefectureName, RequestBadge } from '../request-facts.tsx';
-import { readAsStaff, requireStaff } from './session.ts';
+import { readSignedIn } from '../signed-in.ts';
+import { requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
 
 const STATUSES = requestStatuses;
@@ -22,7 +23,7 @@ export function registerQueue(ui: Hono<UiEnv>) {
     const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (status) query.set('status', status);
     if (cursor) query.set('cursor', cursor);
-    const page = await readAsStaff<Page>(c, `/v1/requests?${query}`);
+    const page = await readSignedIn<Page>(c, `/v1/requests?${query}`);
     const tab = status ?? 'all';
     const tabHref = (s: string) => `/staff?status=${s}`;
     return staffPage(

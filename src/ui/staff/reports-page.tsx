@@ -9,9 +9,10 @@ import type { UiEnv } from '../context.ts';
 import { dayOf, formatDay, formatShare } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound, SignedOut } from '../page-errors.ts';
+import { readSignedIn } from '../signed-in.ts';
 import { BarChart } from './bar-chart.tsx';
 import { BreakdownTable, ExpertTable, namedRows } from './report-tables.tsx';
-import { readAsStaff, requireStaff } from './session.ts';
+import { requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
 
 // The certification began in FY2018 (in force 2018-09-25): the picker starts there.
@@ -40,8 +41,8 @@ export function registerReportPages(ui: Hono<UiEnv>) {
     const current = fiscalYearOf(c.get('deps').clock());
     const fy = fiscalYearFrom(c.req.query('fiscalYear'), current);
     const [report, usage] = await Promise.all([
-      readAsStaff<UtilisationReport>(c, `/v1/reports/utilisation?fiscalYear=${fy}`),
-      readAsStaff<UsageReport>(c, `/v1/reports/usage?from=${FIRST_FISCAL_YEAR}&to=${current}`),
+      readSignedIn<UtilisationReport>(c, `/v1/reports/utilisation?fiscalYear=${fy}`),
+      readSignedIn<UsageReport>(c, `/v1/reports/usage?from=${FIRST_FISCAL_YEAR}&to=${current}`),
     ]);
     const period = fiscalYearRange(fy);
     const titles = breakdownTitle(t);
@@ -157,7 +158,7 @@ export function registerReportPages(ui: Hono<UiEnv>) {
     });
     const res = await c
       .get('api')
-      .raw(`/v1/reports/utilisation?${query}`, { principal: c.get('staff').principal });
+      .raw(`/v1/reports/utilisation?${query}`, { principal: c.get('session').principal });
     if (res.status === 401) throw new SignedOut();
     if (!res.ok) throw new PageNotFound();
     return res;

@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { RequestBody } from '../../routes/requests/schema.ts';
+import { CsrfField } from '../area-page.tsx';
 import type { UiEnv } from '../context.ts';
 import { Alert, Notice } from '../fields.tsx';
 import { type FormValues, readForm } from '../form-values.ts';
@@ -8,8 +9,9 @@ import { byDay, formatDateTime, formatDay, formatTime } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound } from '../page-errors.ts';
 import { RequestFacts, SessionList } from '../request-facts.tsx';
-import { asStaff, readAsStaff, requireStaff, type StaffEnv } from './session.ts';
-import { CsrfField, staffPage } from './staff-page.tsx';
+import { asSignedIn, readSignedIn, type SignedInEnv } from '../signed-in.ts';
+import { requireStaff } from './session.ts';
+import { staffPage } from './staff-page.tsx';
 
 const MATCHES = 10;
 const SLOTS_PER_EXPERT = 12;
@@ -39,7 +41,7 @@ export function registerRequestPage(ui: Hono<UiEnv>) {
   ui.post('/staff/requests/:id/book', requireStaff, async (c) => {
     const form = await readForm(c);
     const id = c.req.param('id');
-    const booked = await asStaff(c, 'POST', `/v1/requests/${encodeURIComponent(id)}/sessions`, {
+    const booked = await asSignedIn(c, 'POST', `/v1/requests/${encodeURIComponent(id)}/sessions`, {
       expertId: form.get('expertId'),
       start: form.get('start'),
     });
@@ -60,7 +62,7 @@ export function registerRequestPage(ui: Hono<UiEnv>) {
 
   ui.post('/staff/requests/:id/access-token', requireStaff, async (c) => {
     const id = encodeURIComponent(c.req.param('id'));
-    const issued = await asStaff<{ accessToken: string }>(
+    const issued = await asSignedIn<{ accessToken: string }>(
       c,
       'POST',
       `/v1/requests/${id}/access-token`,
@@ -83,7 +85,7 @@ function decision(
 ) {
   ui.post(`/staff/requests/:id/${action}`, requireStaff, async (c) => {
     const id = c.req.param('id');
-    const decided = await asStaff(
+    const decided = await asSignedIn(
       c,
       'POST',
       `/v1/requests/${encodeURIComponent(id)}/${action}`,
@@ -100,13 +102,13 @@ function decision(
   });
 }
 
-async function requestPage(c: Context<StaffEnv>, shown: Shown) {
+async function requestPage(c: Context<SignedInEnv>, shown: Shown) {
   const t = c.get('t');
   const id = encodeURIComponent(c.req.param('id') ?? '');
-  const request = await readAsStaff<RequestBody>(c, `/v1/requests/${id}`);
+  const request = await readSignedIn<RequestBody>(c, `/v1/requests/${id}`);
   const bookable = request.status === 'received' || request.status === 'accepted';
   const { matches } = bookable
-    ? await readAsStaff<{ matches: Match[] }>(
+    ? await readSignedIn<{ matches: Match[] }>(
         c,
         `/v1/requests/${id}/matches?limit=${MATCHES}&slotsPerExpert=${SLOTS_PER_EXPERT}`,
       )
@@ -126,7 +128,7 @@ async function requestPage(c: Context<StaffEnv>, shown: Shown) {
         <RequestFacts t={t} request={request} />
       </section>
       {request.status === 'received' && (
-        <ReviewPanel t={t} requestId={request.id} csrf={c.get('staff').csrf} />
+        <ReviewPanel t={t} requestId={request.id} csrf={c.get('session').csrf} />
       )}
       {request.review && (
         <section class="panel" aria-labelledby="review-title">
@@ -154,7 +156,7 @@ async function requestPage(c: Context<StaffEnv>, shown: Shown) {
           </>
         ) : (
           <form method="post" action={`/staff/requests/${request.id}/access-token`}>
-            <CsrfField csrf={c.get('staff').csrf} />
+            <CsrfField csrf={c.get('session').csrf} />
             <p>{t.accessLinkLead}</p>
             <button type="submit" class="secondary">
               {t.accessLinkButton}
@@ -183,7 +185,7 @@ async function requestPage(c: Context<StaffEnv>, shown: Shown) {
                     requestId={request.id}
                     match={match}
                     rank={rank}
-                    csrf={c.get('staff').csrf}
+                    csrf={c.get('session').csrf}
                   />
                 ))}
               </ol>

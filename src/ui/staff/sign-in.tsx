@@ -4,14 +4,15 @@ import { ApiError } from '../../http/errors.ts';
 import type { UiEnv } from '../context.ts';
 import { Alert, Notice } from '../fields.tsx';
 import { readForm } from '../form-values.ts';
+import { registerLinkSignIn } from '../link-sign-in.tsx';
 import { renderPage } from '../render.tsx';
-import { endSession, requireStaff, startSession } from './session.ts';
+import { requireStaff, staffArea } from './session.ts';
 
 export function registerSignIn(ui: Hono<UiEnv>) {
   ui.get('/staff/sign-in', (c) =>
     signInPage(c, {
       signedOut: c.req.query('notice') === 'signed-out',
-      next: nextOf(c.req.query('next')),
+      next: staffArea.nextOf(c.req.query('next')),
     }),
   );
 
@@ -20,7 +21,7 @@ export function registerSignIn(ui: Hono<UiEnv>) {
   // counts toward the failed-credential limit, as a wrong Authorization header does.
   ui.post('/staff/sign-in', async (c) => {
     const form = await readForm(c);
-    const next = nextOf(form.get('next'));
+    const next = staffArea.nextOf(form.get('next'));
     const principal = await principalOf(c.get('deps'), form.get('token')).catch((error) => {
       if (error instanceof ApiError && error.code === 'unauthorized') return null;
       throw error;
@@ -29,21 +30,16 @@ export function registerSignIn(ui: Hono<UiEnv>) {
       c.set('credentialRefused', true);
       return signInPage(c, { failed: c.get('t').signInFailed, status: 401, next });
     }
-    await startSession(c, { role: 'staff', tokenId: principal.tokenId });
+    await staffArea.start(c, { role: 'staff', tokenId: principal.tokenId });
     return c.redirect(next, 303);
   });
 
+  registerLinkSignIn(ui, staffArea, '/staff');
+
   ui.post('/staff/sign-out', requireStaff, async (c) => {
-    await endSession(c);
+    await staffArea.end(c);
     return c.redirect('/staff/sign-in?notice=signed-out', 303);
   });
-}
-
-/** Where to go after signing in: a staff page of this site, or the queue. */
-function nextOf(asked: string | undefined): string {
-  return asked && /^\/staff(?:[/?]|$)/.test(asked) && !asked.startsWith('/staff/sign-')
-    ? asked
-    : '/staff';
 }
 
 type Shown = { signedOut?: boolean; failed?: string; status?: 401 | 429; next: string };
