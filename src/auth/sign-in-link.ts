@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { audit } from '../db/audit.ts';
 import { tokens } from '../db/schema.ts';
 import type { Db, Queryable } from '../db/types.ts';
@@ -148,4 +148,20 @@ export async function firstStaffLink(
     const link = await issueSignInLink(tx, null, { now, secrets, label: 'first start' });
     return `${config.publicBaseUrl}${signInPath(null, link.secret)}`;
   });
+}
+
+/** The expert's newest link still of use, for staff to pass on after an invitation. */
+export async function latestSignInUrl(
+  db: Db,
+  config: { feedSecret: string | undefined; publicBaseUrl: string },
+  expertId: string,
+  now: Date,
+): Promise<string | undefined> {
+  const [row] = await db
+    .select({ id: tokens.id })
+    .from(tokens)
+    .where(and(eq(tokens.expertId, expertId), ...live(now)))
+    .orderBy(desc(tokens.createdAt))
+    .limit(1);
+  return row ? liveSignInUrl(db, config, row.id, now) : undefined;
 }

@@ -122,7 +122,7 @@ export function AvailabilityForm(props: {
           <fieldset class="day-hours">
             <legend>{t.weekdays[weekday - 1]}</legend>
             {Array.from({ length: RANGES_PER_DAY }, (_, slot) => (
-              <div class="inline-form" role="group" aria-label={t.rangeN(slot + 1)}>
+              <div class="inline-form">
                 {time(`w.${weekday}.${slot}.start`, `${t.rangeN(slot + 1)} ${t.from}`)}
                 {time(`w.${weekday}.${slot}.end`, `${t.rangeN(slot + 1)} ${t.to}`)}
               </div>

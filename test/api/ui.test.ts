@@ -409,15 +409,22 @@ describe('/staff', () => {
     const staff = browserOf(api);
     const csrf = await signIn(staff);
     const page = await staff.get(`/staff/requests/${request.id}`);
-    expect(page.html).toContain('リンクを再発行する');
+    expect(page.html).toContain(`href="/staff/requests/${request.id}/access-token"`);
+    // A confirmation step first; the POST it sends needs the session's token.
+    const confirm = await staff.get(`/staff/requests/${request.id}/access-token`);
+    expect(confirm.html).toContain('これまでのリンクは使えなくなります');
     const refused = await staff.post(`/staff/requests/${request.id}/access-token`, {
       csrf: 'forged',
     });
     expect(refused.status).toBe(403);
     const issued = await staff.post(`/staff/requests/${request.id}/access-token`, { csrf });
-    expect(issued.status).toBe(200);
-    expect(issued.headers.get('cache-control')).toBe('no-store');
-    const link = /\/r\/(hkc_[A-Za-z0-9_-]+)/.exec(issued.html)?.[1] ?? '';
+    expect(issued.status).toBe(303);
+    // The new link is shown once, on the page the POST redirects to, and in no URL.
+    expect(issued.headers.get('location')).toBe(`/staff/requests/${request.id}`);
+    const shown = await staff.get(`/staff/requests/${request.id}`);
+    expect(shown.headers.get('cache-control')).toBe('no-store');
+    const link = /\/r\/(hkc_[A-Za-z0-9_-]+)/.exec(shown.html)?.[1] ?? '';
+    expect((await staff.get(`/staff/requests/${request.id}`)).html).not.toContain(link);
     expect(link).toMatch(/^hkc_/);
     expect((await browserOf(api).get(`/r/${link}`)).status).toBe(200);
     expect((await browserOf(api).get(`/r/${oldLink}`)).status).toBe(404);
@@ -444,7 +451,8 @@ describe('/staff', () => {
     const list = await browser.get('/staff/experts');
     const href = /href="(\/staff\/experts\/[0-9a-f-]{36})"/.exec(list.html)?.[1] ?? '';
     const expert = await browser.get(href);
-    expect(expert.html).toContain('09:00–17:00');
+    expect(expert.html).toMatch(/id="w\.1\.0\.start"[^>]*value="09:00"/);
+    expect(expert.html).toMatch(/id="w\.1\.0\.end"[^>]*value="17:00"/);
     expect(expert.html).toContain('曜日ごとの時間');
   });
 

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, asc, desc, eq, gt, gte, lt, or } from 'drizzle-orm';
 import { sessionEventFile } from '../../calendar/export.ts';
 import { requests, sessions } from '../../db/schema.ts';
+import type { Db } from '../../db/types.ts';
 import { requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { decodeCursor, page } from '../../http/cursor.ts';
@@ -13,6 +14,7 @@ import {
   jsonResponse,
   PageQuery,
 } from '../../http/schemas.ts';
+import { expertById } from '../experts/queries.ts';
 import { calendarSessions, organizer } from './calendar-rows.ts';
 import { presentSession } from './present.ts';
 import { sessionFor } from './queries.ts';
@@ -57,21 +59,38 @@ const ExpertVisitSchema = SessionSchema.extend({
   }),
 }).openapi('ExpertVisit');
 
+const VisitQuery = z.strictObject({
+  from: InstantInput.optional(),
+  to: InstantInput.optional(),
+  status: z.enum(['confirmed', 'completed', 'cancelled', 'no_show']).optional(),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  ...PageQuery,
+});
+type VisitQuery = z.output<typeof VisitQuery>;
+
+const expertVisitsRoute = createRoute({
+  method: 'get',
+  path: '/v1/experts/{id}/sessions',
+  tags: ['experts'],
+  summary: 'An expert’s visits with their details, in time order (staff)',
+  security: bearer('staff'),
+  request: { params: IdParam, query: VisitQuery },
+  responses: {
+    200: jsonResponse(
+      'A page of the expert’s visits',
+      z.object({ items: z.array(ExpertVisitSchema), nextCursor: z.string().nullable() }),
+    ),
+    ...commonErrors,
+  },
+});
+
 const mineRoute = createRoute({
   method: 'get',
   path: '/v1/me/sessions',
   tags: ['me'],
   summary: 'Your visits with what you need to make them, in time order (expert)',
   security: bearer('expert'),
-  request: {
-    query: z.strictObject({
-      from: InstantInput.optional(),
-      to: InstantInput.optional(),
-      status: z.enum(['confirmed', 'completed', 'cancelled', 'no_show']).optional(),
-      order: z.enum(['asc', 'desc']).default('asc'),
-      ...PageQuery,
-    }),
-  },
+  request: { query: VisitQuery },
   responses: {
     200: jsonResponse(
       'A page of sessions',
@@ -103,55 +122,62 @@ export function registerSessionReads(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(mineRoute, async (c) => {
     const { expertId } = requireRole(c, 'expert');
-    const { db } = c.get('deps');
-    const query = c.req.valid('query');
-    const cursor = decodeCursor(query.cursor);
-    const [after, sort] = query.order === 'asc' ? [gt, asc] : [lt, desc];
-    const rows = await db
-      .select({ session: sessions, request: requests })
-      .from(sessions)
-      .innerJoin(requests, eq(requests.id, sessions.requestId))
-      .where(
-        and(
-          eq(sessions.expertId, expertId),
-          query.status ? eq(sessions.status, query.status) : undefined,
-          query.from ? gte(sessions.start, query.from) : undefined,
-          query.to ? lt(sessions.start, query.to) : undefined,
-          cursor
-            ? or(
-                after(sessions.start, new Date(cursor.at)),
-                and(eq(sessions.start, new Date(cursor.at)), after(sessions.id, cursor.id)),
-              )
-            : undefined,
-        ),
-      )
-      .orderBy(sort(sessions.start), sort(sessions.id))
-      .limit(query.limit + 1);
-    const { items, nextCursor } = page(rows, query.limit, (r) => ({
-      at: r.session.start.toISOString(),
-      id: r.session.id,
-    }));
-    return c.json(
-      {
-        items: items.map(({ session, request }) => ({
-          ...presentSession(session),
-          visit: {
-            companyName: request.companyName,
-            prefectureCode: request.prefectureCode,
-            address: request.companyAddress,
-            topics: request.topics,
-            notes: request.notes,
-            durationMinutes: request.durationMinutes,
-            contact: {
-              name: request.contactName,
-              email: request.contactEmail,
-              phone: request.contactPhone,
-            },
-          },
-        })),
-        nextCursor,
-      },
-      200,
-    );
+    return c.json(await visitsOf(c.get('deps').db, expertId, c.req.valid('query')), 200);
   });
+
+  app.openapi(expertVisitsRoute, async (c) => {
+    requireRole(c, 'staff');
+    const { db } = c.get('deps');
+    const expert = await expertById(db, c.req.valid('param').id);
+    return c.json(await visitsOf(db, expert.id, c.req.valid('query')), 200);
+  });
+}
+
+/** A page of an expert's visits, each with what the expert needs to make it. */
+async function visitsOf(db: Db, expertId: string, query: VisitQuery) {
+  const cursor = decodeCursor(query.cursor);
+  const [after, sort] = query.order === 'asc' ? [gt, asc] : [lt, desc];
+  const rows = await db
+    .select({ session: sessions, request: requests })
+    .from(sessions)
+    .innerJoin(requests, eq(requests.id, sessions.requestId))
+    .where(
+      and(
+        eq(sessions.expertId, expertId),
+        query.status ? eq(sessions.status, query.status) : undefined,
+        query.from ? gte(sessions.start, query.from) : undefined,
+        query.to ? lt(sessions.start, query.to) : undefined,
+        cursor
+          ? or(
+              after(sessions.start, new Date(cursor.at)),
+              and(eq(sessions.start, new Date(cursor.at)), after(sessions.id, cursor.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(sort(sessions.start), sort(sessions.id))
+    .limit(query.limit + 1);
+  const { items, nextCursor } = page(rows, query.limit, (r) => ({
+    at: r.session.start.toISOString(),
+    id: r.session.id,
+  }));
+  return {
+    items: items.map(({ session, request }) => ({
+      ...presentSession(session),
+      visit: {
+        companyName: request.companyName,
+        prefectureCode: request.prefectureCode,
+        address: request.companyAddress,
+        topics: request.topics,
+        notes: request.notes,
+        durationMinutes: request.durationMinutes,
+        contact: {
+          name: request.contactName,
+          email: request.contactEmail,
+          phone: request.contactPhone,
+        },
+      },
+    })),
+    nextCursor,
+  };
 }

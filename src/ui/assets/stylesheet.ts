@@ -141,6 +141,9 @@ input[type="datetime-local"]::-webkit-calendar-picker-indicator:focus-visible,
 input[type="date"]::-webkit-calendar-picker-indicator:focus-visible,
 input[type="time"]::-webkit-calendar-picker-indicator:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .visit h3 { margin-top: 0; }
+.filters { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: 0 1rem; align-items: end; }
+.filters .field { margin-bottom: 0.6rem; }
+.filters button { margin-bottom: 0.6rem; }
 a.button.danger { background: var(--paper); color: var(--error); border-color: var(--error); }
 
 .table-wrap { overflow-x: auto; background: var(--paper); border: 1px solid var(--line); border-radius: 8px; margin: 0 0 1.2rem; }

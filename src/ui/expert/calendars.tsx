@@ -72,7 +72,7 @@ export function registerExpertCalendars(ui: Hono<UiEnv>) {
           {imported.items.length === 0 ? (
             <p>{t.noCalendars}</p>
           ) : (
-            <div class="table-wrap" role="region" aria-labelledby="imported-title" tabindex={0}>
+            <section class="table-wrap" aria-labelledby="imported-title" tabindex={0}>
               <table>
                 <thead>
                   <tr>
@@ -109,7 +109,7 @@ export function registerExpertCalendars(ui: Hono<UiEnv>) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </section>
           )}
           <form method="post" action="/expert/calendars" class="inline-form" novalidate>
             <CsrfField csrf={csrf} />

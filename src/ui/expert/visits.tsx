@@ -1,10 +1,9 @@
 import type { Context, Hono } from 'hono';
-import { topics as allTopics } from '../../domain/taxonomy.ts';
 import type { SessionBody } from '../../routes/sessions/schema.ts';
 import { CsrfField } from '../area-page.tsx';
 import { Confirm } from '../confirm.tsx';
 import type { UiEnv } from '../context.ts';
-import { Alert, ErrorSummary, Field, type FieldErrors, Notice } from '../fields.tsx';
+import { Alert, Notice } from '../fields.tsx';
 import { redirectWith, takeFlash } from '../flash.ts';
 import { formValues, readForm } from '../form-values.ts';
 import { formatRange } from '../format.ts';
@@ -12,6 +11,7 @@ import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound } from '../page-errors.ts';
 import { prefectureName, SessionBadge, topicName } from '../request-facts.tsx';
 import { asSignedIn, readSignedIn, type SignedInEnv } from '../signed-in.ts';
+import { fileVisitReport, VisitReportForm } from '../visit-report.tsx';
 import { expertPage } from './expert-page.tsx';
 import { requireExpert } from './session.ts';
 
@@ -96,29 +96,9 @@ export function registerExpertVisits(ui: Hono<UiEnv>) {
   });
 
   ui.get('/expert/visits/:id/report', requireExpert, async (c) => reportPage(c));
-  ui.post('/expert/visits/:id/report', requireExpert, async (c) => {
-    const id = visitId(c);
-    const form = await readForm(c);
-    const filed = await asSignedIn(c, 'POST', `/v1/sessions/${id}/report`, {
-      topicsCovered: form.all('topicsCovered'),
-      summary: form.get('summary'),
-      followUpNeeded: form.get('followUpNeeded') === 'yes',
-    });
-    if (filed.ok) return redirectWith(c, '/expert', { notice: 'reported' });
-    if (filed.status === 404) throw new PageNotFound();
-    const t = c.get('t');
-    if (filed.status === 400) {
-      const errors: FieldErrors = {};
-      for (const e of filed.problem.errors ?? []) {
-        const name = e.path.startsWith('topicsCovered') ? 'topicsCovered' : e.path;
-        errors[name] ??= t.reportErrors[name] ?? e.message;
-      }
-      return redirectWith(c, c.req.path, { errors, values: form.fields() });
-    }
-    return redirectWith(c, '/expert', {
-      problem: t.problems[filed.problem.code] ?? filed.problem.detail,
-    });
-  });
+  ui.post('/expert/visits/:id/report', requireExpert, (c) =>
+    fileVisitReport(c, visitId(c), '/expert'),
+  );
 
   ui.get('/expert/visits/:id/no-show', requireExpert, async (c) => {
     const t = c.get('t');
@@ -246,11 +226,13 @@ function VisitCard(props: { t: Strings; visit: Visit; csrf: string; now: string 
 
 async function reportPage(c: Context<SignedInEnv>) {
   const t = c.get('t');
-  const visit = await readSignedIn<SessionBody>(c, `/v1/sessions/${visitId(c)}`);
+  const id = visitId(c);
+  const [visit, mine] = await Promise.all([
+    readSignedIn<SessionBody>(c, `/v1/sessions/${id}`),
+    readSignedIn<Page>(c, `/v1/me/sessions?limit=100&order=desc`),
+  ]);
   const flash = await takeFlash(c);
   const errors = flash.errors ?? {};
-  const values = formValues(flash.values);
-  const chosen = flash.values ? values.all('topicsCovered') : [];
   return expertPage(
     c,
     { title: t.reportTitle, area: 'visits', errors: Object.keys(errors).length > 0 },
@@ -260,60 +242,14 @@ async function reportPage(c: Context<SignedInEnv>) {
       </p>
       <h1>{t.reportTitle}</h1>
       <p>{`${formatRange(t, visit.start, visit.end)} — ${t.reportLead}`}</p>
-      <ErrorSummary title={t.errorSummary(Object.keys(errors).length)} errors={errors} />
-      <form method="post" action={c.req.path} class="panel stack" novalidate>
-        <CsrfField csrf={c.get('session').csrf} />
-        <fieldset id="topicsCovered" class={errors.topicsCovered ? 'invalid' : undefined}>
-          <legend>{t.topicsCovered}</legend>
-          {errors.topicsCovered && <span class="error">{errors.topicsCovered}</span>}
-          <ul class="checks">
-            {allTopics.map((topic) => (
-              <li>
-                <input
-                  type="checkbox"
-                  id={`topic-${topic.code}`}
-                  name="topicsCovered"
-                  value={topic.code}
-                  checked={chosen.includes(topic.code)}
-                />
-                <label for={`topic-${topic.code}`}>{topicName(t, topic.code)}</label>
-              </li>
-            ))}
-          </ul>
-        </fieldset>
-        <Field
-          t={t}
-          name="summary"
-          label={t.summary}
-          error={errors.summary}
-          required
-          control={(wiring) => (
-            <textarea {...wiring} rows={8} maxlength={10000} required>
-              {values.get('summary')}
-            </textarea>
-          )}
-        />
-        <fieldset>
-          <legend>{t.followUpNeeded}</legend>
-          <ul class="checks">
-            {(['yes', 'no'] as const).map((answer) => (
-              <li>
-                <input
-                  type="radio"
-                  id={`follow-up-${answer}`}
-                  name="followUpNeeded"
-                  value={answer}
-                  checked={(values.get('followUpNeeded') || 'no') === answer}
-                />
-                <label for={`follow-up-${answer}`}>{answer === 'yes' ? t.yes : t.no}</label>
-              </li>
-            ))}
-          </ul>
-        </fieldset>
-        <div class="actions">
-          <button type="submit">{t.submitReport}</button>
-        </div>
-      </form>
+      <VisitReportForm
+        t={t}
+        action={c.req.path}
+        csrf={c.get('session').csrf}
+        values={formValues(flash.values)}
+        errors={errors}
+        requested={mine.items.find((v) => v.id === id)?.visit.topics ?? []}
+      />
     </>,
   );
 }

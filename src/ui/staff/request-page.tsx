@@ -1,22 +1,33 @@
 import type { Context, Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { companyStatusUrl } from '../../auth/company-link.ts';
+import { bookableRange } from '../../domain/availability.ts';
+import { MINUTE_MS } from '../../domain/time.ts';
 import type { RequestBody } from '../../routes/requests/schema.ts';
+import type { SessionBody } from '../../routes/sessions/schema.ts';
 import { CsrfField } from '../area-page.tsx';
+import { Confirm } from '../confirm.tsx';
 import type { UiEnv } from '../context.ts';
 import { Alert, Notice } from '../fields.tsx';
+import { type Flash, redirectWith, takeFlash } from '../flash.ts';
 import { type FormValues, readForm } from '../form-values.ts';
-import { byDay, formatDateTime, formatDay, formatTime } from '../format.ts';
+import { byDay, formatDateTime, formatDay, formatTime, localInputValue } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound } from '../page-errors.ts';
-import { RequestFacts, SessionList } from '../request-facts.tsx';
+import { RequestFacts, SessionBadge } from '../request-facts.tsx';
 import { asSignedIn, readSignedIn, type SignedInEnv } from '../signed-in.ts';
+import { AuditTrail, auditOf } from './audit-trail.tsx';
 import { requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
+import { VisitPanel } from './visit-panel.tsx';
 
 const MATCHES = 10;
+const MORE_MATCHES = 50;
 const SLOTS_PER_EXPERT = 12;
+const ALL_SLOTS = 500;
+const GRID_MS = 30 * MINUTE_MS;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type Match = {
+export type Match = {
   expert: { id: string; name: string; affiliation: string };
   format: 'onsite' | 'online';
   score: number;
@@ -24,34 +35,24 @@ type Match = {
   slots: { start: string; end: string }[];
 };
 
-type Shown = {
-  notice?: string;
-  problem?: string;
-  status?: ContentfulStatusCode;
-  /** A company link just issued: shown once, on this answer only, never in a URL. */
-  accessLink?: string;
-};
-
-/** One request, its visits, and for an open one the ranked experts to book in one click. */
+/**
+ * One request: what was applied for, the office's decision, its visit with everything staff
+ * do to it, and while it can be booked the ranked experts with their free times.
+ */
 export function registerRequestPage(ui: Hono<UiEnv>) {
-  ui.get('/staff/requests/:id', requireStaff, (c) =>
-    requestPage(c, { notice: c.get('t').notices[c.req.query('notice') ?? ''] }),
-  );
+  ui.get('/staff/requests/:id', requireStaff, (c) => requestPage(c));
 
   ui.post('/staff/requests/:id/book', requireStaff, async (c) => {
     const form = await readForm(c);
-    const id = c.req.param('id');
-    const booked = await asSignedIn(c, 'POST', `/v1/requests/${encodeURIComponent(id)}/sessions`, {
+    const id = requestId(c);
+    // A slot button posts its start; the free form posts a Japan-time datetime-local value.
+    const start = form.get('start') || tokyoInput(form.get('startLocal'));
+    const booked = await asSignedIn(c, 'POST', `/v1/requests/${id}/sessions`, {
       expertId: form.get('expertId'),
-      start: form.get('start'),
+      start,
     });
-    if (booked.ok) return c.redirect(`/staff/requests/${id}?notice=booked`, 303);
-    const { problem } = booked;
-    if (problem.status >= 500) throw new Error(`booking answered ${problem.status}`);
-    return requestPage(c, {
-      problem: c.get('t').problems[problem.code] ?? problem.detail,
-      status: problem.status as ContentfulStatusCode,
-    });
+    if (booked.status === 404) throw new PageNotFound();
+    return redirectWith(c, `/staff/requests/${id}`, outcome(c, booked, 'booked'));
   });
 
   decision(ui, 'accept', 'accepted', (form): Record<string, string> => {
@@ -60,20 +61,48 @@ export function registerRequestPage(ui: Hono<UiEnv>) {
   });
   decision(ui, 'decline', 'declined', (form) => ({ reason: form.get('reason') }));
 
-  ui.post('/staff/requests/:id/access-token', requireStaff, async (c) => {
-    const id = encodeURIComponent(c.req.param('id'));
-    const issued = await asSignedIn<{ accessToken: string }>(
-      c,
-      'POST',
-      `/v1/requests/${id}/access-token`,
-    );
-    if (!issued.ok) {
-      if (issued.status === 404 || issued.status === 400) throw new PageNotFound();
-      throw new Error(`access token answered ${issued.status} ${issued.problem.code}`);
-    }
-    const base = c.get('deps').config.publicBaseUrl;
-    return requestPage(c, { accessLink: `${base}/r/${issued.body.accessToken}` });
+  confirmed(ui, 'withdraw', {
+    title: (t) => t.withdrawTitle,
+    lead: (t) => t.staffWithdrawLead,
+    button: (t) => t.withdrawButton,
+    reason: true,
+    act: (c, id, form) =>
+      asSignedIn(c, 'POST', `/v1/requests/${id}/cancel`, reasonOf(form.get('reason'))),
+    notice: 'withdrawn',
   });
+
+  confirmed(ui, 'access-token', {
+    title: (t) => t.accessLinkButton,
+    lead: (t) => t.accessLinkLead,
+    button: (t) => t.accessLinkButton,
+    reason: false,
+    act: (c, id) => asSignedIn(c, 'POST', `/v1/requests/${id}/access-token`),
+    notice: 'linkIssued',
+  });
+}
+
+/** The request id of the path: a UUID, or no such page. */
+function requestId(c: Context<SignedInEnv>): string {
+  const id = c.req.param('id') ?? '';
+  if (!UUID.test(id)) throw new PageNotFound();
+  return id;
+}
+
+/** A Japan-time datetime-local value (2026-12-03T10:00) as an RFC 3339 instant. */
+const tokyoInput = (value: string) => (value ? `${value}:00+09:00` : '');
+const reasonOf = (reason: string) => (reason === '' ? {} : { reason });
+
+/** What an API call's answer tells the page it redirects to. */
+function outcome(
+  c: Context<SignedInEnv>,
+  result: { ok: boolean; problem?: { code: string; detail: string }; status: number },
+  notice: string,
+): Flash {
+  if (result.ok) return { notice };
+  if (result.status >= 500 || !result.problem) {
+    throw new Error(`staff action answered ${result.status}`);
+  }
+  return { problem: c.get('t').problems[result.problem.code] ?? result.problem.detail };
 }
 
 /** The office's decision on an application: the API call, then back to the request page. */
@@ -84,55 +113,115 @@ function decision(
   body: (form: FormValues) => Record<string, string>,
 ) {
   ui.post(`/staff/requests/:id/${action}`, requireStaff, async (c) => {
-    const id = c.req.param('id');
+    const id = requestId(c);
     const decided = await asSignedIn(
       c,
       'POST',
-      `/v1/requests/${encodeURIComponent(id)}/${action}`,
+      `/v1/requests/${id}/${action}`,
       body(await readForm(c)),
     );
-    if (decided.ok) return c.redirect(`/staff/requests/${id}?notice=${notice}`, 303);
-    const { problem } = decided;
-    if (problem.status === 404) throw new PageNotFound();
-    if (problem.status >= 500) throw new Error(`${action} answered ${problem.status}`);
-    return requestPage(c, {
-      problem: c.get('t').problems[problem.code] ?? problem.detail,
-      status: problem.status as ContentfulStatusCode,
-    });
+    if (decided.status === 404) throw new PageNotFound();
+    return redirectWith(c, `/staff/requests/${id}`, outcome(c, decided, notice));
   });
 }
 
-async function requestPage(c: Context<SignedInEnv>, shown: Shown) {
+/** An action that cannot be undone: a confirmation page (GET), then the action (POST). */
+function confirmed(
+  ui: Hono<UiEnv>,
+  name: string,
+  spec: {
+    title: (t: Strings) => string;
+    lead: (t: Strings) => string;
+    button: (t: Strings) => string;
+    reason: boolean;
+    act: (
+      c: Context<SignedInEnv>,
+      id: string,
+      form: FormValues,
+    ) => Promise<{ ok: boolean; status: number; problem?: { code: string; detail: string } }>;
+    notice: string;
+  },
+) {
+  const path = `/staff/requests/:id/${name}`;
+  ui.get(path, requireStaff, async (c) => {
+    const t = c.get('t');
+    const id = requestId(c);
+    const request = await readSignedIn<RequestBody>(c, `/v1/requests/${id}`);
+    return staffPage(
+      c,
+      { title: spec.title(t), area: 'requests' },
+      <Confirm
+        t={t}
+        title={spec.title(t)}
+        lead={`${request.company.name} — ${spec.lead(t)}`}
+        action={c.req.path}
+        button={spec.button(t)}
+        back={`/staff/requests/${id}`}
+        hidden={{ csrf: c.get('session').csrf }}
+        reason={spec.reason ? t.reason : undefined}
+      />,
+    );
+  });
+  ui.post(path, requireStaff, async (c) => {
+    const id = requestId(c);
+    const result = await spec.act(c, id, await readForm(c));
+    if (result.status === 404) throw new PageNotFound();
+    return redirectWith(c, `/staff/requests/${id}`, outcome(c, result, spec.notice));
+  });
+}
+
+async function requestPage(c: Context<SignedInEnv>) {
   const t = c.get('t');
-  const id = encodeURIComponent(c.req.param('id') ?? '');
+  const id = requestId(c);
+  const flash = await takeFlash(c);
+  const more = c.req.query('experts') === 'more';
+  const allOf = c.req.query('slots');
   const request = await readSignedIn<RequestBody>(c, `/v1/requests/${id}`);
   const bookable = request.status === 'received' || request.status === 'accepted';
-  const { matches } = bookable
-    ? await readSignedIn<{ matches: Match[] }>(
-        c,
-        `/v1/requests/${id}/matches?limit=${MATCHES}&slotsPerExpert=${SLOTS_PER_EXPERT}`,
-      )
-    : { matches: [] };
+  const visit = request.sessions.find((s) => s.status === 'confirmed') ?? null;
+  const [{ matches }, trail, link] = await Promise.all([
+    bookable
+      ? readSignedIn<{ matches: Match[] }>(
+          c,
+          `/v1/requests/${id}/matches?limit=${more ? MORE_MATCHES : MATCHES}&slotsPerExpert=${allOf ? ALL_SLOTS : SLOTS_PER_EXPERT}`,
+        )
+      : { matches: [] as Match[] },
+    auditOf(c, [
+      { type: 'request', id },
+      ...request.sessions.map((s) => ({ type: 'session' as const, id: s.id })),
+    ]),
+    flash.notice === 'linkIssued'
+      ? companyStatusUrl(c.get('deps').db, c.get('deps').config, id)
+      : Promise.resolve(undefined),
+  ]);
+  const csrf = c.get('session').csrf;
+  const { clock, config } = c.get('deps');
+  const range = bookableRange(clock(), config);
   return staffPage(
     c,
-    { title: request.company.name, area: 'requests', status: shown.status ?? 200 },
+    { title: request.company.name, area: 'requests' },
     <>
       <p>
         <a href="/staff">{t.backToQueue}</a>
       </p>
       <h1>{request.company.name}</h1>
-      {shown.notice && <Notice>{shown.notice}</Notice>}
-      {shown.problem && <Alert>{shown.problem}</Alert>}
+      {flash.notice && <Notice>{t.notices[flash.notice]}</Notice>}
+      {flash.problem && <Alert>{flash.problem}</Alert>}
+      {link && (
+        <section class="panel" aria-labelledby="new-link-title">
+          <h2 id="new-link-title">{t.accessLinkTitle}</h2>
+          <Notice>{t.accessLinkIssued}</Notice>
+          <p class="token-box">
+            <code>{link}</code>
+          </p>
+        </section>
+      )}
+      {request.status === 'received' && <ReviewPanel t={t} requestId={request.id} csrf={csrf} />}
+      {visit && <VisitPanel t={t} request={request} visit={visit} csrf={csrf} />}
       <section class="panel" aria-labelledby="facts-title">
         <h2 id="facts-title">{t.requestDetails}</h2>
         <RequestFacts t={t} request={request} />
-      </section>
-      {request.status === 'received' && (
-        <ReviewPanel t={t} requestId={request.id} csrf={c.get('session').csrf} />
-      )}
-      {request.review && (
-        <section class="panel" aria-labelledby="review-title">
-          <h2 id="review-title">{t.reviewDecision}</h2>
+        {request.review && (
           <dl class="facts">
             <dt>{t.reviewedAt}</dt>
             <dd>{formatDateTime(t, request.review.at)}</dd>
@@ -143,31 +232,28 @@ async function requestPage(c: Context<SignedInEnv>, shown: Shown) {
               </>
             )}
           </dl>
-        </section>
-      )}
-      <section class="panel" aria-labelledby="access-title">
-        <h2 id="access-title">{t.accessLinkTitle}</h2>
-        {shown.accessLink ? (
-          <>
-            <Notice>{t.accessLinkIssued}</Notice>
-            <p>
-              <code>{shown.accessLink}</code>
-            </p>
-          </>
-        ) : (
-          <form method="post" action={`/staff/requests/${request.id}/access-token`}>
-            <CsrfField csrf={c.get('session').csrf} />
-            <p>{t.accessLinkLead}</p>
-            <button type="submit" class="secondary">
-              {t.accessLinkButton}
-            </button>
-          </form>
         )}
+        <p class="actions">
+          <a href={`/staff/requests/${id}/access-token`}>{t.accessLinkButton}</a>
+          {(request.status === 'received' ||
+            request.status === 'accepted' ||
+            request.status === 'scheduled') && (
+            <a href={`/staff/requests/${id}/withdraw`}>{t.withdrawButton}</a>
+          )}
+        </p>
       </section>
       {request.sessions.length > 0 && (
         <section class="panel" aria-labelledby="sessions-title">
           <h2 id="sessions-title">{t.sessionsTitle}</h2>
-          <SessionList t={t} sessions={request.sessions} />
+          <ul class="reasons">
+            {request.sessions.map((s: SessionBody) => (
+              <li>
+                {formatDateTime(t, s.start)} {t.formats[s.format]}{' '}
+                <SessionBadge t={t} status={s.status} />
+                {s.cancelReason && ` ${t.reasonQuoted(s.cancelReason)}`}
+              </li>
+            ))}
+          </ul>
         </section>
       )}
       {bookable && (
@@ -185,14 +271,29 @@ async function requestPage(c: Context<SignedInEnv>, shown: Shown) {
                     requestId={request.id}
                     match={match}
                     rank={rank}
-                    csrf={c.get('session').csrf}
+                    csrf={csrf}
+                    all={allOf === match.expert.id}
                   />
                 ))}
               </ol>
+              {!more && matches.length === MATCHES && (
+                <p>
+                  <a href={`/staff/requests/${id}?experts=more`}>{t.moreExperts}</a>
+                </p>
+              )}
+              <FreeStart
+                t={t}
+                requestId={request.id}
+                csrf={csrf}
+                matches={matches}
+                min={localInputValue(Math.ceil(range.start / GRID_MS) * GRID_MS)}
+                max={localInputValue(Math.floor(range.end / GRID_MS) * GRID_MS)}
+              />
             </>
           )}
         </section>
       )}
+      <AuditTrail t={t} events={trail} />
     </>,
   );
 }
@@ -227,7 +328,7 @@ function ReviewPanel({ t, requestId, csrf }: { t: Strings; requestId: string; cs
         <div class="field">
           <label for="decline-reason">
             {t.declineReasonLabel}
-            <span class="tag">{t.required}</span>
+            <span class="tag required">{t.required}</span>
           </label>
           <input type="text" id="decline-reason" name="reason" required maxlength={1000} />
         </div>
@@ -245,8 +346,10 @@ function MatchCard(props: {
   match: Match;
   rank: number;
   csrf: string;
+  /** All of the expert's slots are shown (else the first few, and a link to the rest). */
+  all: boolean;
 }) {
-  const { t, requestId, match, rank, csrf } = props;
+  const { t, requestId, match, rank, csrf, all } = props;
   const nameId = `match-${rank}`;
   return (
     <li class="match">
@@ -257,7 +360,7 @@ function MatchCard(props: {
       <p>
         {`${t.score}: `}
         <span class="score">{match.score}</span>
-        {` ・ ${t.formats[match.format]}`}
+        {` ${t.listSeparator.trim() === '、' ? '・' : '·'} ${t.formats[match.format]}`}
       </p>
       <ul class="reasons" aria-label={t.reasons}>
         {match.reasons.map((reason) => (
@@ -286,6 +389,55 @@ function MatchCard(props: {
           </div>
         ))}
       </form>
+      {!all && match.slots.length === SLOTS_PER_EXPERT && (
+        <p>
+          <a href={`/staff/requests/${requestId}?slots=${match.expert.id}#${nameId}`}>
+            {t.allSlotsOf(match.expert.name)}
+          </a>
+        </p>
+      )}
     </li>
+  );
+}
+
+/** Staff may book any free start in the bookable window, not only the listed ones. */
+function FreeStart(props: {
+  t: Strings;
+  requestId: string;
+  csrf: string;
+  matches: Match[];
+  min: string;
+  max: string;
+}) {
+  const { t, requestId, csrf, matches, min, max } = props;
+  return (
+    <section class="panel" aria-labelledby="free-start-title">
+      <h3 id="free-start-title">{t.freeStartTitle}</h3>
+      <p>{t.freeStartLead}</p>
+      <form method="post" action={`/staff/requests/${requestId}/book`} class="inline-form">
+        <CsrfField csrf={csrf} />
+        <div class="field">
+          <label for="free-expert">{t.expert}</label>
+          <select id="free-expert" name="expertId" required>
+            {matches.map((m) => (
+              <option value={m.expert.id}>{m.expert.name}</option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="free-start">{t.freeStartLabel}</label>
+          <input
+            type="datetime-local"
+            id="free-start"
+            name="startLocal"
+            min={min}
+            max={max}
+            step={1800}
+            required
+          />
+        </div>
+        <button type="submit">{t.bookThisTime}</button>
+      </form>
+    </section>
   );
 }
