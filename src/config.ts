@@ -29,6 +29,7 @@ const envSchema = z
       )
       .optional(),
     AUTO_ACCEPT: z.enum(['off', 'sme']).default('off'),
+    PRIVACY_POLICY_URL: z.url({ protocol: /^https?$/ }).optional(),
     RATE_LIMIT_APPLY_PER_MINUTE: z.coerce.number().int().min(0).default(20),
     RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
     TRUST_PROXY: flag,
@@ -55,6 +56,7 @@ const envSchema = z
     officeEmail: e.OFFICE_EMAIL,
     officePhone: e.OFFICE_PHONE,
     autoAccept: e.AUTO_ACCEPT,
+    privacyPolicyUrl: e.PRIVACY_POLICY_URL,
     rateLimitApplyPerMinute: e.RATE_LIMIT_APPLY_PER_MINUTE,
     rateLimitAuthFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,

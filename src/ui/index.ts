@@ -16,6 +16,7 @@ import { detectLanguage } from './i18n/lang.ts';
 import { stringsFor } from './i18n/strings.ts';
 import { PageNotFound, SignedOut } from './page-errors.ts';
 import { formBodyLimit, pageHeaders, sameSitePosts } from './page-guards.ts';
+import { registerPrivacy } from './privacy.tsx';
 import { registerRequestPages } from './request/routes.tsx';
 import { registerStaffPages } from './staff/routes.ts';
 import { staffArea } from './staff/session.ts';
@@ -40,6 +41,7 @@ export function registerUi(app: OpenAPIHono<AppEnv>, log: Log) {
     ui.use(path, pageHeaders, detectLanguage, pageContext, sameSitePosts, formBodyLimit);
   }
   registerHome(ui);
+  registerPrivacy(ui);
   registerApplyPages(ui);
   registerRequestPages(ui);
   registerStaffPages(ui);

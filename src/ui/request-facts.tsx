@@ -93,17 +93,39 @@ export function RequestFacts({ t, request }: { t: Strings; request: RequestBody 
   );
 }
 
-/** A request's visits in time order. */
-export function SessionList({ t, sessions }: { t: Strings; sessions: SessionBody[] }) {
+/**
+ * A request's visits in time order. `calendarHref` links a visit's calendar file where one
+ * helps (the company's cancelled visit: importing it removes the event it imported before).
+ */
+export function SessionList({
+  t,
+  sessions,
+  calendarHref = () => undefined,
+}: {
+  t: Strings;
+  sessions: SessionBody[];
+  calendarHref?: (session: SessionBody) => string | undefined;
+}) {
   return (
     <ul class="reasons">
-      {sessions.map((s) => (
-        <li>
-          {formatRange(t, s.start, s.end)} {t.formats[s.format]}{' '}
-          <SessionBadge t={t} status={s.status} />
-          {s.cancelReason && ` ${s.cancelReason}`}
-        </li>
-      ))}
+      {sessions.map((s) => {
+        const href = calendarHref(s);
+        return (
+          <li>
+            {formatRange(t, s.start, s.end)} {t.formats[s.format]}{' '}
+            <SessionBadge t={t} status={s.status} />
+            {s.cancelReason && ` ${s.cancelReason}`}
+            {href && (
+              <>
+                {' '}
+                <a href={href} download>
+                  {t.cancelledCalendar}
+                </a>
+              </>
+            )}
+          </li>
+        );
+      })}
     </ul>
   );
 }

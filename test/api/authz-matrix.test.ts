@@ -342,6 +342,12 @@ const specs: Spec[] = [
     target: (b) => ({ path: `/v1/experts/${b.expertId}` }),
   },
   {
+    method: 'GET',
+    path: '/v1/experts/{id}/sessions',
+    allow: ['staff'],
+    target: (b) => ({ path: `/v1/experts/${b.expertId}/sessions` }),
+  },
+  {
     method: 'PATCH',
     path: '/v1/experts/{id}',
     allow: ['staff'],

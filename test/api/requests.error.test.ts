@@ -72,6 +72,19 @@ describe('POST /v1/requests rejects a bad application', () => {
     expectFieldError(res, 'preferredWindows.0.start');
   });
 
+  it('every error at once: a window inside the notice beside a schema error elsewhere', async () => {
+    const soon = new Date(api.now().getTime() + 24 * 3600_000).toISOString();
+    const later = new Date(api.now().getTime() + 9 * 24 * 3600_000).toISOString();
+    const res = await post({
+      ...withCompany({ name: '' }),
+      contact: { name: '山田', email: 'not-an-email' },
+      preferredWindows: [{ start: soon, end: later }],
+    });
+    for (const path of ['company.name', 'contact.email', 'preferredWindows.0.start']) {
+      expectFieldError(res, path);
+    }
+  });
+
   it('a window ending after now + 90 days, naming preferredWindows.0.end', async () => {
     const res = await post(
       application(api, {

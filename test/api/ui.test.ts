@@ -23,11 +23,14 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
+/** Applies through the form; the answer is the status page, greeting it with its link once. */
 async function applyThroughForm(browser: Browser, overrides = {}) {
-  const page = await browser.post('/apply', applicationForm(overrides));
+  const page = await browser.submit('/apply', applicationForm(overrides));
   expect(page.status, page.html).toBe(200);
-  const token = /href="[^"]*\/r\/([^"]+)" id="status-link"/.exec(page.html)?.[1];
-  if (!token) throw new Error(`no status link in ${page.html}`);
+  const token = /^\/r\/(hkc_[^/]+)$/.exec(page.location ?? '')?.[1];
+  if (!token) throw new Error(`applying went to ${page.location}: ${page.html}`);
+  expect(page.html).toContain(`/r/${token}</a>`);
+  expect(page.html).toContain('id="status-link"');
   return token;
 }
 
@@ -112,6 +115,14 @@ describe('/apply', () => {
     const status = await browser.get(`/r/${token}`);
     expect(status.status).toBe(200);
     expect(status.html).toContain('株式会社テスト金属');
+    // The greeting is shown once; the application's ID and the office's address stay.
+    expect(status.html).not.toContain('id="status-link"');
+    const [row] = await api.db
+      .select({ requestId: tokens.requestId })
+      .from(tokens)
+      .where(eq(tokens.hash, hashSecret(token)));
+    expect(status.html).toContain(`${row?.requestId}`);
+    expect(status.html).toContain('mailto:office@haken.invalid');
     // Under review: the page says so and offers no slot until the office accepts.
     expect(status.html).toContain('審査中です');
     expect(status.html).not.toContain('name="slot"');
@@ -123,11 +134,11 @@ describe('/apply', () => {
 
   it('shows a wrong corporate number next to its field, keeping what was typed', async () => {
     const before = await requestCount();
-    const page = await browserOf(api).post(
+    const page = await browserOf(api).submit(
       '/apply',
       applicationForm({ 'company.corporateNumber': '7000012050003' }),
     );
-    expect(page.status).toBe(400);
+    expect(page.location).toBe('/apply');
     expect(page.html).toMatch(
       /<span class="error" id="company\.corporateNumber-error">法人番号が正しくありません/,
     );
@@ -147,7 +158,7 @@ describe('/apply', () => {
   });
 
   it('puts window errors on the row they were typed in', async () => {
-    const page = await browserOf(api).post(
+    const page = await browserOf(api).submit(
       '/apply',
       applicationForm({
         'preferredWindows.0.start': '',
@@ -156,16 +167,22 @@ describe('/apply', () => {
         'preferredWindows.2.end': '2026-12-03T17:00',
       }),
     );
-    expect(page.status).toBe(400);
+    expect(page.location).toBe('/apply');
     expect(page.html).toMatch(
       /id="preferredWindows\.2\.start-error">72時間以上先の日時を指定してください。/,
     );
   });
 
   it('lists every missing field in the summary and at the field', async () => {
-    const page = await browserOf(api).post('/apply', { topics: [] });
-    expect(page.status).toBe(400);
-    for (const field of ['company.name', 'company.industryCode', 'contact.email', 'topics']) {
+    const page = await browserOf(api).submit('/apply', { topics: [] });
+    expect(page.location).toBe('/apply');
+    for (const field of [
+      'company.name',
+      'company.industryCode',
+      'contact.email',
+      'topics',
+      'privacyConsent',
+    ]) {
       expect(page.html).toContain(`id="${field}-error"`);
       expect(page.html).toContain(`href="#${field}"`);
     }
@@ -177,7 +194,8 @@ describe('/apply', () => {
     const form = applicationForm({ idempotencyKey: crypto.randomUUID() });
     const first = await browserOf(api).post('/apply', form);
     const again = await browserOf(api).post('/apply', form);
-    expect([first.status, again.status]).toEqual([200, 200]);
+    expect([first.status, again.status]).toEqual([303, 303]);
+    expect(again.headers.get('location')).toBe(first.headers.get('location'));
     expect(await requestCount()).toBe(before + 1);
   });
 
@@ -225,14 +243,14 @@ describe('rate limits', () => {
     try {
       const browser = browserOf(limited);
       const from = (address: string) => ({ 'x-forwarded-for': address });
-      const first = await browser.post('/apply', applicationForm(), from('198.51.100.7'));
-      expect(first.status).toBe(200);
-      const second = await browser.post('/apply', applicationForm(), from('198.51.100.7'));
-      expect(second.status).toBe(429);
+      const first = await browser.submit('/apply', applicationForm(), from('198.51.100.7'));
+      expect(first.location).toMatch(/^\/r\//);
+      const second = await browser.submit('/apply', applicationForm(), from('198.51.100.7'));
+      expect(second.location).toBe('/apply');
       expect(second.html).toContain('1分ほどおいてから');
       expect(second.html).toContain('value="株式会社テスト金属"');
-      const elsewhere = await browser.post('/apply', applicationForm(), from('198.51.100.8'));
-      expect(elsewhere.status).toBe(200);
+      const elsewhere = await browser.submit('/apply', applicationForm(), from('198.51.100.8'));
+      expect(elsewhere.location).toMatch(/^\/r\//);
     } finally {
       await limited.close();
     }
@@ -251,11 +269,11 @@ describe('/r/:token', () => {
     const slot = fieldValue(status.html, 'slot');
     expect(slot).toBeDefined();
 
-    const booked = await browser.post(`/r/${token}/book`, { slot: slot ?? '' });
-    expect(booked.status).toBe(303);
-    expect(booked.headers.get('location')).toBe(`/r/${token}?notice=booked`);
-    const page = await browser.get(`/r/${token}?notice=booked`);
+    const page = await browser.submit(`/r/${token}/book`, { slot: slot ?? '' });
+    expect(page.location).toBe(`/r/${token}`);
     expect(page.html).toContain('訪問日時を予約しました。');
+    // The notice is said once: the page again (a reload, a bookmark) does not repeat it.
+    expect((await browser.get(`/r/${token}`)).html).not.toContain('訪問日時を予約しました。');
     const [expertId] = (slot ?? '').split(' ');
     // Rescheduling keeps the expert: every time offered is theirs.
     const moves = page.html.match(/<input[^>]*name="slot"[^>]*>/g) ?? [];
@@ -278,29 +296,43 @@ describe('/r/:token', () => {
     }
 
     const other = fieldValue(page.html, 'slot');
-    const moved = await browser.post(`/r/${token}/reschedule`, {
+    const moved = await browser.submit(`/r/${token}/reschedule`, {
       sessionId: sessionId ?? '',
       slot: other ?? '',
     });
-    expect(moved.headers.get('location')).toBe(`/r/${token}?notice=rescheduled`);
+    expect(moved.html).toContain('訪問日時を変更しました。');
     const session = await api.call('GET', `/v1/sessions/${sessionId}`);
     expect(session.body.start).toBe(new Date((other ?? '').split(' ')[1] ?? '').toISOString());
 
-    const cancelled = await browser.post(`/r/${token}/cancel-visit`, {
+    // Cancelling is asked for on a page of its own; the status page only links to it.
+    const before = await browser.get(`/r/${token}`);
+    expect(before.html).not.toContain(`action="/r/${token}/cancel-visit"`);
+    expect(before.html).toContain(`href="/r/${token}/cancel-visit?sessionId=${sessionId}"`);
+    const confirm = await browser.get(`/r/${token}/cancel-visit?sessionId=${sessionId}`);
+    expect(confirm.html).toContain(`action="/r/${token}/cancel-visit"`);
+    expect(fieldValue(confirm.html, 'sessionId')).toBe(sessionId);
+    const cancelled = await browser.submit(`/r/${token}/cancel-visit`, {
       sessionId: sessionId ?? '',
       reason: '社内の都合',
     });
-    expect(cancelled.headers.get('location')).toBe(`/r/${token}?notice=visitCancelled`);
-    const again = await browser.get(`/r/${token}`);
-    expect(again.html).toContain('name="slot"');
-    expect(again.html).toContain('社内の都合');
+    expect(cancelled.location).toBe(`/r/${token}`);
+    expect(cancelled.html).toContain('訪問をキャンセルしました。');
+    expect(cancelled.html).toContain('name="slot"');
+    expect(cancelled.html).toContain('社内の都合');
+    // The cancelled visit's calendar file is offered, to remove the imported event.
+    const cancelledIcs = await api.app.request(`/r/${token}/visits/${sessionId}/calendar.ics`);
+    expect(cancelled.html).toContain(`href="/r/${token}/visits/${sessionId}/calendar.ics"`);
+    expect(await cancelledIcs.text()).toContain('STATUS:CANCELLED');
+    // Nothing left to cancel: the confirmation page goes back to the status page.
+    const stale = await browser.get(`/r/${token}/cancel-visit?sessionId=${sessionId}`);
+    expect(stale.status).toBe(303);
   });
 
   it('answers a taken slot with the page and a message, not an error', async () => {
     const browser = browserOf(api);
     const token = await applyThroughForm(browser, { 'company.corporateNumber': '2120901007402' });
-    const page = await browser.post(`/r/${token}/book`, { slot: 'not a slot' });
-    expect(page.status).toBe(400);
+    const page = await browser.submit(`/r/${token}/book`, { slot: 'not a slot' });
+    expect(page.location).toBe(`/r/${token}`);
     expect(page.html).toContain('選択内容を確認してください。');
   });
 
@@ -319,9 +351,11 @@ describe('/r/:token', () => {
   it('withdraws the application', async () => {
     const browser = browserOf(api);
     const token = await applyThroughForm(browser, { 'company.corporateNumber': '' });
-    const res = await browser.post(`/r/${token}/withdraw`, { reason: '' });
-    expect(res.headers.get('location')).toBe(`/r/${token}?notice=withdrawn`);
-    const page = await browser.get(`/r/${token}`);
+    const confirm = await browser.get(`/r/${token}/withdraw`);
+    expect(confirm.html).toContain(`action="/r/${token}/withdraw"`);
+    const page = await browser.submit(`/r/${token}/withdraw`, { reason: '' });
+    expect(page.location).toBe(`/r/${token}`);
+    expect(page.html).toContain('お申込みを取り下げました。');
     expect(page.html).toContain('このお申込みは取り下げられています。');
     expect(page.html).not.toContain('name="slot"');
   });

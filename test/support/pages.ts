@@ -40,11 +40,24 @@ export function browserOf(api: TestApi) {
     return { status: res.status, html: await res.text(), headers: res.headers };
   }
 
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    send('GET', path, { headers });
+  const post = (path: string, form: FormFields, headers: Record<string, string> = {}) =>
+    send('POST', path, { form, headers });
   return {
     cookies,
-    get: (path: string, headers: Record<string, string> = {}) => send('GET', path, { headers }),
-    post: (path: string, form: FormFields, headers: Record<string, string> = {}) =>
-      send('POST', path, { form, headers }),
+    get,
+    post,
+    /**
+     * Posts a form and, as a browser does, follows the 303 that answers it: the page shown
+     * after, with `location` the address it came from (undefined if the POST did not redirect).
+     */
+    async submit(path: string, form: FormFields, headers: Record<string, string> = {}) {
+      const res = await post(path, form, headers);
+      const location = res.headers.get('location');
+      if (res.status !== 303 || !location) return { ...res, location: undefined };
+      return { ...(await get(location)), location };
+    },
   };
 }
 
@@ -68,6 +81,9 @@ export function applicationForm(overrides: FormFields = {}): FormFields {
     'contact.name': '山田 太郎',
     'contact.email': 'yamada@example.jp',
     'contact.phone': '052-123-4567',
+    'contact.nameKana': 'ヤマダ タロウ',
+    'company.address': '愛知県名古屋市中区三の丸3-1-2',
+    privacyConsent: '1',
     topics: ['identify', 'access'],
     format: 'onsite',
     durationMinutes: '120',

@@ -166,6 +166,13 @@ export const routes: RouteSpec[] = [
     badQuery: { query: 'from=yesterday', path: 'from' },
   },
   {
+    method: 'GET',
+    path: '/v1/experts/{id}/sessions',
+    as: 'staff',
+    id: (ctx) => ctx.expertId,
+    badQuery: { query: 'order=sideways', path: 'order' },
+  },
+  {
     method: 'POST',
     path: '/v1/experts',
     as: 'staff',

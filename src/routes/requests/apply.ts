@@ -14,8 +14,10 @@ import { actorOf } from '../../http/auth.ts';
 import type { AppEnv, Deps } from '../../http/context.ts';
 import { ApiError, type FieldError, invalid } from '../../http/errors.ts';
 import { idempotent } from '../../http/idempotency.ts';
+import { validated } from '../../http/router.ts';
 import {
   IdempotencyHeader,
+  InstantInput,
   idempotencyErrors,
   jsonBody,
   jsonResponse,
@@ -49,57 +51,66 @@ const route = createRoute({
 });
 
 export function registerApply(app: OpenAPIHono<AppEnv>) {
-  app.openapi(route, async (c) => {
-    const deps = c.get('deps');
-    const input = c.req.valid('json');
-    const actor = actorOf(c.get('principal'));
-    const secrets = await replayableSecrets(deps.db, deps.config.feedSecret);
-    const { secret: accessToken, nonce } = await secrets.fresh(COMPANY_TOKEN_PREFIX);
-    const outcome = await idempotent(
-      deps.db,
-      {
-        key: c.req.header('idempotency-key'),
-        scope: 'POST /v1/requests',
-        body: input,
-        now: deps.clock(),
-      },
-      async (tx) => {
-        // Inside the work, so a replay is judged by the first answer, not by today's clock.
-        checkWindows(input, deps);
-        const received = await createRequest(tx, input, deps);
-        await tx.insert(tokens).values({
-          hash: hashSecret(accessToken),
-          role: 'company',
-          requestId: received.id,
-          label: 'application',
-          nonce,
-        });
-        await audit(tx, {
-          at: deps.clock(),
-          actor,
-          action: 'request.created',
-          entityType: 'request',
-          entityId: received.id,
-          data: { format: input.format, topics: input.topics },
-        });
-        await enqueue(tx, 'request.received', { now: deps.clock(), requestId: received.id });
-        const row = (await autoAccepts(tx, received, deps.config))
-          ? await acceptRequest(tx, received, {
-              at: deps.clock(),
-              actor: AUTO_ACCEPT_ACTOR,
-              note: null,
-            })
-          : received;
-        const request = presentRequest(row, []);
-        return { status: 201, body: { request, accessToken }, stored: { request, nonce } };
-      },
-      async (_, stored) => ({
-        request: stored.request,
-        accessToken: await secrets.again(COMPANY_TOKEN_PREFIX, stored.nonce),
-      }),
-    );
-    return c.json(outcome.body, 201);
-  });
+  app.openapi(
+    route,
+    async (c) => {
+      const deps = c.get('deps');
+      const input = c.req.valid('json');
+      const actor = actorOf(c.get('principal'));
+      const secrets = await replayableSecrets(deps.db, deps.config.feedSecret);
+      const { secret: accessToken, nonce } = await secrets.fresh(COMPANY_TOKEN_PREFIX);
+      const outcome = await idempotent(
+        deps.db,
+        {
+          key: c.req.header('idempotency-key'),
+          scope: 'POST /v1/requests',
+          body: input,
+          now: deps.clock(),
+        },
+        async (tx) => {
+          // Inside the work, so a replay is judged by the first answer, not by today's clock.
+          checkWindows(input, deps);
+          const received = await createRequest(tx, input, deps);
+          await tx.insert(tokens).values({
+            hash: hashSecret(accessToken),
+            role: 'company',
+            requestId: received.id,
+            label: 'application',
+            nonce,
+          });
+          await audit(tx, {
+            at: deps.clock(),
+            actor,
+            action: 'request.created',
+            entityType: 'request',
+            entityId: received.id,
+            data: { format: input.format, topics: input.topics },
+          });
+          await enqueue(tx, 'request.received', { now: deps.clock(), requestId: received.id });
+          const row = (await autoAccepts(tx, received, deps.config))
+            ? await acceptRequest(tx, received, {
+                at: deps.clock(),
+                actor: AUTO_ACCEPT_ACTOR,
+                note: null,
+              })
+            : received;
+          const request = presentRequest(row, []);
+          return { status: 201, body: { request, accessToken }, stored: { request, nonce } };
+        },
+        async (_, stored) => ({
+          request: stored.request,
+          accessToken: await secrets.again(COMPANY_TOKEN_PREFIX, stored.nonce),
+        }),
+      );
+      return c.json(outcome.body, 201);
+    },
+    (result, c) => {
+      // On failure the hook is given what was sent, unparsed.
+      const sent = (result as { data?: unknown }).data;
+      validated(result, result.success ? [] : windowsSent(sent, c.get('deps')));
+      return undefined;
+    },
+  );
 }
 
 const AUTO_ACCEPT_ACTOR = { role: 'system', id: 'AUTO_ACCEPT=sme' };
@@ -114,11 +125,18 @@ async function autoAccepts(tx: Tx, request: RequestRow, config: Config): Promise
   return !(await hasOpenRequest(tx, request.corporateNumber));
 }
 
+type Window = { start: Date; end: Date };
+
 /** Preferred windows must lie inside the bookable window and fit the visit. */
-function checkWindows(input: Application, deps: Deps) {
+function windowProblems(
+  windows: readonly (Window | null)[],
+  durationMinutes: number,
+  deps: Deps,
+): FieldError[] {
   const range = bookableRange(deps.clock(), deps.config);
   const errors: FieldError[] = [];
-  input.preferredWindows.forEach((w, i) => {
+  windows.forEach((w, i) => {
+    if (!w) return;
     if (w.start.getTime() < range.start) {
       errors.push({
         path: `preferredWindows.${i}.start`,
@@ -131,13 +149,18 @@ function checkWindows(input: Application, deps: Deps) {
         message: `must be within ${deps.config.horizonDays} days from now (${new Date(range.end).toISOString()})`,
       });
     }
-    if (w.end.getTime() - w.start.getTime() < input.durationMinutes * 60_000) {
+    if (w.end.getTime() - w.start.getTime() < durationMinutes * 60_000) {
       errors.push({
         path: `preferredWindows.${i}`,
-        message: `is shorter than the visit (${input.durationMinutes} minutes)`,
+        message: `is shorter than the visit (${durationMinutes} minutes)`,
       });
     }
   });
+  return errors;
+}
+
+function checkWindows(input: Application, deps: Deps) {
+  const errors = windowProblems(input.preferredWindows, input.durationMinutes, deps);
   if (errors.length > 0) {
     throw new ApiError(
       'validation-failed',
@@ -145,6 +168,25 @@ function checkWindows(input: Application, deps: Deps) {
       errors,
     );
   }
+}
+
+/**
+ * The windows' problems of an application the schema refused for other reasons, read from what
+ * was sent as far as it can be: a client hears of every error in one answer, not of the
+ * windows only once the rest is right.
+ */
+function windowsSent(raw: unknown, deps: Deps): FieldError[] {
+  const body = (raw ?? {}) as { preferredWindows?: unknown; durationMinutes?: unknown };
+  if (!Array.isArray(body.preferredWindows)) return [];
+  const windows = body.preferredWindows.map((w) => {
+    const start = InstantInput.safeParse((w as { start?: unknown })?.start);
+    const end = InstantInput.safeParse((w as { end?: unknown })?.end);
+    return start.success && end.success && start.data < end.data
+      ? { start: start.data, end: end.data }
+      : null;
+  });
+  const duration = Number.isInteger(body.durationMinutes) ? Number(body.durationMinutes) : 120;
+  return windowProblems(windows, duration, deps);
 }
 
 async function createRequest(tx: Tx, input: Application, deps: Deps): Promise<RequestRow> {

@@ -39,12 +39,16 @@ export function applicationFrom(form: FormValues) {
       prefectureCode: form.get('company.prefectureCode'),
       employees: wholeNumber(form.get('company.employees')),
       capitalYen: wholeNumber(form.get('company.capitalYen')),
+      address: optional(form.get('company.address')),
     },
     contact: {
       name: form.get('contact.name'),
+      nameKana: optional(form.get('contact.nameKana')),
       email: form.get('contact.email'),
       phone: optional(form.get('contact.phone')),
     },
+    // Unticked is sent as false, so the API names the box that must be ticked.
+    privacyConsent: form.get('privacyConsent') === '1',
     topics: form.all('topics'),
     format: form.get('format'),
     durationMinutes: wholeNumber(form.get('durationMinutes')),

@@ -23,6 +23,8 @@ export type ApplicationFormProps = {
   idempotencyKey: string;
   /** The bookable range as datetime-local values, and as words for the hint. */
   range: { min: string; max: string; from: string; to: string };
+  /** Where the office's privacy policy is (PRIVACY_POLICY_URL, or /privacy). */
+  privacyUrl: string;
   notice?: string;
 };
 
@@ -32,12 +34,19 @@ export function ApplicationForm({
   errors,
   idempotencyKey,
   range,
+  privacyUrl,
   notice,
 }: ApplicationFormProps) {
   const text = (
     name: string,
     label: string,
-    options: { type?: string; required?: boolean; hint?: string; autocomplete?: string } = {},
+    options: {
+      type?: string;
+      required?: boolean;
+      hint?: string;
+      autocomplete?: string;
+      inputmode?: 'numeric' | 'tel' | 'email';
+    } = {},
   ) => (
     <Field
       t={t}
@@ -53,6 +62,7 @@ export function ApplicationForm({
           value={values.get(name)}
           required={options.required}
           autocomplete={options.autocomplete}
+          inputmode={options.inputmode}
         />
       )}
     />
@@ -144,13 +154,22 @@ export function ApplicationForm({
             </select>
           )}
         />
-        {text('company.employees', t.employees, { required: true })}
-        {text('company.capitalYen', t.capital, { required: true, hint: t.capitalHint })}
+        {text('company.address', t.address, {
+          hint: t.addressHint,
+          autocomplete: 'street-address',
+        })}
+        {text('company.employees', t.employees, { required: true, inputmode: 'numeric' })}
+        {text('company.capitalYen', t.capital, {
+          required: true,
+          hint: t.capitalHint,
+          inputmode: 'numeric',
+        })}
       </fieldset>
 
       <fieldset>
         <legend>{t.sectionContact}</legend>
         {text('contact.name', t.contactName, { required: true, autocomplete: 'name' })}
+        {text('contact.nameKana', t.contactNameKana, { hint: t.contactNameKanaHint })}
         {text('contact.email', t.email, { type: 'email', required: true, autocomplete: 'email' })}
         {text('contact.phone', t.phone, { type: 'tel', autocomplete: 'tel' })}
       </fieldset>
@@ -291,6 +310,37 @@ export function ApplicationForm({
             </fieldset>
           ))}
         </div>
+      </fieldset>
+
+      <fieldset
+        id="privacyConsent"
+        class={errors.privacyConsent ? 'field invalid' : 'field'}
+        aria-describedby={errors.privacyConsent ? 'privacyConsent-error' : undefined}
+      >
+        <legend>
+          {t.privacyTitle}
+          <RequiredTag t={t} required />
+        </legend>
+        {errors.privacyConsent && (
+          <span class="error" id="privacyConsent-error">
+            {errors.privacyConsent}
+          </span>
+        )}
+        <p>
+          {t.privacyLead}{' '}
+          <a href={privacyUrl} target="_blank" rel="noopener">
+            {t.privacyLink}
+          </a>
+        </p>
+        <label class="choice">
+          <input
+            type="checkbox"
+            name="privacyConsent"
+            value="1"
+            checked={values.get('privacyConsent') === '1'}
+          />
+          <span>{t.privacyAgree}</span>
+        </label>
       </fieldset>
 
       <div class="actions">

@@ -2,11 +2,10 @@ import type { Context, Hono } from 'hono';
 import { bookableRange } from '../../domain/availability.ts';
 import { MINUTE_MS } from '../../domain/time.ts';
 import type { UiEnv } from '../context.ts';
-import type { FieldErrors } from '../fields.tsx';
-import { emptyForm, type FormValues, readForm } from '../form-values.ts';
+import { redirectWith, takeFlash } from '../flash.ts';
+import { formValues, readForm } from '../form-values.ts';
 import { formatDateTime, localInputValue } from '../format.ts';
 import { renderPage } from '../render.tsx';
-import { Applied } from './applied.tsx';
 import { formErrors } from './field-errors.ts';
 import { ApplicationForm } from './form.tsx';
 import { applicationFrom } from './form-data.ts';
@@ -14,11 +13,17 @@ import { applicationFrom } from './form-data.ts';
 const GRID_MS = 30 * MINUTE_MS;
 const SCRIPTS = ['/ui/corporate-number.js'];
 
+/**
+ * /apply: the application form. A successful application goes on to its own status page,
+ * /r/<accessToken>, which greets it once; a form with errors comes back with all of them.
+ * Either way the POST answers with a redirect.
+ */
 export function registerApplyPages(ui: Hono<UiEnv>) {
-  ui.get('/apply', (c) => formPage(c, emptyForm, {}));
+  ui.get('/apply', (c) => formPage(c));
 
   ui.post('/apply', async (c) => {
     const form = await readForm(c);
+    const t = c.get('t');
     const { body, windowRows } = applicationFrom(form);
     const result = await c
       .get('api')
@@ -27,53 +32,49 @@ export function registerApplyPages(ui: Hono<UiEnv>) {
         idempotencyKey: form.get('idempotencyKey') || undefined,
       });
     if (result.ok) {
-      const t = c.get('t');
-      return renderPage(
-        c,
-        { title: t.appliedTitle, path: '/apply' },
-        <Applied t={t} token={result.body.accessToken} base={c.get('deps').config.publicBaseUrl} />,
-      );
+      return redirectWith(c, `/r/${result.body.accessToken}`, { notice: 'applied' });
     }
     const { problem } = result;
+    const back = (flash: Parameters<typeof redirectWith>[2]) =>
+      redirectWith(c, '/apply', { ...flash, values: form.fields() });
     if (problem.code === 'validation-failed') {
-      const errors = formErrors(c.get('t'), problem.errors ?? [], {
-        windowRows,
-        durationMinutes: body.durationMinutes,
-        config: c.get('deps').config,
+      return back({
+        errors: formErrors(t, problem.errors ?? [], {
+          windowRows,
+          durationMinutes: body.durationMinutes,
+          config: c.get('deps').config,
+        }),
       });
-      return formPage(c, form, errors, 400);
     }
-    if (problem.code.startsWith('idempotency-')) {
-      return formPage(c, form, {}, 409, c.get('t').alreadySubmitted);
-    }
-    if (problem.code === 'rate-limited') {
-      return formPage(c, form, {}, 429, c.get('t').problems[problem.code]);
-    }
+    if (problem.code.startsWith('idempotency-')) return back({ problem: t.alreadySubmitted });
+    const explained = t.problems[problem.code];
+    if (explained) return back({ problem: explained });
     throw new Error(`apply answered ${result.status} ${problem.code}`);
   });
 }
 
-function formPage(
-  c: Context<UiEnv>,
-  values: FormValues,
-  errors: FieldErrors,
-  status: 200 | 400 | 409 | 429 = 200,
-  notice?: string,
-) {
+async function formPage(c: Context<UiEnv>) {
   const t = c.get('t');
   const { clock, config } = c.get('deps');
+  const flash = await takeFlash(c);
+  const errors = flash.errors ?? {};
   const bookable = bookableRange(clock(), config);
   const min = Math.ceil(bookable.start / GRID_MS) * GRID_MS;
   const max = Math.floor(bookable.end / GRID_MS) * GRID_MS;
   return renderPage(
     c,
-    { title: t.applyTitle, status, path: '/apply', scripts: SCRIPTS },
+    {
+      title: t.applyTitle,
+      path: '/apply',
+      scripts: SCRIPTS,
+      errors: Object.keys(errors).length > 0,
+    },
     <>
       <h1>{t.applyTitle}</h1>
       <p class="lead">{t.applyLead}</p>
       <ApplicationForm
         t={t}
-        values={values}
+        values={formValues(flash.values)}
         errors={errors}
         idempotencyKey={crypto.randomUUID()}
         range={{
@@ -82,7 +83,8 @@ function formPage(
           from: formatDateTime(t, min),
           to: formatDateTime(t, max),
         }}
-        notice={notice}
+        privacyUrl={config.privacyPolicyUrl ?? '/privacy'}
+        notice={flash.problem}
       />
     </>,
   );

@@ -107,7 +107,13 @@ button.danger:hover { background: var(--error-wash); color: var(--error); }
 .link-button:hover { background: none; color: inherit; }
 .actions { display: flex; flex-wrap: wrap; gap: 0.8rem; align-items: center; margin-top: 1rem; }
 
-.day { margin: 0 0 1rem; }
+.day { margin: 0 0 0.6rem; border-bottom: 1px solid var(--line); padding: 0 0 0.4rem; }
+.day summary { cursor: pointer; font-weight: 600; min-height: 2.75rem; display: flex; align-items: center; gap: 0.5rem; }
+.day summary small { font-weight: 400; color: var(--muted); }
+.slot-group { border: 0; padding: 0; margin: 0 0 0.8rem; }
+.slot-group legend { font-weight: 600; padding: 0; margin: 0 0 0.4rem; }
+.slot-group legend small { font-weight: 400; }
+.sticky-submit { position: sticky; bottom: 0; background: var(--paper); padding: 0.6rem 0; border-top: 1px solid var(--line); }
 .slots { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0; padding: 0; list-style: none; }
 .slot { position: relative; }
 .slot input { position: absolute; opacity: 0; width: 1px; height: 1px; }

@@ -117,10 +117,10 @@ export const en: Strings = {
 
   appliedTitle: 'Application received',
   appliedLead:
-    'The link below is the status page of your application. The programme office reviews it and writes to you with its decision; once a visit is approved, you book, move or cancel it there.',
+    'This page is the status page of your application. The programme office reviews it and writes to you with its decision; once a visit is approved, you book, move or cancel it here.',
   appliedKeep:
-    'This link cannot be shown again: bookmark it or keep it somewhere safe. Anyone with the link can act on the application.',
-  appliedOpen: 'Open the status page',
+    'Its address is also in the receipt email. Bookmark it or keep it somewhere safe: anyone with the address can act on the application.',
+  appliedId: (id) => `Application ID: ${id} (quote it when you contact the office)`,
 
   requestTitle: 'Your application',
   notFoundRequest: 'No application has this link. Please check that the link is complete.',
@@ -140,7 +140,7 @@ export const en: Strings = {
   chooseSlotTitle: 'Choose the visit time',
   chooseSlotLead:
     'These are the times within your periods when an expert can come. Choose one and press “Book this time”.',
-  slotsLegend: (day) => day,
+  slotCount: (n) => (n === 1 ? '1 time' : `${n} times`),
   slotWith: (name) => `with ${name}`,
   bookSlot: 'Book this time',
   noSlots: 'No expert is free within your periods. The programme office will contact you.',
@@ -502,6 +502,22 @@ export const en: Strings = {
     'session.no-show': 'Visit not received',
     'session.reminder': 'Two-day reminder',
   } as Record<string, string>,
+  address: 'Address (where the expert visits)',
+  addressHint: 'For an on-site visit, the full address. It is the place in the calendar.',
+  contactNameKana: 'Name in kana (フリガナ)',
+  contactNameKanaHint: 'e.g. ヤマダ タロウ',
+  privacyTitle: 'Handling of personal information',
+  privacyLead:
+    'The personal information you give is used only to carry out the expert visit and to report on the programme.',
+  privacyLink: 'How personal information is handled (opens in a new tab)',
+  privacyAgree: 'I agree to how personal information is handled',
+  privacyPolicy: [
+    'The programme office uses the company name, the contact’s name and details and what you wish to discuss only to arrange and make the expert visit and report on it, and to report on the programme to METI (in totals that identify nobody).',
+    'The expert sent is told what the visit needs. Nobody else is given it, save where the law requires.',
+    'It is kept for five years after the programme ends, then erased. To see, correct or erase your information, contact the office.',
+  ],
+  officeContact: (email: string, phone?: string) =>
+    `The programme office: ${email}${phone ? `, phone ${phone}` : ''}`,
   feedTitle: 'Subscribe to your visits',
   feedLead:
     'Add this URL to your calendar app and your visits show up there by themselves. Keep the URL to yourself.',
@@ -533,4 +549,15 @@ export const en: Strings = {
   forbiddenLead:
     'The page has expired or the form was sent from another site. Reload the page and try again.',
   backHome: 'Go to the home page',
+  requestId: 'Application ID',
+  officeTitle: 'Contact the programme office',
+  officeEmail: 'Email',
+  officePhone: 'Phone',
+  officeLead: 'Please quote your application ID when you get in touch.',
+  nameWithAffiliation: (name, affiliation) => `${name} (${affiliation})`,
+  cancelVisitConfirm: (when) =>
+    `This cancels the visit of ${when}. You can choose another time on the status page afterwards.`,
+  withdrawConfirm:
+    'This withdraws your application: no visit can be booked on it any more, and it cannot be undone.',
+  cancelledCalendar: 'Calendar file with the cancellation (.ics, removes an imported event)',
 };

@@ -116,10 +116,10 @@ export const ja = {
 
   appliedTitle: 'お申込みを受け付けました',
   appliedLead:
-    '以下のリンクが、このお申込みの状況ページです。事務局で審査し、結果をメールでお知らせします。派遣が決まりましたら、訪問日時の予約・変更・キャンセルはこのページから行います。',
+    'このページが、お申込みの状況ページです。事務局で審査し、結果をメールでお知らせします。派遣が決まりましたら、訪問日時の予約・変更・キャンセルはこのページから行います。',
   appliedKeep:
-    'このリンクは再表示できません。ブックマークするか、安全な場所に控えてください。リンクを知っている人は誰でもお申込みを操作できます。',
-  appliedOpen: '状況ページを開く',
+    'このページのアドレスは受付メールにも記載しています。ブックマークするか、安全な場所に控えてください。アドレスを知っている人は誰でもお申込みを操作できます。',
+  appliedId: (id: string) => `お申込み番号: ${id}（お問い合わせの際にお伝えください）`,
 
   requestTitle: 'お申込み状況',
   notFoundRequest: 'このリンクのお申込みは見つかりません。リンクが正しいかご確認ください。',
@@ -139,7 +139,7 @@ export const ja = {
   chooseSlotTitle: '訪問日時を選ぶ',
   chooseSlotLead:
     'ご希望の期間で専門家が伺える日時です。1つ選んで「この日時で予約する」を押してください。',
-  slotsLegend: (day: string) => day,
+  slotCount: (n: number) => `${n}件`,
   slotWith: (name: string) => `担当：${name}`,
   bookSlot: 'この日時で予約する',
   noSlots: 'ご希望の期間に伺える専門家が見つかりませんでした。事務局から日程についてご連絡します。',
@@ -500,6 +500,21 @@ export const ja = {
     'session.no-show': '訪問未実施',
     'session.reminder': '訪問2日前のご案内',
   } as Record<string, string>,
+  address: '所在地（訪問先の住所）',
+  addressHint: '訪問の場合は番地まで。カレンダーの場所になります。',
+  contactNameKana: 'フリガナ',
+  contactNameKanaHint: '例：ヤマダ タロウ',
+  privacyTitle: '個人情報の取り扱い',
+  privacyLead: 'ご入力の個人情報は、専門家派遣の実施と事業報告のためにのみ利用します。',
+  privacyLink: '個人情報の取り扱いについて（新しいタブで開きます）',
+  privacyAgree: '個人情報の取り扱いに同意する',
+  privacyPolicy: [
+    '技術情報管理 専門家派遣事業 事務局は、お申込みでいただいた企業名・ご担当者の氏名・連絡先・ご相談内容を、専門家の派遣（日程の調整、訪問、報告）と、経済産業省への事業報告（個人を特定しない集計）のためにのみ利用します。',
+    '派遣する専門家には、訪問に必要な範囲でお知らせします。法令に基づく場合を除き、それ以外の第三者に提供することはありません。',
+    '保存期間は事業の終了後5年間とし、その後は消去します。ご自身の情報の開示・訂正・削除のご請求は、事務局までご連絡ください。',
+  ],
+  officeContact: (email: string, phone?: string) =>
+    `事務局の連絡先: ${email}${phone ? `　電話 ${phone}` : ''}`,
   feedTitle: '訪問予定のカレンダー購読',
   feedLead:
     'このURLをカレンダーアプリに登録すると、訪問予定が自動で表示されます。URLは他の人に知らせないでください。',
@@ -531,4 +546,15 @@ export const ja = {
   forbiddenLead:
     'ページの有効期限が切れたか、別のサイトから送信されました。ページを読み込み直してから操作してください。',
   backHome: 'トップページへ',
+  requestId: 'お申込み番号',
+  officeTitle: '事務局へのお問い合わせ',
+  officeEmail: 'メール',
+  officePhone: '電話',
+  officeLead: 'お問い合わせの際は、お申込み番号をお伝えください。',
+  nameWithAffiliation: (name: string, affiliation: string) => `${name}（${affiliation}）`,
+  cancelVisitConfirm: (when: string) =>
+    `${when} の訪問をキャンセルします。キャンセルした後も、このページから別の日時を選び直せます。`,
+  withdrawConfirm:
+    'お申込みを取り下げます。取り下げると、このお申込みでは予約できなくなります（元に戻せません）。',
+  cancelledCalendar: 'キャンセルを反映する .ics（取り込んだ予定を消すとき）',
 };

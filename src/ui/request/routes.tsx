@@ -1,12 +1,14 @@
 import type { Context, Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { expertById } from '../../routes/experts/queries.ts';
 import type { RequestBody } from '../../routes/requests/schema.ts';
 import type { SessionBody } from '../../routes/sessions/schema.ts';
 import type { ApiResult } from '../api-client.ts';
+import { Confirm } from '../confirm.tsx';
 import type { UiEnv } from '../context.ts';
 import { notFoundPage } from '../error-pages.tsx';
+import { type Flash, redirectWith, takeFlash } from '../flash.ts';
 import { type FormValues, readForm } from '../form-values.ts';
+import { formatRange } from '../format.ts';
 import { renderPage } from '../render.tsx';
 import { parseSlot, type Slot } from '../slot-picker.tsx';
 import { requestIdOfLink } from './company-token.ts';
@@ -14,15 +16,62 @@ import { StatusPage, type Visit } from './status-page.tsx';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type Shown = { notice?: string; problem?: string; status?: ContentfulStatusCode };
-
 /** The company's status link, /r/<accessToken>: every call is made with that token. */
 export function registerRequestPages(ui: Hono<UiEnv>) {
   ui.get('/r/:token', async (c) => {
     const requestId = await requestIdOfLink(c);
     if (!requestId) return notFoundPage(c, c.get('t').notFoundRequest);
-    const notice = c.get('t').notices[c.req.query('notice') ?? ''];
-    return statusPage(c, requestId, { notice });
+    return statusPage(c, requestId, await takeFlash(c));
+  });
+
+  // What cannot be undone is asked for twice: the button on the status page is a link to
+  // a page that says what will happen, and only the form there does it.
+  ui.get('/r/:token/cancel-visit', async (c) => {
+    const requestId = await requestIdOfLink(c);
+    if (!requestId) return notFoundPage(c, c.get('t').notFoundRequest);
+    const t = c.get('t');
+    const token = c.req.param('token');
+    const read = await c
+      .get('api')
+      .json<SessionBody>('GET', `/v1/sessions/${sessionIdOf(c.req.query('sessionId') ?? '')}`, {
+        token,
+      });
+    if (!read.ok || read.body.status !== 'confirmed') return c.redirect(`/r/${token}`, 303);
+    const session = read.body;
+    return renderPage(
+      c,
+      { title: t.cancelVisitTitle, path: c.req.path },
+      <Confirm
+        t={t}
+        title={t.cancelVisitTitle}
+        lead={t.cancelVisitConfirm(formatRange(t, session.start, session.end))}
+        action={`/r/${token}/cancel-visit`}
+        button={t.cancelVisitButton}
+        back={`/r/${token}`}
+        hidden={{ sessionId: session.id }}
+        reason={t.reason}
+      />,
+    );
+  });
+
+  ui.get('/r/:token/withdraw', async (c) => {
+    const requestId = await requestIdOfLink(c);
+    if (!requestId) return notFoundPage(c, c.get('t').notFoundRequest);
+    const t = c.get('t');
+    const token = c.req.param('token');
+    return renderPage(
+      c,
+      { title: t.withdrawTitle, path: c.req.path },
+      <Confirm
+        t={t}
+        title={t.withdrawTitle}
+        lead={t.withdrawConfirm}
+        action={`/r/${token}/withdraw`}
+        button={t.withdrawButton}
+        back={`/r/${token}`}
+        reason={t.reason}
+      />,
+    );
   });
 
   ui.get('/r/:token/visits/:sessionId/calendar.ics', async (c) => {
@@ -62,8 +111,8 @@ export function registerRequestPages(ui: Hono<UiEnv>) {
 }
 
 /**
- * A form on the status page: the API call, then back to the page with a notice (303, so a
- * reload does not post again), or the page again with what went wrong.
+ * A form on the status page: the API call, then back to the page (303, so a reload does not
+ * post again) with a notice or with what went wrong, either shown once.
  */
 function action(
   ui: Hono<UiEnv>,
@@ -75,13 +124,13 @@ function action(
     const requestId = await requestIdOfLink(c);
     if (!requestId) return notFoundPage(c, c.get('t').notFoundRequest);
     const result = await call(c, requestId, await readForm(c));
-    if (result.ok) return c.redirect(`/r/${c.req.param('token')}?notice=${notice}`, 303);
+    const page = `/r/${c.req.param('token')}`;
+    if (result.ok) return redirectWith(c, page, { notice });
     const { problem } = result;
     if (problem.status >= 500)
       throw new Error(`${name} answered ${problem.status} ${problem.code}`);
-    return statusPage(c, requestId, {
+    return redirectWith(c, page, {
       problem: c.get('t').problems[problem.code] ?? problem.detail,
-      status: problem.status as ContentfulStatusCode,
     });
   });
 }
@@ -91,8 +140,9 @@ const sessionIdOf = (value: string) => encodeURIComponent(value);
 
 const reasonOf = (reason: string) => (reason === '' ? {} : { reason });
 
-async function statusPage(c: Context<UiEnv>, requestId: string, shown: Shown) {
+async function statusPage(c: Context<UiEnv>, requestId: string, flash: Flash) {
   const t = c.get('t');
+  const { config } = c.get('deps');
   const token = c.req.param('token') ?? '';
   const api = c.get('api');
   const read = await api.json<RequestBody>('GET', `/v1/requests/${requestId}`, { token });
@@ -109,15 +159,17 @@ async function statusPage(c: Context<UiEnv>, requestId: string, shown: Shown) {
   const visit = session ? await visitOf(c, session) : null;
   return renderPage(
     c,
-    { title: t.requestTitle, status: shown.status ?? 200, path: `/r/${token}` },
+    { title: t.requestTitle, path: `/r/${token}` },
     <StatusPage
       t={t}
       token={token}
       request={request}
       slots={slots}
       visit={visit}
-      notice={shown.notice}
-      problem={shown.problem}
+      applied={flash.notice === 'applied' ? `${config.publicBaseUrl}/r/${token}` : undefined}
+      office={{ email: config.officeEmail, phone: config.officePhone }}
+      notice={flash.notice === 'applied' ? undefined : t.notices[flash.notice ?? '']}
+      problem={flash.problem}
     />,
   );
 }

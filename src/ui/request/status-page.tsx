@@ -16,18 +16,23 @@ export type StatusProps = {
   /** Bookable slots (a received request) or the visit's expert's other slots (scheduled). */
   slots: Slot[];
   visit: Visit | null;
+  /** The page's own full address, shown once right after applying. */
+  applied?: string;
+  office: { email: string; phone?: string };
   notice?: string;
   problem?: string;
 };
 
 /** The company's page: what it applied for, and what it can do next. */
-export function StatusPage({ t, token, request, slots, visit, notice, problem }: StatusProps) {
+export function StatusPage(props: StatusProps) {
+  const { t, token, request, slots, visit, applied, office, notice, problem } = props;
   const base = `/r/${token}`;
   const open = requestTransition('cancel', request.status) !== null;
   const past = request.sessions.filter((s) => s.id !== visit?.session.id);
   return (
     <>
       <h1>{t.requestTitle}</h1>
+      {applied && <Applied t={t} address={applied} requestId={request.id} />}
       {notice && <Notice>{notice}</Notice>}
       {problem && <Alert>{problem}</Alert>}
 
@@ -84,7 +89,13 @@ export function StatusPage({ t, token, request, slots, visit, notice, problem }:
       {past.length > 0 && (
         <section class="panel" aria-labelledby="past-title">
           <h2 id="past-title">{t.pastVisits}</h2>
-          <SessionList t={t} sessions={past} />
+          <SessionList
+            t={t}
+            sessions={past}
+            calendarHref={(s) =>
+              s.status === 'cancelled' ? `${base}/visits/${s.id}/calendar.ics` : undefined
+            }
+          />
         </section>
       )}
 
@@ -92,10 +103,54 @@ export function StatusPage({ t, token, request, slots, visit, notice, problem }:
         <section class="panel" aria-labelledby="withdraw-title">
           <h2 id="withdraw-title">{t.withdrawTitle}</h2>
           <p>{t.withdrawLead}</p>
-          <ReasonForm t={t} action={`${base}/withdraw`} id="withdraw" label={t.withdrawButton} />
+          <p class="actions">
+            <a class="button danger" href={`${base}/withdraw`}>
+              {t.withdrawButton}
+            </a>
+          </p>
         </section>
       )}
+
+      <section class="panel" aria-labelledby="office-title">
+        <h2 id="office-title">{t.officeTitle}</h2>
+        <dl class="facts">
+          <dt>{t.requestId}</dt>
+          <dd class="mono">{request.id}</dd>
+          <dt>{t.officeEmail}</dt>
+          <dd>
+            <a href={`mailto:${office.email}`}>{office.email}</a>
+          </dd>
+          {office.phone && (
+            <>
+              <dt>{t.officePhone}</dt>
+              <dd>
+                <a href={`tel:${office.phone}`}>{office.phone}</a>
+              </dd>
+            </>
+          )}
+        </dl>
+        <p>{t.officeLead}</p>
+      </section>
     </>
+  );
+}
+
+/** Right after applying: the page's address in full, to keep, with the application's ID. */
+function Applied({ t, address, requestId }: { t: Strings; address: string; requestId: string }) {
+  return (
+    <section class="notice" role="status" aria-labelledby="applied-title">
+      <h2 id="applied-title">{t.appliedTitle}</h2>
+      <p>{t.appliedLead}</p>
+      <p class="token-box">
+        <a href={address} id="status-link">
+          {address}
+        </a>
+      </p>
+      <p>
+        <strong>{t.appliedKeep}</strong>
+      </p>
+      <p>{t.appliedId(requestId)}</p>
+    </section>
   );
 }
 
@@ -131,7 +186,21 @@ function VisitPanels({
           <dt>{t.format}</dt>
           <dd>{t.formats[session.format]}</dd>
           <dt>{t.expert}</dt>
-          <dd>{expert.affiliation ? `${expert.name}（${expert.affiliation}）` : expert.name}</dd>
+          <dd>
+            {expert.affiliation
+              ? t.nameWithAffiliation(expert.name, expert.affiliation)
+              : expert.name}
+          </dd>
+          {session.meetingUrl && (
+            <>
+              <dt>{t.meetingUrl}</dt>
+              <dd>
+                <a href={session.meetingUrl} rel="noreferrer">
+                  {session.meetingUrl}
+                </a>
+              </dd>
+            </>
+          )}
         </dl>
         <p class="actions">
           <a class="button secondary" href={`${base}/visits/${session.id}/calendar.ics`} download>
@@ -162,46 +231,12 @@ function VisitPanels({
       <section class="panel" aria-labelledby="cancel-title">
         <h2 id="cancel-title">{t.cancelVisitTitle}</h2>
         <p>{t.cancelVisitLead}</p>
-        <ReasonForm
-          t={t}
-          action={`${base}/cancel-visit`}
-          id="cancel"
-          label={t.cancelVisitButton}
-          hidden={{ sessionId: session.id }}
-        />
+        <p class="actions">
+          <a class="button danger" href={`${base}/cancel-visit?sessionId=${session.id}`}>
+            {t.cancelVisitButton}
+          </a>
+        </p>
       </section>
     </>
-  );
-}
-
-function ReasonForm({
-  t,
-  action,
-  id,
-  label,
-  hidden = {},
-}: {
-  t: Strings;
-  action: string;
-  id: string;
-  label: string;
-  hidden?: Record<string, string>;
-}) {
-  return (
-    <form method="post" action={action} class="inline-form">
-      {Object.entries(hidden).map(([name, value]) => (
-        <input type="hidden" name={name} value={value} />
-      ))}
-      <div class="field">
-        <label for={`${id}-reason`}>
-          {t.reason}
-          <span class="tag optional">{t.optional}</span>
-        </label>
-        <input type="text" id={`${id}-reason`} name="reason" maxlength={1000} />
-      </div>
-      <button type="submit" class="danger">
-        {label}
-      </button>
-    </form>
   );
 }
