@@ -204,6 +204,23 @@ export const sessions = pgTable(
   ],
 );
 
+// Active (confirmed or completed) sessions per expert and Tokyo month (its first day), kept by
+// a trigger on sessions in the same transaction as the change (migration 0004). Matching reads
+// the monthly cap and the fiscal year's load of thousands of experts from here rather than
+// counting their sessions on every request; fiscal years start on a Tokyo month, so a year's
+// load is the sum of its twelve months.
+export const expertMonthlyVisits = pgTable(
+  'expert_monthly_visits',
+  {
+    expertId: uuid('expert_id')
+      .notNull()
+      .references(() => experts.id, { onDelete: 'cascade' }),
+    month: date('month', { mode: 'string' }).notNull(),
+    visits: integer('visits').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.expertId, t.month] })],
+);
+
 export const calendarFeeds = pgTable(
   'calendar_feeds',
   {

@@ -91,7 +91,8 @@ export function visitFormat(
   return null;
 }
 
-type Eligible = {
+/** An expert who passes the hard filters: how they would come, their free slots in time order. */
+export type Eligible = {
   candidate: MatchCandidate;
   format: VisitFormat;
   slots: Interval[];
@@ -102,14 +103,34 @@ export function rankMatches(
   request: MatchRequest,
   candidates: readonly MatchCandidate[],
 ): RankedMatch[] {
+  return rankEligible(request, eligibleOf(request, candidates));
+}
+
+/** The candidates that pass the hard filters, each with its slots under the monthly cap. */
+export function eligibleOf(
+  request: MatchRequest,
+  candidates: readonly MatchCandidate[],
+): Eligible[] {
   const monthOf = monthKeys();
-  const eligible = candidates.flatMap((c) => {
+  return candidates.flatMap((c) => {
     const e = eligibility(request, c, monthOf);
     return e ? [e] : [];
   });
-  const firsts = eligible.map((e) => e.first);
-  const earliest = Math.min(...firsts);
-  const span = Math.max(...firsts) - earliest;
+}
+
+/**
+ * Scores and orders eligible experts. The earliest-slot part compares each first slot with
+ * those of all the others, so `eligible` must hold every eligible expert, though the slots
+ * beyond each one's first may be left out: the order and scores do not depend on them.
+ */
+export function rankEligible(request: MatchRequest, eligible: readonly Eligible[]): RankedMatch[] {
+  let earliest = Number.POSITIVE_INFINITY;
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const { first } of eligible) {
+    if (first < earliest) earliest = first;
+    if (first > latest) latest = first;
+  }
+  const span = latest - earliest;
 
   return eligible
     .map((e) => {

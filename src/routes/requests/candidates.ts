@@ -4,13 +4,22 @@ import type { Config } from '../../config.ts';
 import {
   busyBlocks,
   dateOverrides,
+  expertMonthlyVisits,
   experts,
   type requests,
   sessions,
   weeklyHours,
 } from '../../db/schema.ts';
 import type { Queryable } from '../../db/types.ts';
-import { availableSlots, bookableRange, type ExistingSession } from '../../domain/availability.ts';
+import {
+  type Availability,
+  bookableRange,
+  type DateOverride,
+  type ExistingSession,
+  slotsInWorkingTime,
+  type WeeklyHours,
+  windowWorkingTime,
+} from '../../domain/availability.ts';
 import { type Interval, overlaps } from '../../domain/intervals.ts';
 import { type MatchCandidate, type MatchRequest, visitFormat } from '../../domain/matching.ts';
 import {
@@ -18,9 +27,9 @@ import {
   fiscalYearRange,
   MINUTE_MS,
   tokyoDate,
+  tokyoMonthKey,
   tokyoMonthRange,
 } from '../../domain/time.ts';
-import { availabilityFromRows } from '../experts/queries.ts';
 
 type RequestRow = typeof requests.$inferSelect;
 export type ExpertRow = typeof experts.$inferSelect;
@@ -40,37 +49,51 @@ export type CandidateOptions = {
   replacing?: string;
 };
 
-export type Candidates = {
+/**
+ * What matching knows of a request before it reads anyone's busy time: the experts who pass
+ * the filters a query can apply (active, format, conflicts), their hours, their load, and the
+ * company's own visits near the windows.
+ */
+export type Pool = {
   matchRequest: MatchRequest;
-  candidates: MatchCandidate[];
-  experts: Map<string, ExpertRow>;
+  request: RequestRow;
+  bookable: Interval;
+  /** The preferred windows inside the bookable range, in time order. */
+  windows: Interval[];
+  experts: ExpertRow[];
+  availability: Map<string, Availability>;
+  load: Map<string, { year: number; months: Record<string, number> }>;
+  ownVisits: Interval[];
+  replacing: string | undefined;
 };
+
+/** Busy blocks and sessions (blocked ranges) of some experts near some windows. */
+export type Obstacles = { busy: Map<string, Interval[]>; booked: Map<string, Interval[]> };
+
+/** Which experts' busy time to read: those a pool query selects, or these ids. */
+export type ExpertSet = { pool: CandidateOptions & { request: MatchRequest } } | { ids: string[] };
 
 type Range = { start: Date; end: Date };
 
 /**
- * Everything matching needs for one request, in one set of queries run together whatever the
- * number of experts: experts, their hours and overrides, busy blocks and sessions near the
- * preferred windows, and their monthly and fiscal-year load. Slots are computed per expert
- * with the buffer of the format they would visit in, minus the company's own visits.
+ * The pool of a request, with the obstacles of every expert in it near `firstWindows` read in
+ * the same round trip (all the queries run together, whatever the number of experts).
  */
-export async function loadCandidates(
+export async function loadPool(
   q: Queryable,
   request: RequestRow,
   corporateNumber: string | null,
   now: Date,
   config: Pick<Config, 'minNoticeHours' | 'horizonDays'>,
-  options: CandidateOptions = {},
-): Promise<Candidates> {
+  options: CandidateOptions,
+  firstWindows: (windows: Interval[]) => Interval[],
+): Promise<{ pool: Pool; obstacles: Obstacles; stageWindows: Interval[] }> {
   const bookable = bookableRange(now, config);
-  const windows = request.preferredWindows.map((w) => ({
-    start: Date.parse(w.start),
-    end: Date.parse(w.end),
-  }));
-  const span = {
-    start: Math.max(bookable.start, Math.min(...windows.map((w) => w.start))),
-    end: Math.min(bookable.end, Math.max(...windows.map((w) => w.end))),
-  };
+  const windows = request.preferredWindows
+    .map((w) => ({ start: Math.max(Date.parse(w.start), bookable.start), end: Date.parse(w.end) }))
+    .map((w) => ({ start: w.start, end: Math.min(w.end, bookable.end) }))
+    .filter((w) => w.start < w.end)
+    .sort((a, b) => a.start - b.start);
   const matchRequest: MatchRequest = {
     company: {
       industryCode: request.industryCode,
@@ -81,121 +104,91 @@ export async function loadCandidates(
     format: request.format,
     followUpExpertId: null,
   };
-  if (span.start >= span.end) return { matchRequest, candidates: [], experts: new Map() };
+  const pool: Pool = {
+    matchRequest,
+    request,
+    bookable,
+    windows,
+    experts: [],
+    availability: new Map(),
+    load: new Map(),
+    ownVisits: [],
+    replacing: options.replacing,
+  };
+  const empty: Obstacles = { busy: new Map(), booked: new Map() };
+  if (windows.length === 0) return { pool, obstacles: empty, stageWindows: [] };
 
-  // Only what lies near a window can block a slot in it: a request's windows are often days
-  // apart, and everything between them would be fetched for nothing.
-  const near = windows.map((w) => ({
-    start: new Date(Math.max(w.start, span.start) - MAX_BUFFER_MS),
-    end: new Date(Math.min(w.end, span.end) + MAX_BUFFER_MS),
-  }));
+  const span = { start: windows[0]?.start ?? 0, end: Math.max(...windows.map((w) => w.end)) };
   const overrideDates = {
     start: tokyoDate(span.start - MAX_BUFFER_MS),
     end: tokyoDate(span.end + MAX_BUFFER_MS + 24 * 60 * MINUTE_MS),
   };
-  const months = { start: tokyoMonthRange(span.start).start, end: tokyoMonthRange(span.end).end };
-  const fy = fiscalYearRange(fiscalYearOf(now));
+  const months = {
+    start: tokyoDate(tokyoMonthRange(span.start).start),
+    end: tokyoDate(tokyoMonthRange(span.end).end),
+  };
+  const fyRange = fiscalYearRange(fiscalYearOf(now));
+  const fy = { start: tokyoDate(fyRange.start), end: tokyoDate(fyRange.end) };
+  const wanted = poolFilter(matchRequest, options);
+  const ofPool = (expertId: PgColumn) =>
+    inArray(expertId, q.select({ id: experts.id }).from(experts).where(wanted));
+  const stageWindows = firstWindows(windows);
+  const m = expertMonthlyVisits;
 
-  const candidateIds = q
-    .select({ id: experts.id })
-    .from(experts)
-    .where(expertsWanted(options.expertId));
-  const ofCandidate = (expertId: PgColumn) => inArray(expertId, candidateIds);
-  // The same test as `= any(array(…))`, for the queries that read a time range of each expert's
-  // rows: Postgres then seeks each id in an index that leads with expert_id, where for `in (…)`
-  // it would scan the whole table and join.
-  const ofCandidateByIndex = (expertId: PgColumn) => sql`${expertId} = any(array(${candidateIds}))`;
-  const active = and(
-    inArray(sessions.status, [...ACTIVE]),
-    options.replacing ? ne(sessions.id, options.replacing) : undefined,
-  );
-  const [expertRows, weekly, overrides, busy, booked, monthly, yearly, followUp, companyVisits] =
+  const [expertRows, weekly, overrides, load, moved, followUp, companyVisits, obstacles] =
     await Promise.all([
-      q.select().from(experts).where(expertsWanted(options.expertId)),
+      q.select().from(experts).where(wanted),
       q
         .select({
           expertId: weeklyHours.expertId,
-          weekday: weeklyHours.weekday,
-          start: weeklyHours.start,
-          end: weeklyHours.end,
+          hours: sql<string>`string_agg(${weeklyHours.weekday}::text || ' ' || left(${weeklyHours.start}::text, 5) || ' ' || left(${weeklyHours.end}::text, 5), ',' order by ${weeklyHours.weekday}, ${weeklyHours.start})`,
         })
         .from(weeklyHours)
-        .where(ofCandidate(weeklyHours.expertId)),
+        .where(ofPool(weeklyHours.expertId))
+        .groupBy(weeklyHours.expertId),
       q
         .select({
           expertId: dateOverrides.expertId,
-          date: dateOverrides.date,
-          start: dateOverrides.start,
-          end: dateOverrides.end,
+          days: sql<string>`string_agg(${dateOverrides.date}::text || ' ' || coalesce(left(${dateOverrides.start}::text, 5) || ' ' || left(${dateOverrides.end}::text, 5), 'closed'), ',' order by ${dateOverrides.date}, ${dateOverrides.start})`,
         })
         .from(dateOverrides)
         .where(
           and(
-            ofCandidate(dateOverrides.expertId),
+            ofPool(dateOverrides.expertId),
             gte(dateOverrides.date, overrideDates.start),
             lt(dateOverrides.date, overrideDates.end),
           ),
-        ),
+        )
+        .groupBy(dateOverrides.expertId),
       q
         .select({
-          expertId: busyBlocks.expertId,
-          intervals: intervalsOf(busyBlocks.start, busyBlocks.end),
+          expertId: m.expertId,
+          year: sql<number>`coalesce(sum(${m.visits}) filter (where ${m.month} >= ${fy.start} and ${m.month} < ${fy.end}), 0)::int`,
+          months: sql<Record<
+            string,
+            number
+          > | null>`json_object_agg(to_char(${m.month}, 'YYYY-MM'), ${m.visits}) filter (where ${m.month} >= ${months.start} and ${m.month} < ${months.end})`,
         })
-        .from(busyBlocks)
+        .from(m)
         .where(
           and(
-            ofCandidateByIndex(busyBlocks.expertId),
-            overlapsAny(busyBlocks.start, busyBlocks.end, near),
+            ofPool(m.expertId),
+            gte(m.month, [months.start, fy.start].sort()[0] ?? fy.start),
+            lt(m.month, [months.end, fy.end].sort()[1] ?? fy.end),
           ),
         )
-        .groupBy(busyBlocks.expertId),
-      q
-        .select({
-          expertId: sessions.expertId,
-          intervals: intervalsOf(sessions.blockedFrom, sessions.blockedTo),
-        })
-        .from(sessions)
-        .where(
-          and(
-            ofCandidateByIndex(sessions.expertId),
-            active,
-            overlapsAny(sessions.blockedFrom, sessions.blockedTo, near),
-          ),
-        )
-        .groupBy(sessions.expertId),
-      q
-        .select({
-          expertId: sessions.expertId,
-          month: sql<string>`to_char(${sessions.start} at time zone 'UTC' + interval '9 hours', 'YYYY-MM')`,
-          count: sql<number>`count(*)::int`,
-        })
-        .from(sessions)
-        .where(
-          and(
-            ofCandidate(sessions.expertId),
-            active,
-            gte(sessions.start, months.start),
-            lt(sessions.start, months.end),
-          ),
-        )
-        .groupBy(sessions.expertId, sql`2`),
-      q
-        .select({ expertId: sessions.expertId, count: sql<number>`count(*)::int` })
-        .from(sessions)
-        .where(
-          and(
-            ofCandidate(sessions.expertId),
-            active,
-            gte(sessions.start, fy.start),
-            lt(sessions.start, fy.end),
-          ),
-        )
-        .groupBy(sessions.expertId),
+        .groupBy(m.expertId),
+      options.replacing
+        ? q
+            .select({ expertId: sessions.expertId, start: sessions.start })
+            .from(sessions)
+            .where(and(eq(sessions.id, options.replacing), inArray(sessions.status, [...ACTIVE])))
+        : Promise.resolve([]),
       request.followUpOf
         ? q
             .select({ expertId: sessions.expertId })
             .from(sessions)
-            .where(and(eq(sessions.requestId, request.followUpOf), active))
+            .where(and(eq(sessions.requestId, request.followUpOf), activeSessions(options)))
             .orderBy(desc(sessions.start))
             .limit(1)
         : Promise.resolve([]),
@@ -205,63 +198,236 @@ export async function loadCandidates(
         .where(
           and(
             eq(sessions.companyId, request.companyId),
-            active,
-            overlapsAny(sessions.start, sessions.end, near),
+            activeSessions(options),
+            overlapsAny(sessions.start, sessions.end, near(windows)),
           ),
         ),
+      loadObstacles(q, { pool: { ...options, request: matchRequest } }, stageWindows, options),
     ]);
 
   matchRequest.followUpExpertId = followUp[0]?.expertId ?? null;
-  const availability = availabilityFromRows(
-    expertRows.map((e) => e.id),
-    weekly,
-    overrides,
-  );
-  const busyBy = new Map(
-    busy.map((b) => [b.expertId, b.intervals.map(([start, end]): Interval => ({ start, end }))]),
-  );
-  // Their buffers are in the blocked ranges already.
-  const bookedBy = new Map(
-    booked.map((b) => [
-      b.expertId,
-      b.intervals.map(([start, end]): ExistingSession => ({ start, end, bufferMinutes: 0 })),
-    ]),
-  );
-  const monthlyBy = new Map<string, Record<string, number>>();
-  for (const m of monthly) {
-    const counts = monthlyBy.get(m.expertId) ?? {};
-    counts[m.month] = Number(m.count);
-    monthlyBy.set(m.expertId, counts);
+  pool.experts = expertRows;
+  pool.availability = availabilityOf(expertRows, weekly, overrides);
+  for (const row of load) {
+    pool.load.set(row.expertId, { year: Number(row.year), months: row.months ?? {} });
   }
-  const yearlyBy = new Map(yearly.map((y) => [y.expertId, Number(y.count)]));
-  const ownVisits = companyVisits.map((v) => ({ start: v.start.getTime(), end: v.end.getTime() }));
+  // The visit being moved counts toward no cap (its fiscal-year load only orders experts, and
+  // a move lists one expert).
+  for (const visit of moved) {
+    const counts = pool.load.get(visit.expertId)?.months;
+    const month = tokyoMonthKey(visit.start);
+    if (counts?.[month]) counts[month] -= 1;
+  }
+  pool.ownVisits = companyVisits.map((v) => ({ start: v.start.getTime(), end: v.end.getTime() }));
+  return { pool, obstacles, stageWindows };
+}
 
-  const candidates = expertRows.flatMap((expert): MatchCandidate[] => {
-    const format = visitFormat(matchRequest, expert);
+/** The hard filters a query can apply: active, the format it can serve, no conflict. */
+function poolFilter(request: MatchRequest, options: CandidateOptions): SQL | undefined {
+  const onsite = sql`${request.company.prefectureCode} = any(${experts.prefectures})`;
+  const format =
+    request.format === 'onsite'
+      ? onsite
+      : request.format === 'online'
+        ? eq(experts.online, true)
+        : or(onsite, eq(experts.online, true));
+  const corporateNumber = request.company.corporateNumber;
+  return and(
+    eq(experts.active, true),
+    options.expertId ? eq(experts.id, options.expertId) : undefined,
+    format,
+    corporateNumber === null
+      ? undefined
+      : sql`not (${corporateNumber} = any(${experts.conflicts}))`,
+  );
+}
+
+function activeSessions(options: CandidateOptions): SQL | undefined {
+  return and(
+    inArray(sessions.status, [...ACTIVE]),
+    options.replacing ? ne(sessions.id, options.replacing) : undefined,
+  );
+}
+
+/** The busy blocks and sessions of `who` that could block a slot inside `windows`. */
+export async function loadObstacles(
+  q: Queryable,
+  who: ExpertSet,
+  windows: readonly Interval[],
+  options: CandidateOptions,
+): Promise<Obstacles> {
+  if (windows.length === 0 || ('ids' in who && who.ids.length === 0)) {
+    return { busy: new Map(), booked: new Map() };
+  }
+  // Postgres seeks each id in an index that leads with expert_id when given `= any(array)`;
+  // for `in (…)` it would scan the whole table and join.
+  const ofSet = (expertId: PgColumn) =>
+    'ids' in who
+      ? sql`${expertId} = any(${`{${who.ids.join(',')}}`}::uuid[])`
+      : sql`${expertId} = any(array(${q
+          .select({ id: experts.id })
+          .from(experts)
+          .where(poolFilter(who.pool.request, who.pool))}))`;
+  const ranges = near(windows);
+  const [busy, booked] = await Promise.all([
+    q
+      .select({
+        expertId: busyBlocks.expertId,
+        intervals: intervalsOf(busyBlocks.start, busyBlocks.end),
+      })
+      .from(busyBlocks)
+      .where(and(ofSet(busyBlocks.expertId), overlapsAny(busyBlocks.start, busyBlocks.end, ranges)))
+      .groupBy(busyBlocks.expertId),
+    q
+      .select({
+        expertId: sessions.expertId,
+        intervals: intervalsOf(sessions.blockedFrom, sessions.blockedTo),
+      })
+      .from(sessions)
+      .where(
+        and(
+          ofSet(sessions.expertId),
+          activeSessions(options),
+          overlapsAny(sessions.blockedFrom, sessions.blockedTo, ranges),
+        ),
+      )
+      .groupBy(sessions.expertId),
+  ]);
+  const byExpert = (rows: { expertId: string; intervals: [number, number][] }[]) =>
+    new Map(
+      rows.map((r) => [r.expertId, r.intervals.map(([start, end]): Interval => ({ start, end }))]),
+    );
+  return { busy: byExpert(busy), booked: byExpert(booked) };
+}
+
+/**
+ * The experts' slots inside `windows` (a part of the pool's windows, or all of them), each
+ * with the buffer of the format they would visit in, minus the company's own visits. Experts
+ * with the same hours share one computation of their working time.
+ */
+export function candidatesIn(
+  pool: Pool,
+  expertRows: readonly ExpertRow[],
+  obstacles: Obstacles,
+  windows: readonly Interval[],
+): MatchCandidate[] {
+  const working = new Map<Availability, Interval[]>();
+  return expertRows.flatMap((expert): MatchCandidate[] => {
+    const format = visitFormat(pool.matchRequest, expert);
     if (!format) return [];
-    const slots = availableSlots({
-      availability: availability.get(expert.id) ?? { weekly: [], overrides: [] },
-      busy: busyBy.get(expert.id) ?? [],
-      sessions: bookedBy.get(expert.id) ?? [],
-      range: bookable,
+    const availability = pool.availability.get(expert.id) ?? NO_HOURS;
+    let hours = working.get(availability);
+    if (!hours) {
+      hours = windowWorkingTime(availability, windows, pool.bookable);
+      working.set(availability, hours);
+    }
+    // Their buffers are in the blocked ranges already.
+    const booked = (obstacles.booked.get(expert.id) ?? []).map(
+      (b): ExistingSession => ({ ...b, bufferMinutes: 0 }),
+    );
+    const slots = slotsInWorkingTime(hours, {
+      busy: obstacles.busy.get(expert.id) ?? [],
+      sessions: booked,
       bufferMinutes: format === 'onsite' ? expert.travelBufferMinutes : 0,
-      durationMinutes: request.durationMinutes,
-      windows,
-    }).filter((slot) => !ownVisits.some((v) => overlaps(slot, v)));
+      durationMinutes: pool.request.durationMinutes,
+    }).filter((slot) => !pool.ownVisits.some((v) => overlaps(slot, v)));
+    const load = pool.load.get(expert.id);
     return [
       {
         expert,
-        visitsThisFiscalYear: yearlyBy.get(expert.id) ?? 0,
-        activeVisitsByMonth: monthlyBy.get(expert.id) ?? {},
+        visitsThisFiscalYear: load?.year ?? 0,
+        activeVisitsByMonth: load?.months ?? {},
         slots,
       },
     ];
   });
-  return { matchRequest, candidates, experts: new Map(expertRows.map((e) => [e.id, e])) };
 }
 
-function expertsWanted(expertId: string | undefined): SQL | undefined {
-  return and(eq(experts.active, true), expertId ? eq(experts.id, expertId) : undefined);
+const NO_HOURS: Availability = { weekly: [], overrides: [] };
+
+/**
+ * Everything matching needs for the experts of `options` (one expert, for a visit being
+ * moved), with their slots over the whole of the preferred windows.
+ */
+export async function loadCandidates(
+  q: Queryable,
+  request: RequestRow,
+  corporateNumber: string | null,
+  now: Date,
+  config: Pick<Config, 'minNoticeHours' | 'horizonDays'>,
+  options: CandidateOptions = {},
+): Promise<{
+  matchRequest: MatchRequest;
+  candidates: MatchCandidate[];
+  experts: Map<string, ExpertRow>;
+}> {
+  const { pool, obstacles } = await loadPool(
+    q,
+    request,
+    corporateNumber,
+    now,
+    config,
+    options,
+    (windows) => windows,
+  );
+  return {
+    matchRequest: pool.matchRequest,
+    candidates: candidatesIn(pool, pool.experts, obstacles, pool.windows),
+    experts: new Map(pool.experts.map((e) => [e.id, e])),
+  };
+}
+
+/**
+ * Each expert's hours, from the aggregated rows. Experts with the same hours get the very same
+ * object, which candidatesIn uses to compute their working time once.
+ */
+function availabilityOf(
+  expertRows: readonly ExpertRow[],
+  weekly: readonly { expertId: string; hours: string }[],
+  overrides: readonly { expertId: string; days: string }[],
+): Map<string, Availability> {
+  const weeklyBy = new Map(weekly.map((w) => [w.expertId, w.hours]));
+  const overridesBy = new Map(overrides.map((o) => [o.expertId, o.days]));
+  const shared = new Map<string, Availability>();
+  const out = new Map<string, Availability>();
+  for (const { id } of expertRows) {
+    const hours = weeklyBy.get(id) ?? '';
+    const days = overridesBy.get(id) ?? '';
+    const key = `${hours}|${days}`;
+    let availability = shared.get(key);
+    if (!availability) {
+      availability = { weekly: parseWeekly(hours), overrides: parseOverrides(days) };
+      shared.set(key, availability);
+    }
+    out.set(id, availability);
+  }
+  return out;
+}
+
+function parseWeekly(text: string): WeeklyHours[] {
+  if (text === '') return [];
+  return text.split(',').map((row) => {
+    const [weekday, start, end] = row.split(' ');
+    return { weekday: Number(weekday), start: start ?? '', end: end ?? '' };
+  });
+}
+
+function parseOverrides(text: string): DateOverride[] {
+  if (text === '') return [];
+  return text.split(',').map((row): DateOverride => {
+    const [date, start, end] = row.split(' ');
+    return start === 'closed' || start === undefined || end === undefined
+      ? { date: date ?? '', available: false }
+      : { date: date ?? '', available: true, start, end };
+  });
+}
+
+/** Only what lies near a window can block a slot in it, buffers included. */
+function near(windows: readonly Interval[]): Range[] {
+  return windows.map((w) => ({
+    start: new Date(w.start - MAX_BUFFER_MS),
+    end: new Date(w.end + MAX_BUFFER_MS),
+  }));
 }
 
 /**
