@@ -211,12 +211,12 @@ export async function loadPool(
   for (const row of load) {
     pool.load.set(row.expertId, { year: Number(row.year), months: row.months ?? {} });
   }
-  // The visit being moved counts toward no cap (its fiscal-year load only orders experts, and
-  // a move lists one expert).
+  // The visit being moved counts toward neither the cap nor the load.
   for (const visit of moved) {
-    const counts = pool.load.get(visit.expertId)?.months;
+    const load = pool.load.get(visit.expertId);
     const month = tokyoMonthKey(visit.start);
-    if (counts?.[month]) counts[month] -= 1;
+    if (load?.months[month]) load.months[month] -= 1;
+    if (load && visit.start >= fyRange.start && visit.start < fyRange.end) load.year -= 1;
   }
   pool.ownVisits = companyVisits.map((v) => ({ start: v.start.getTime(), end: v.end.getTime() }));
   return { pool, obstacles, stageWindows };

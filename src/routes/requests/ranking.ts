@@ -175,6 +175,5 @@ function before(windows: readonly Interval[], cut: number): Interval[] {
 
 /** Whether `a` reaches as far as `b` (both cut from the same windows). */
 function covers(a: readonly Interval[], b: readonly Interval[]): boolean {
-  const end = (list: readonly Interval[]) => list[list.length - 1]?.end ?? 0;
-  return a.length === b.length && end(a) >= end(b);
+  return a.length === b.length && a.every((w, i) => w.end >= (b[i]?.end ?? 0));
 }

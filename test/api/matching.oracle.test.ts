@@ -1,0 +1,102 @@
+// Exactness of the staged ranking (issue 19): on random experts and random requests, matches
+// and the company's slots are exactly those of the loader and ranking as they stood before it
+// (test/support/oracle): same experts, same order, same scores and reasons, same slots.
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { requests, sessions } from '../../src/db/schema.ts';
+import type { Database } from '../../src/db/types.ts';
+import { bestExpertPerSlot, rankMatches } from '../../src/domain/matching.ts';
+import { loadCandidates } from '../../src/routes/requests/candidates.ts';
+import { rankRequest } from '../../src/routes/requests/ranking.ts';
+import { freshDatabase } from '../support/database.ts';
+import { FRESH_DATABASE_MS } from '../support/matching.ts';
+import { loadCandidates as oracleLoad } from '../support/oracle/candidates.ts';
+import {
+  bestExpertPerSlot as oracleBestExpertPerSlot,
+  rankMatches as oracleRank,
+} from '../support/oracle/matching.ts';
+import { type OracleSeed, random, requestRow, seedOracle } from '../support/oracle/seed.ts';
+
+const NOW = new Date('2026-11-10T00:00:00Z');
+const SEED = 19;
+const REQUESTS = 60;
+const config = loadConfig({});
+
+let database: Database;
+let seeded: OracleSeed;
+beforeAll(async () => {
+  database = await freshDatabase();
+  seeded = await seedOracle(database.db, SEED, NOW.getTime());
+}, FRESH_DATABASE_MS);
+afterAll(() => database.close());
+
+async function randomRequests(seed: number) {
+  const r = random(seed);
+  const rows = Array.from({ length: REQUESTS }, () => {
+    const own = r.next() < 0.5;
+    return requestRow(r, own ? seeded.target.id : r.pick(seeded.companyIds), NOW.getTime(), {
+      followUpOf: r.next() < 0.3 ? r.pick(seeded.requestIdsWithVisits) : null,
+    });
+  });
+  const inserted = await database.db.insert(requests).values(rows).returning();
+  const limits = [1, 3, 20, 200];
+  return inserted.map((request, i) => ({
+    request,
+    corporateNumber: request.companyId === seeded.target.id ? seeded.target.corporateNumber : null,
+    limit: limits[i % limits.length] as number,
+  }));
+}
+
+describe('the staged ranking gives the oracle’s answers', () => {
+  it('matches: the same experts in the same order, with the same scores, reasons and slots', async () => {
+    let listed = 0;
+    for (const { request, corporateNumber, limit } of await randomRequests(SEED + 1)) {
+      const oracle = await oracleLoad(database.db, request, corporateNumber, NOW, config);
+      const expected = oracleRank(oracle.matchRequest, oracle.candidates).slice(0, limit);
+      const { ranked } = await rankRequest(database.db, request, corporateNumber, NOW, config, {
+        top: limit,
+      });
+      expect(ranked, `request ${request.id}, limit ${limit}`).toEqual(expected);
+      listed += expected.length;
+    }
+    // The seed must give the comparison something to compare.
+    expect(listed).toBeGreaterThan(REQUESTS * 3);
+  });
+
+  it('slots: every start, each with the best-ranked expert free then', async () => {
+    let offered = 0;
+    for (const { request, corporateNumber } of await randomRequests(SEED + 2)) {
+      const oracle = await oracleLoad(database.db, request, corporateNumber, NOW, config);
+      const expected = oracleBestExpertPerSlot(oracleRank(oracle.matchRequest, oracle.candidates));
+      const { ranked } = await rankRequest(database.db, request, corporateNumber, NOW, config, {
+        everySlot: true,
+      });
+      expect(bestExpertPerSlot(ranked), `request ${request.id}`).toEqual(expected);
+      offered += expected.length;
+    }
+    expect(offered).toBeGreaterThan(REQUESTS * 10);
+  });
+
+  it('a visit being moved: its expert’s slots, the visit itself neither busy nor counted', async () => {
+    const moving = await database.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.status, 'confirmed'))
+      .limit(15);
+    expect(moving.length).toBeGreaterThan(5);
+    for (const session of moving) {
+      const [request] = await database.db
+        .select()
+        .from(requests)
+        .where(eq(requests.id, session.requestId));
+      if (!request) throw new Error('no request');
+      const options = { expertId: session.expertId, replacing: session.id };
+      const oracle = await oracleLoad(database.db, request, null, NOW, config, options);
+      const now = await loadCandidates(database.db, request, null, NOW, config, options);
+      expect(rankMatches(now.matchRequest, now.candidates)).toEqual(
+        oracleRank(oracle.matchRequest, oracle.candidates),
+      );
+    }
+  });
+});
