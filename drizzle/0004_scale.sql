@@ -6,6 +6,7 @@ CREATE TABLE "expert_monthly_visits" (
 );
 --> statement-breakpoint
 ALTER TABLE "expert_monthly_visits" ADD CONSTRAINT "expert_monthly_visits_expert_id_experts_id_fk" FOREIGN KEY ("expert_id") REFERENCES "public"."experts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "busy_blocks_expert_range_idx" ON "busy_blocks" USING gist ("expert_id",tstzrange("start_at", "end_at"));--> statement-breakpoint
 -- Kept in the transaction of every change to a session: matching reads the monthly cap and
 -- the fiscal year's load from here. A Tokyo month by shifting the UTC wall clock nine hours,
 -- as the reports do, so no time-zone data is needed.

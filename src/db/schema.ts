@@ -255,6 +255,12 @@ export const busyBlocks = pgTable(
   },
   (t) => [
     index('busy_blocks_expert_start_idx').on(t.expertId, t.start, t.end),
+    // Matching reads thousands of experts' blocks near a request's windows by range overlap.
+    index('busy_blocks_expert_range_idx').using(
+      'gist',
+      t.expertId,
+      sql`tstzrange(${t.start}, ${t.end})`,
+    ),
     index('busy_blocks_feed_idx').on(t.feedId),
     check('busy_blocks_start_before_end', sql`${t.start} < ${t.end}`),
   ],

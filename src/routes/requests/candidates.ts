@@ -1,15 +1,7 @@
-import { and, desc, eq, gt, gte, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Config } from '../../config.ts';
-import {
-  busyBlocks,
-  dateOverrides,
-  expertMonthlyVisits,
-  experts,
-  type requests,
-  sessions,
-  weeklyHours,
-} from '../../db/schema.ts';
+import { busyBlocks, experts, type requests, sessions, weeklyHours } from '../../db/schema.ts';
 import type { Queryable } from '../../db/types.ts';
 import {
   type Availability,
@@ -20,7 +12,7 @@ import {
   type WeeklyHours,
   windowWorkingTime,
 } from '../../domain/availability.ts';
-import { type Interval, overlaps } from '../../domain/intervals.ts';
+import { type Interval, merge, overlaps } from '../../domain/intervals.ts';
 import { type MatchCandidate, type MatchRequest, visitFormat } from '../../domain/matching.ts';
 import {
   fiscalYearOf,
@@ -130,86 +122,78 @@ export async function loadPool(
   const fyRange = fiscalYearRange(fiscalYearOf(now));
   const fy = { start: tokyoDate(fyRange.start), end: tokyoDate(fyRange.end) };
   const wanted = poolFilter(matchRequest, options);
-  const ofPool = (expertId: PgColumn) =>
-    inArray(expertId, q.select({ id: experts.id }).from(experts).where(wanted));
   const stageWindows = firstWindows(windows);
-  const m = expertMonthlyVisits;
 
-  const [expertRows, weekly, overrides, load, moved, followUp, companyVisits, obstacles] =
-    await Promise.all([
-      q.select().from(experts).where(wanted),
-      q
-        .select({
-          expertId: weeklyHours.expertId,
-          hours: sql<string>`string_agg(${weeklyHours.weekday}::text || ' ' || left(${weeklyHours.start}::text, 5) || ' ' || left(${weeklyHours.end}::text, 5), ',' order by ${weeklyHours.weekday}, ${weeklyHours.start})`,
-        })
-        .from(weeklyHours)
-        .where(ofPool(weeklyHours.expertId))
-        .groupBy(weeklyHours.expertId),
-      q
-        .select({
-          expertId: dateOverrides.expertId,
-          days: sql<string>`string_agg(${dateOverrides.date}::text || ' ' || coalesce(left(${dateOverrides.start}::text, 5) || ' ' || left(${dateOverrides.end}::text, 5), 'closed'), ',' order by ${dateOverrides.date}, ${dateOverrides.start})`,
-        })
-        .from(dateOverrides)
-        .where(
-          and(
-            ofPool(dateOverrides.expertId),
-            gte(dateOverrides.date, overrideDates.start),
-            lt(dateOverrides.date, overrideDates.end),
-          ),
-        )
-        .groupBy(dateOverrides.expertId),
-      q
-        .select({
-          expertId: m.expertId,
-          year: sql<number>`coalesce(sum(${m.visits}) filter (where ${m.month} >= ${fy.start} and ${m.month} < ${fy.end}), 0)::int`,
-          months: sql<Record<
-            string,
-            number
-          > | null>`json_object_agg(to_char(${m.month}, 'YYYY-MM'), ${m.visits}) filter (where ${m.month} >= ${months.start} and ${m.month} < ${months.end})`,
-        })
-        .from(m)
-        .where(
-          and(
-            ofPool(m.expertId),
-            gte(m.month, [months.start, fy.start].sort()[0] ?? fy.start),
-            lt(m.month, [months.end, fy.end].sort()[1] ?? fy.end),
-          ),
-        )
-        .groupBy(m.expertId),
-      options.replacing
-        ? q
-            .select({ expertId: sessions.expertId, start: sessions.start })
-            .from(sessions)
-            .where(and(eq(sessions.id, options.replacing), inArray(sessions.status, [...ACTIVE])))
-        : Promise.resolve([]),
-      request.followUpOf
-        ? q
-            .select({ expertId: sessions.expertId })
-            .from(sessions)
-            .where(and(eq(sessions.requestId, request.followUpOf), activeSessions(options)))
-            .orderBy(desc(sessions.start))
-            .limit(1)
-        : Promise.resolve([]),
-      q
-        .select({ start: sessions.start, end: sessions.end })
-        .from(sessions)
-        .where(
-          and(
-            eq(sessions.companyId, request.companyId),
-            activeSessions(options),
-            overlapsAny(sessions.start, sessions.end, near(windows)),
-          ),
+  const loadFrom = [months.start, fy.start].sort()[0] ?? fy.start;
+  const loadTo = [months.end, fy.end].sort()[1] ?? fy.end;
+  const [candidates, weekly, moved, followUp, companyVisits, obstacles] = await Promise.all([
+    // One row per expert, with its overrides and load: an index lookup of a few rows each.
+    q
+      .select({
+        expert: experts,
+        days: sql<string | null>`(
+          select string_agg(o.date::text || ' ' || coalesce(left(o.start_time::text, 5) || ' '
+                            || left(o.end_time::text, 5), 'closed'), ',' order by o.date, o.start_time)
+            from expert_date_overrides o
+           where o.expert_id = experts.id
+             and o.date >= ${overrideDates.start} and o.date < ${overrideDates.end})`,
+        load: sql<{ year: number; months: Record<string, number> | null } | null>`(
+          select json_build_object(
+                   'year', coalesce(sum(m.visits) filter (where m.month >= ${fy.start} and m.month < ${fy.end}), 0),
+                   'months', json_object_agg(to_char(m.month, 'YYYY-MM'), m.visits)
+                               filter (where m.month >= ${months.start} and m.month < ${months.end}))
+            from expert_monthly_visits m
+           where m.expert_id = experts.id and m.month >= ${loadFrom} and m.month < ${loadTo})`,
+      })
+      .from(experts)
+      .where(wanted),
+    // Every expert has several rows of hours: one pass over them all costs less than a lookup
+    // for each expert. Unordered: the order of the rows does not change the hours.
+    q
+      .select({
+        expertId: weeklyHours.expertId,
+        hours: sql<string>`string_agg(${weeklyHours.weekday}::text || ' ' || left(${weeklyHours.start}::text, 5) || ' ' || left(${weeklyHours.end}::text, 5), ',')`,
+      })
+      .from(weeklyHours)
+      .where(
+        inArray(weeklyHours.expertId, q.select({ id: experts.id }).from(experts).where(wanted)),
+      )
+      .groupBy(weeklyHours.expertId),
+    options.replacing
+      ? q
+          .select({ expertId: sessions.expertId, start: sessions.start })
+          .from(sessions)
+          .where(and(eq(sessions.id, options.replacing), inArray(sessions.status, [...ACTIVE])))
+      : Promise.resolve([]),
+    request.followUpOf
+      ? q
+          .select({ expertId: sessions.expertId })
+          .from(sessions)
+          .where(and(eq(sessions.requestId, request.followUpOf), activeSessions(options)))
+          .orderBy(desc(sessions.start))
+          .limit(1)
+      : Promise.resolve([]),
+    q
+      .select({ start: sessions.start, end: sessions.end })
+      .from(sessions)
+      .where(
+        and(
+          eq(sessions.companyId, request.companyId),
+          activeSessions(options),
+          overlapsAny(sessions.start, sessions.end, near(windows)),
         ),
-      loadObstacles(q, { pool: { ...options, request: matchRequest } }, stageWindows, options),
-    ]);
+      ),
+    loadObstacles(q, { pool: { ...options, request: matchRequest } }, stageWindows, options),
+  ]);
 
   matchRequest.followUpExpertId = followUp[0]?.expertId ?? null;
-  pool.experts = expertRows;
-  pool.availability = availabilityOf(expertRows, weekly, overrides);
-  for (const row of load) {
-    pool.load.set(row.expertId, { year: Number(row.year), months: row.months ?? {} });
+  pool.experts = candidates.map((c) => c.expert);
+  const hours = new Map(weekly.map((w) => [w.expertId, w.hours]));
+  pool.availability = availabilityOf(
+    candidates.map((c) => ({ ...c, hours: hours.get(c.expert.id) ?? null })),
+  );
+  for (const { expert, load } of candidates) {
+    if (load) pool.load.set(expert.id, { year: Number(load.year), months: load.months ?? {} });
   }
   // The visit being moved counts toward neither the cap nor the load.
   for (const visit of moved) {
@@ -276,7 +260,9 @@ export async function loadObstacles(
         intervals: intervalsOf(busyBlocks.start, busyBlocks.end),
       })
       .from(busyBlocks)
-      .where(and(ofSet(busyBlocks.expertId), overlapsAny(busyBlocks.start, busyBlocks.end, ranges)))
+      .where(
+        and(ofSet(busyBlocks.expertId), rangeOverlapsAny(busyBlocks.start, busyBlocks.end, ranges)),
+      )
       .groupBy(busyBlocks.expertId),
     q
       .select({
@@ -288,7 +274,7 @@ export async function loadObstacles(
         and(
           ofSet(sessions.expertId),
           activeSessions(options),
-          overlapsAny(sessions.blockedFrom, sessions.blockedTo, ranges),
+          rangeOverlapsAny(sessions.blockedFrom, sessions.blockedTo, ranges),
         ),
       )
       .groupBy(sessions.expertId),
@@ -382,24 +368,18 @@ export async function loadCandidates(
  * object, which candidatesIn uses to compute their working time once.
  */
 function availabilityOf(
-  expertRows: readonly ExpertRow[],
-  weekly: readonly { expertId: string; hours: string }[],
-  overrides: readonly { expertId: string; days: string }[],
+  candidates: readonly { expert: ExpertRow; hours: string | null; days: string | null }[],
 ): Map<string, Availability> {
-  const weeklyBy = new Map(weekly.map((w) => [w.expertId, w.hours]));
-  const overridesBy = new Map(overrides.map((o) => [o.expertId, o.days]));
   const shared = new Map<string, Availability>();
   const out = new Map<string, Availability>();
-  for (const { id } of expertRows) {
-    const hours = weeklyBy.get(id) ?? '';
-    const days = overridesBy.get(id) ?? '';
-    const key = `${hours}|${days}`;
+  for (const { expert, hours, days } of candidates) {
+    const key = `${hours ?? ''}|${days ?? ''}`;
     let availability = shared.get(key);
     if (!availability) {
-      availability = { weekly: parseWeekly(hours), overrides: parseOverrides(days) };
+      availability = { weekly: parseWeekly(hours ?? ''), overrides: parseOverrides(days ?? '') };
       shared.set(key, availability);
     }
-    out.set(id, availability);
+    out.set(expert.id, availability);
   }
   return out;
 }
@@ -428,6 +408,23 @@ function near(windows: readonly Interval[]): Range[] {
     start: new Date(w.start - MAX_BUFFER_MS),
     end: new Date(w.end + MAX_BUFFER_MS),
   }));
+}
+
+/**
+ * Rows whose [start, end) overlaps one of the ranges, as the GiST indexes on (expert_id,
+ * tstzrange(start, end)) of busy blocks and of active sessions (the EXCLUDE constraint's) can
+ * answer it: only the rows near the windows are read, however far ahead the windows lie and
+ * however long an event is, where an (expert, start) index reads every earlier row as well.
+ */
+function rangeOverlapsAny(start: PgColumn, end: PgColumn, ranges: Range[]): SQL | undefined {
+  const merged = merge(ranges.map((r) => ({ start: r.start.getTime(), end: r.end.getTime() })));
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return or(
+    ...merged.map(
+      (r) =>
+        sql`tstzrange(${start}, ${end}) && tstzrange(${iso(r.start)}::timestamptz, ${iso(r.end)}::timestamptz)`,
+    ),
+  );
 }
 
 /**

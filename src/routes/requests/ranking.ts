@@ -1,14 +1,27 @@
 import type { Config } from '../../config.ts';
 import type { Queryable } from '../../db/types.ts';
-import { slotsInWorkingTime, windowWorkingTime } from '../../domain/availability.ts';
-import type { Interval } from '../../domain/intervals.ts';
+import {
+  type Availability,
+  slotsInWorkingTime,
+  windowWorkingTime,
+} from '../../domain/availability.ts';
+import { isHoliday } from '../../domain/holidays.ts';
+import { type Interval, merge } from '../../domain/intervals.ts';
 import {
   type Eligible,
   eligibleOf,
   type RankedMatch,
   rankEligible,
 } from '../../domain/matching.ts';
-import { DAY_MS, tokyoMonthKey } from '../../domain/time.ts';
+import {
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  TOKYO_OFFSET_MS,
+  tokyoDate,
+  tokyoMonthKey,
+  tokyoWeekday,
+} from '../../domain/time.ts';
 import { candidatesIn, type ExpertRow, loadObstacles, loadPool, type Pool } from './candidates.ts';
 
 // How matching stays exact while it reads a fraction of the busy time of thousands of experts.
@@ -17,17 +30,20 @@ import { candidatesIn, type ExpertRow, loadObstacles, loadPool, type Pool } from
 // the earliest and latest first slot of all of them), never the slots after it. A first slot
 // found in an early part of the windows is the first slot over all of them: slots are on a
 // grid counted from the epoch, and cutting the windows short only removes slots that end after
-// the cut. So busy time is read in stages, for the first day of the windows, then the first
-// four days, then all of them, each stage only for the experts with no slot yet; most experts
-// are free on the first day, and only the busy few are read in full.
+// the cut. So busy time is read in stages: the windows up to their first working day (eight
+// hours of weekday office time, 09:00–18:00 JST, holidays aside), then up to their fourth, then
+// all of them, each stage only for the experts with no slot yet. Most experts are free on the
+// first working day, and only the busy few are read in full. Where the stages are cut only
+// decides how much is read, never the answer.
 //
 // With every first slot known, every score and so the order is exact. Full slots are then read
 // only for the experts shown: the first `top` for matches. For the company's slots, each start
-// goes to the best-ranked expert free then, so experts are read in rank order and one is
-// skipped when none of the starts its working hours could offer (busy time aside, under its
-// monthly cap) is still without an expert: it could add nothing. Once every start any
-// remaining expert could offer is taken, nobody else is read.
-const STAGES_MS = [DAY_MS, 4 * DAY_MS];
+// goes to the best-ranked expert free then, so experts are read in rank order, each only around
+// the starts still open that its working hours could offer (busy time aside, under its monthly
+// cap); one with none is skipped, as it could take nothing. Once the best-ranked have taken
+// most starts, the others are read only around the few starts left.
+const STAGES_MS = [8 * HOUR_MS, 32 * HOUR_MS];
+const OFFICE_HOURS = { start: 9 * HOUR_MS, end: 18 * HOUR_MS };
 // Experts whose busy time is read together while walking the ranking for the company's slots.
 const SLOTS_BATCH = 50;
 
@@ -41,10 +57,10 @@ export async function rankRequest(
   config: Pick<Config, 'minNoticeHours' | 'horizonDays'>,
   wanted: Wanted,
 ): Promise<{ ranked: RankedMatch[]; experts: Map<string, ExpertRow> }> {
-  const stages = (windows: Interval[]) => {
-    const start = windows[0]?.start ?? 0;
-    return [...STAGES_MS.map((ms) => before(windows, start + ms)), windows];
-  };
+  const stages = (windows: Interval[]) => [
+    ...STAGES_MS.map((ms) => before(windows, afterOfficeTime(windows, ms))),
+    windows,
+  ];
   const first = await loadPool(q, request, corporateNumber, now, config, {}, (windows) => {
     const [stage = []] = stages(windows);
     return stage;
@@ -79,72 +95,81 @@ export async function rankRequest(
   }
 
   const ranked = rankEligible(pool.matchRequest, found);
-  const full = async (matches: RankedMatch[]) => {
+  // The slots of these experts inside `windows`, read afresh unless read in full already.
+  const slotsIn = async (matches: RankedMatch[], windows: Interval[]) => {
     const partial = matches.filter((m) => !complete.has(m.expertId));
     if (partial.length === 0) return;
     const rows = partial.flatMap((m) => experts.get(m.expertId) ?? []);
-    const read = await loadObstacles(q, { ids: rows.map((e) => e.id) }, pool.windows, {});
+    const read = await loadObstacles(q, { ids: rows.map((e) => e.id) }, windows, {});
     const slots = new Map(
-      eligibleOf(pool.matchRequest, candidatesIn(pool, rows, read, pool.windows)).map((e) => [
+      eligibleOf(pool.matchRequest, candidatesIn(pool, rows, read, windows)).map((e) => [
         e.candidate.expert.id,
         e.slots,
       ]),
     );
-    for (const m of partial) {
-      m.slots = slots.get(m.expertId) ?? [];
-      complete.add(m.expertId);
-    }
+    for (const m of partial) m.slots = slots.get(m.expertId) ?? [];
   };
 
   if ('top' in wanted) {
     const shown = ranked.slice(0, wanted.top);
-    await full(shown);
+    await slotsIn(shown, pool.windows);
     return { ranked: shown, experts };
   }
-  return { ranked: await everySlotOwner(pool, ranked, experts, full), experts };
+  return { ranked: await everySlotOwner(pool, ranked, experts, slotsIn), experts };
 }
 
 /**
- * The ranked experts who own at least one start of the company's slots, in rank order, with
- * their full slots: what bestExpertPerSlot needs to give the same answer as over all of them.
+ * The ranked experts who own a start of the company's slots, in rank order, each with its
+ * slots among the starts still open when it was read: what bestExpertPerSlot needs to give the
+ * same answer as over every expert's full slots. Experts are read in batches that double, each
+ * only inside the slots of the starts its members could still take, so once the best-ranked
+ * have taken most starts, the rest are read only around the few starts left.
  */
 async function everySlotOwner(
   pool: Pool,
   ranked: RankedMatch[],
   experts: Map<string, ExpertRow>,
-  full: (matches: RankedMatch[]) => Promise<void>,
+  slotsIn: (matches: RankedMatch[], windows: Interval[]) => Promise<void>,
 ): Promise<RankedMatch[]> {
   const taken = new Set<number>();
-  const couldAdd = couldOfferFree(pool, taken);
+  const openStarts = couldOffer(pool, taken);
+  const duration = pool.request.durationMinutes * MINUTE_MS;
   const owners: RankedMatch[] = [];
   let next = 0;
+  let size = SLOTS_BATCH;
   while (next < ranked.length) {
     const batch: RankedMatch[] = [];
-    while (next < ranked.length && batch.length < SLOTS_BATCH) {
+    const starts = new Set<number>();
+    while (next < ranked.length && batch.length < size) {
       const match = ranked[next++] as RankedMatch;
       const expert = experts.get(match.expertId);
-      if (expert && couldAdd(expert)) batch.push(match);
+      const open = expert ? openStarts(expert) : [];
+      if (open.length === 0) continue;
+      batch.push(match);
+      for (const start of open) starts.add(start);
     }
     if (batch.length === 0) break;
-    await full(batch);
+    // A start is a slot inside these windows exactly when it is one inside all of them.
+    await slotsIn(batch, merge([...starts].map((start) => ({ start, end: start + duration }))));
     for (const match of batch) {
       owners.push(match);
       for (const slot of match.slots) taken.add(slot.start);
     }
+    size *= 2;
   }
   return owners;
 }
 
 /**
- * Whether an expert's working hours (busy time aside, under the monthly cap, clear of the
- * company's own visits) hold a start that is not yet `taken`: their real slots are a subset of
- * these. Starts are worked out once per set of hours.
+ * The starts an expert's working hours hold (busy time aside, under the monthly cap, clear of
+ * the company's own visits) that are not yet `taken`: the expert's real slots among the open
+ * starts are a subset of these. Starts are worked out once per set of hours.
  */
-function couldOfferFree(pool: Pool, taken: ReadonlySet<number>): (expert: ExpertRow) => boolean {
-  const starts = new Map<unknown, number[]>();
+function couldOffer(pool: Pool, taken: ReadonlySet<number>): (expert: ExpertRow) => number[] {
+  const starts = new Map<Availability, number[]>();
   return (expert) => {
     const availability = pool.availability.get(expert.id);
-    if (!availability) return false;
+    if (!availability) return [];
     let open = starts.get(availability);
     if (!open) {
       const working = windowWorkingTime(availability, pool.windows, pool.bookable);
@@ -156,14 +181,32 @@ function couldOfferFree(pool: Pool, taken: ReadonlySet<number>): (expert: Expert
       })
         .filter((slot) => !pool.ownVisits.some((v) => v.start < slot.end && slot.start < v.end))
         .map((slot) => slot.start);
-      starts.set(availability, open);
     }
     // Starts taken stay taken: dropping them keeps the next look short.
     const free = open.filter((start) => !taken.has(start));
     starts.set(availability, free);
     const months = pool.load.get(expert.id)?.months ?? {};
-    return free.some((start) => (months[tokyoMonthKey(start)] ?? 0) < expert.maxVisitsPerMonth);
+    return free.filter((start) => (months[tokyoMonthKey(start)] ?? 0) < expert.maxVisitsPerMonth);
   };
+}
+
+/** The instant by which the windows hold `amount` of weekday office time (∞ if they never do). */
+function afterOfficeTime(windows: readonly Interval[], amount: number): number {
+  let held = 0;
+  for (const w of merge(windows)) {
+    const firstMidnight =
+      Math.floor((w.start + TOKYO_OFFSET_MS) / DAY_MS) * DAY_MS - TOKYO_OFFSET_MS;
+    for (let midnight = firstMidnight; midnight < w.end; midnight += DAY_MS) {
+      const date = tokyoDate(midnight);
+      if (tokyoWeekday(date) > 5 || isHoliday(date)) continue;
+      const from = Math.max(w.start, midnight + OFFICE_HOURS.start);
+      const to = Math.min(w.end, midnight + OFFICE_HOURS.end);
+      if (to <= from) continue;
+      if (held + (to - from) >= amount) return from + (amount - held);
+      held += to - from;
+    }
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 /** The windows cut off at `cut`. */
