@@ -5,8 +5,10 @@ CREATE TABLE "expert_monthly_visits" (
 	CONSTRAINT "expert_monthly_visits_expert_id_month_pk" PRIMARY KEY("expert_id","month")
 );
 --> statement-breakpoint
+ALTER TABLE "calendar_feeds" ADD COLUMN "next_sync_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "expert_monthly_visits" ADD CONSTRAINT "expert_monthly_visits_expert_id_experts_id_fk" FOREIGN KEY ("expert_id") REFERENCES "public"."experts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "busy_blocks_expert_range_idx" ON "busy_blocks" USING gist ("expert_id",tstzrange("start_at", "end_at"));--> statement-breakpoint
+CREATE INDEX "calendar_feeds_next_sync_idx" ON "calendar_feeds" USING btree ("next_sync_at");--> statement-breakpoint
 -- Kept in the transaction of every change to a session: matching reads the monthly cap and
 -- the fiscal year's load from here. A Tokyo month by shifting the UTC wall clock nine hours,
 -- as the reports do, so no time-zone data is needed.

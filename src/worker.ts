@@ -9,7 +9,7 @@ import { createAppWith } from './app.ts';
 import { fetchFeedWeb } from './calendar/fetch-web.ts';
 import { type Config, loadConfig } from './config.ts';
 import { openPostgres } from './db/postgres.ts';
-import { syncAllFeeds } from './feeds/sync.ts';
+import { syncDueFeeds } from './feeds/sync.ts';
 import type { Deps } from './http/context.ts';
 import { forgetExpiredKeys } from './http/idempotency.ts';
 import { jsonLog } from './http/log.ts';
@@ -78,7 +78,11 @@ export default {
             { kinds: ['webhook'] },
           ).then((result) => jsonLog('info', 'notifications drained', result))
         : Promise.all([
-            syncAllFeeds(deps).then((result) => jsonLog('info', 'feed sync', result)),
+            // An invocation may hold six connections open at once, its database client's
+            // among them.
+            syncDueFeeds(deps, { concurrency: 4, perHost: 2 }).then((result) =>
+              jsonLog('info', 'feed sync', result),
+            ),
             forgetExpiredKeys(deps.db, deps.clock()).then((result) =>
               jsonLog('info', 'idempotency key expiry', result),
             ),

@@ -235,9 +235,15 @@ export const calendarFeeds = pgTable(
     lastSuccessAt: instant('last_success_at'),
     lastError: text('last_error'),
     eventCount: integer('event_count').notNull().default(0),
+    // When the scheduled sync next fetches the feed: FEED_SYNC_MINUTES after the last fetch,
+    // and, while one process is fetching it, the end of that process's lease.
+    nextSyncAt: instant('next_sync_at').notNull().defaultNow(),
     createdAt: createdAt(),
   },
-  (t) => [index('calendar_feeds_expert_idx').on(t.expertId)],
+  (t) => [
+    index('calendar_feeds_expert_idx').on(t.expertId),
+    index('calendar_feeds_next_sync_idx').on(t.nextSyncAt),
+  ],
 );
 
 export const busyBlocks = pgTable(
