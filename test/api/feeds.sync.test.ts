@@ -118,11 +118,9 @@ describe('the scheduled sync of incoming feeds', () => {
     released = true;
     for (const release of held) release();
     expect(await sync).toEqual({ synced: slowUrls.length + fastUrls.length, failed: 0 });
-    expect(Object.fromEntries(most)).toEqual({
-      'slow.example': 2,
-      'fast.example': 2,
-      'other.example': 2,
-    });
+    // The slow host had two fetches held the whole time, and no host ever had more.
+    expect(most.get('slow.example')).toBe(2);
+    expect(Math.max(...most.values())).toBe(2);
   });
 
   it('a feed held by a process that stopped is taken again once its lease runs out', async () => {
