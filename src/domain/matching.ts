@@ -131,6 +131,16 @@ export function rankEligible(request: MatchRequest, eligible: readonly Eligible[
     if (first > latest) latest = first;
   }
   const span = latest - earliest;
+  // Thousands of experts share a handful of first slots: each is written out once.
+  const earliestParts = new Map<number, Part>();
+  const earliestPart = (first: number) => {
+    let part = earliestParts.get(first);
+    if (!part) {
+      part = earliestSlot(first, earliest, span);
+      earliestParts.set(first, part);
+    }
+    return part;
+  };
 
   return eligible
     .map((e) => {
@@ -140,7 +150,7 @@ export function rankEligible(request: MatchRequest, eligible: readonly Eligible[
         formatPart(request, e.format),
         continuity(request, e.candidate.expert),
         load(e.candidate.visitsThisFiscalYear),
-        earliestSlot(e.first, earliest, span),
+        earliestPart(e.first),
       ];
       const tenths = parts.reduce((sum, p) => sum + Math.round(p.points * 10), 0);
       return {

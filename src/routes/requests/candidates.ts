@@ -1,7 +1,14 @@
-import { and, desc, eq, gt, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Config } from '../../config.ts';
-import { busyBlocks, experts, type requests, sessions, weeklyHours } from '../../db/schema.ts';
+import {
+  busyBlocks,
+  expertMonthlyVisits,
+  experts,
+  type requests,
+  sessions,
+  weeklyHours,
+} from '../../db/schema.ts';
 import type { Queryable } from '../../db/types.ts';
 import {
   type Availability,
@@ -62,15 +69,9 @@ export type Pool = {
 /** Busy blocks and sessions (blocked ranges) of some experts near some windows. */
 export type Obstacles = { busy: Map<string, Interval[]>; booked: Map<string, Interval[]> };
 
-/** Which experts' busy time to read: those a pool query selects, or these ids. */
-export type ExpertSet = { pool: CandidateOptions & { request: MatchRequest } } | { ids: string[] };
-
 type Range = { start: Date; end: Date };
 
-/**
- * The pool of a request, with the obstacles of every expert in it near `firstWindows` read in
- * the same round trip (all the queries run together, whatever the number of experts).
- */
+/** The pool of a request: everything but the experts' busy time and sessions. */
 export async function loadPool(
   q: Queryable,
   request: RequestRow,
@@ -78,8 +79,7 @@ export async function loadPool(
   now: Date,
   config: Pick<Config, 'minNoticeHours' | 'horizonDays'>,
   options: CandidateOptions,
-  firstWindows: (windows: Interval[]) => Interval[],
-): Promise<{ pool: Pool; obstacles: Obstacles; stageWindows: Interval[] }> {
+): Promise<Pool> {
   const bookable = bookableRange(now, config);
   const windows = request.preferredWindows
     .map((w) => ({ start: Math.max(Date.parse(w.start), bookable.start), end: Date.parse(w.end) }))
@@ -107,8 +107,7 @@ export async function loadPool(
     ownVisits: [],
     replacing: options.replacing,
   };
-  const empty: Obstacles = { busy: new Map(), booked: new Map() };
-  if (windows.length === 0) return { pool, obstacles: empty, stageWindows: [] };
+  if (windows.length === 0) return pool;
 
   const span = { start: windows[0]?.start ?? 0, end: Math.max(...windows.map((w) => w.end)) };
   const overrideDates = {
@@ -122,12 +121,12 @@ export async function loadPool(
   const fyRange = fiscalYearRange(fiscalYearOf(now));
   const fy = { start: tokyoDate(fyRange.start), end: tokyoDate(fyRange.end) };
   const wanted = poolFilter(matchRequest, options);
-  const stageWindows = firstWindows(windows);
 
   const loadFrom = [months.start, fy.start].sort()[0] ?? fy.start;
   const loadTo = [months.end, fy.end].sort()[1] ?? fy.end;
-  const [candidates, weekly, moved, followUp, companyVisits, obstacles] = await Promise.all([
-    // One row per expert, with its overrides and load: an index lookup of a few rows each.
+  const inPool = q.select({ id: experts.id }).from(experts).where(wanted);
+  const [candidates, load, weekly, moved, followUp, companyVisits] = await Promise.all([
+    // One row per expert, with its overrides: an index lookup of the few near the windows.
     q
       .select({
         expert: experts,
@@ -137,16 +136,27 @@ export async function loadPool(
             from expert_date_overrides o
            where o.expert_id = experts.id
              and o.date >= ${overrideDates.start} and o.date < ${overrideDates.end})`,
-        load: sql<{ year: number; months: Record<string, number> | null } | null>`(
-          select json_build_object(
-                   'year', coalesce(sum(m.visits) filter (where m.month >= ${fy.start} and m.month < ${fy.end}), 0),
-                   'months', json_object_agg(to_char(m.month, 'YYYY-MM'), m.visits)
-                               filter (where m.month >= ${months.start} and m.month < ${months.end}))
-            from expert_monthly_visits m
-           where m.expert_id = experts.id and m.month >= ${loadFrom} and m.month < ${loadTo})`,
       })
       .from(experts)
       .where(wanted),
+    // The load in one pass over the months of every expert in the pool, as for the hours.
+    q
+      .select({
+        expertId: expertMonthlyVisits.expertId,
+        year: sql<number>`coalesce(sum(${expertMonthlyVisits.visits}) filter (where ${expertMonthlyVisits.month} >= ${fy.start} and ${expertMonthlyVisits.month} < ${fy.end}), 0)::int`,
+        months: sql<
+          string | null
+        >`string_agg(to_char(${expertMonthlyVisits.month}, 'YYYY-MM') || ' ' || ${expertMonthlyVisits.visits}, ',') filter (where ${expertMonthlyVisits.month} >= ${months.start} and ${expertMonthlyVisits.month} < ${months.end})`,
+      })
+      .from(expertMonthlyVisits)
+      .where(
+        and(
+          inArray(expertMonthlyVisits.expertId, inPool),
+          gte(expertMonthlyVisits.month, loadFrom),
+          lt(expertMonthlyVisits.month, loadTo),
+        ),
+      )
+      .groupBy(expertMonthlyVisits.expertId),
     // Every expert has several rows of hours: one pass over them all costs less than a lookup
     // for each expert. Unordered: the order of the rows does not change the hours.
     q
@@ -183,7 +193,6 @@ export async function loadPool(
           overlapsAny(sessions.start, sessions.end, near(windows)),
         ),
       ),
-    loadObstacles(q, { pool: { ...options, request: matchRequest } }, stageWindows, options),
   ]);
 
   matchRequest.followUpExpertId = followUp[0]?.expertId ?? null;
@@ -192,8 +201,13 @@ export async function loadPool(
   pool.availability = availabilityOf(
     candidates.map((c) => ({ ...c, hours: hours.get(c.expert.id) ?? null })),
   );
-  for (const { expert, load } of candidates) {
-    if (load) pool.load.set(expert.id, { year: Number(load.year), months: load.months ?? {} });
+  for (const row of load) {
+    const months: Record<string, number> = {};
+    for (const entry of row.months?.split(',') ?? []) {
+      const [month = '', visits] = entry.split(' ');
+      months[month] = Number(visits);
+    }
+    pool.load.set(row.expertId, { year: Number(row.year), months });
   }
   // The visit being moved counts toward neither the cap nor the load.
   for (const visit of moved) {
@@ -203,7 +217,7 @@ export async function loadPool(
     if (load && visit.start >= fyRange.start && visit.start < fyRange.end) load.year -= 1;
   }
   pool.ownVisits = companyVisits.map((v) => ({ start: v.start.getTime(), end: v.end.getTime() }));
-  return { pool, obstacles, stageWindows };
+  return pool;
 }
 
 /** The hard filters a query can apply: active, the format it can serve, no conflict. */
@@ -233,26 +247,25 @@ function activeSessions(options: CandidateOptions): SQL | undefined {
   );
 }
 
-/** The busy blocks and sessions of `who` that could block a slot inside `windows`. */
+/**
+ * The busy blocks and sessions of these experts that could block a slot inside `windows`:
+ * those within `marginMs` (the widest travel buffer among them) of the windows.
+ */
 export async function loadObstacles(
   q: Queryable,
-  who: ExpertSet,
+  expertIds: readonly string[],
   windows: readonly Interval[],
+  marginMs: number,
   options: CandidateOptions,
 ): Promise<Obstacles> {
-  if (windows.length === 0 || ('ids' in who && who.ids.length === 0)) {
+  if (windows.length === 0 || expertIds.length === 0) {
     return { busy: new Map(), booked: new Map() };
   }
-  // Postgres seeks each id in an index that leads with expert_id when given `= any(array)`;
-  // for `in (…)` it would scan the whole table and join.
+  // Postgres seeks each id in the index when given `= any(array)`; for `in (…)` with
+  // thousands of parameters it would plan far worse.
   const ofSet = (expertId: PgColumn) =>
-    'ids' in who
-      ? sql`${expertId} = any(${`{${who.ids.join(',')}}`}::uuid[])`
-      : sql`${expertId} = any(array(${q
-          .select({ id: experts.id })
-          .from(experts)
-          .where(poolFilter(who.pool.request, who.pool))}))`;
-  const ranges = near(windows);
+    sql`${expertId} = any(${`{${expertIds.join(',')}}`}::uuid[])`;
+  const ranges = near(windows, marginMs);
   const [busy, booked] = await Promise.all([
     q
       .select({
@@ -347,14 +360,13 @@ export async function loadCandidates(
   candidates: MatchCandidate[];
   experts: Map<string, ExpertRow>;
 }> {
-  const { pool, obstacles } = await loadPool(
+  const pool = await loadPool(q, request, corporateNumber, now, config, options);
+  const obstacles = await loadObstacles(
     q,
-    request,
-    corporateNumber,
-    now,
-    config,
+    pool.experts.map((e) => e.id),
+    pool.windows,
+    MAX_BUFFER_MS,
     options,
-    (windows) => windows,
   );
   return {
     matchRequest: pool.matchRequest,
@@ -403,10 +415,10 @@ function parseOverrides(text: string): DateOverride[] {
 }
 
 /** Only what lies near a window can block a slot in it, buffers included. */
-function near(windows: readonly Interval[]): Range[] {
+function near(windows: readonly Interval[], marginMs = MAX_BUFFER_MS): Range[] {
   return windows.map((w) => ({
-    start: new Date(w.start - MAX_BUFFER_MS),
-    end: new Date(w.end + MAX_BUFFER_MS),
+    start: new Date(w.start - marginMs),
+    end: new Date(w.end + marginMs),
   }));
 }
 

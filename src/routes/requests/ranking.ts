@@ -61,25 +61,26 @@ export async function rankRequest(
     ...STAGES_MS.map((ms) => before(windows, afterOfficeTime(windows, ms))),
     windows,
   ];
-  const first = await loadPool(q, request, corporateNumber, now, config, {}, (windows) => {
-    const [stage = []] = stages(windows);
-    return stage;
-  });
-  const { pool } = first;
+  const pool = await loadPool(q, request, corporateNumber, now, config, {});
   const experts = new Map(pool.experts.map((e) => [e.id, e]));
+  const read = (rows: readonly ExpertRow[], windows: Interval[]) =>
+    loadObstacles(
+      q,
+      rows.map((e) => e.id),
+      aroundWorkingTime(pool, rows, windows),
+      Math.max(0, ...rows.map((e) => e.travelBufferMinutes)) * MINUTE_MS,
+      {},
+    );
 
   const found: Eligible[] = [];
   const complete = new Set<string>();
   let remaining = pool.experts;
-  let obstacles = first.obstacles;
   const plan = stages(pool.windows);
   for (const [i, windows] of plan.entries()) {
     if (remaining.length === 0) break;
-    if (i > 0) {
-      // A stage no wider than the last reads nothing new.
-      if (covers(plan[i - 1] ?? [], windows)) continue;
-      obstacles = await loadObstacles(q, { ids: remaining.map((e) => e.id) }, windows, {});
-    }
+    // A stage no wider than the last reads nothing new.
+    if (i > 0 && covers(plan[i - 1] ?? [], windows)) continue;
+    const obstacles = await read(remaining, windows);
     const whole = covers(windows, pool.windows);
     const eligible = eligibleOf(
       pool.matchRequest,
@@ -100,9 +101,9 @@ export async function rankRequest(
     const partial = matches.filter((m) => !complete.has(m.expertId));
     if (partial.length === 0) return;
     const rows = partial.flatMap((m) => experts.get(m.expertId) ?? []);
-    const read = await loadObstacles(q, { ids: rows.map((e) => e.id) }, windows, {});
+    const obstacles = await read(rows, windows);
     const slots = new Map(
-      eligibleOf(pool.matchRequest, candidatesIn(pool, rows, read, windows)).map((e) => [
+      eligibleOf(pool.matchRequest, candidatesIn(pool, rows, obstacles, windows)).map((e) => [
         e.candidate.expert.id,
         e.slots,
       ]),
@@ -207,6 +208,24 @@ function afterOfficeTime(windows: readonly Interval[], amount: number): number {
     }
   }
   return Number.POSITIVE_INFINITY;
+}
+
+/**
+ * The part of the windows where any of these experts works. Only busy time near it can block
+ * one of their slots (within the widest buffer among them), so the rest need not be read: a
+ * window over a weekend costs nothing for experts who work on weekdays.
+ */
+function aroundWorkingTime(
+  pool: Pool,
+  rows: readonly ExpertRow[],
+  windows: readonly Interval[],
+): Interval[] {
+  const hours = new Set(rows.map((e) => pool.availability.get(e.id)));
+  return merge(
+    [...hours].flatMap((availability) =>
+      availability ? windowWorkingTime(availability, windows, pool.bookable) : [],
+    ),
+  );
 }
 
 /** The windows cut off at `cut`. */
