@@ -221,6 +221,31 @@ export const expertMonthlyVisits = pgTable(
   (t) => [primaryKey({ columns: [t.expertId, t.month] })],
 );
 
+// One row per statement that changes what a fiscal year's reports show (0: every year), added
+// by triggers in the same transaction (migration 0004). Rows are only ever added, so the number
+// of rows a snapshot sees for a year tells whether a report cached at that number is current,
+// and adding rows never waits on another transaction, as bumping one counter would.
+export const reportChanges = pgTable(
+  'report_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    fiscalYear: integer('fiscal_year').notNull(),
+  },
+  (t) => [index('report_changes_fiscal_year_idx').on(t.fiscalYear)],
+);
+
+// A report as last computed, with the number of report_changes rows its snapshot saw.
+export const reportCache = pgTable(
+  'report_cache',
+  {
+    kind: text('kind').notNull(),
+    fiscalYear: integer('fiscal_year').notNull(),
+    changes: bigint('changes', { mode: 'number' }).notNull(),
+    body: text('body').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.fiscalYear] })],
+);
+
 export const calendarFeeds = pgTable(
   'calendar_feeds',
   {
