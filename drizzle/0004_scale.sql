@@ -52,7 +52,8 @@ SELECT expert_id, date_trunc('month', start_at AT TIME ZONE 'UTC' + interval '9 
 --> statement-breakpoint
 -- What a fiscal year's reports show changes: its sessions (the years a statement's rows start
 -- in, before and after), and, for every year (0), the requests' snapshots, the experts, their
--- hours and the companies' numbers. One row per statement: a bulk change adds a few rows.
+-- hours and the companies' numbers. Year 0 also tells matching that its copy of the experts
+-- and their hours is stale. One row per statement: a bulk change adds a few rows.
 CREATE FUNCTION "note_report_change"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_TABLE_NAME = 'sessions' THEN
@@ -85,7 +86,7 @@ CREATE TRIGGER "sessions_report_delete" AFTER DELETE ON "sessions"
 CREATE TRIGGER "requests_report_change" AFTER UPDATE OF industry_code, prefecture_code, is_sme, topics, company_name, company_id, created_at ON "requests"
 	FOR EACH STATEMENT EXECUTE FUNCTION "note_report_change"();
 --> statement-breakpoint
-CREATE TRIGGER "experts_report_change" AFTER INSERT OR DELETE OR UPDATE OF name, active, created_at ON "experts"
+CREATE TRIGGER "experts_report_change" AFTER INSERT OR DELETE OR UPDATE ON "experts"
 	FOR EACH STATEMENT EXECUTE FUNCTION "note_report_change"();
 --> statement-breakpoint
 CREATE TRIGGER "weekly_hours_report_change" AFTER INSERT OR UPDATE OR DELETE ON "expert_weekly_hours"

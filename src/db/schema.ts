@@ -221,8 +221,9 @@ export const expertMonthlyVisits = pgTable(
   (t) => [primaryKey({ columns: [t.expertId, t.month] })],
 );
 
-// One row per statement that changes what a fiscal year's reports show (0: every year), added
-// by triggers in the same transaction (migration 0004). Rows are only ever added, so the number
+// One row per statement that changes what a fiscal year's reports show (0: every year, and
+// any change to the experts or their hours, which matching keeps a copy of), added by triggers
+// in the same transaction (migration 0004). Rows are only ever added, so the number
 // of rows a snapshot sees for a year tells whether a report cached at that number is current,
 // and adding rows never waits on another transaction, as bumping one counter would.
 export const reportChanges = pgTable(

@@ -4,7 +4,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { requests, sessions } from '../../src/db/schema.ts';
+import { dateOverrides, experts, requests, sessions, weeklyHours } from '../../src/db/schema.ts';
 import type { Database } from '../../src/db/types.ts';
 import { bestExpertPerSlot, rankMatches } from '../../src/domain/matching.ts';
 import { loadCandidates } from '../../src/routes/requests/candidates.ts';
@@ -62,6 +62,49 @@ describe('the staged ranking gives the oracle’s answers', () => {
     }
     // The seed must give the comparison something to compare.
     expect(listed).toBeGreaterThan(REQUESTS * 3);
+  });
+
+  it('matches and slots after the experts, their hours and overrides change', async () => {
+    const requested = (await randomRequests(SEED + 3)).slice(0, 20);
+    const compare = async () => {
+      for (const { request, corporateNumber, limit } of requested) {
+        const oracle = await oracleLoad(database.db, request, corporateNumber, NOW, config);
+        const expected = oracleRank(oracle.matchRequest, oracle.candidates);
+        const top = await rankRequest(database.db, request, corporateNumber, NOW, config, {
+          top: limit,
+        });
+        expect(top.ranked).toEqual(expected.slice(0, limit));
+        const every = await rankRequest(database.db, request, corporateNumber, NOW, config, {
+          everySlot: true,
+        });
+        expect(bestExpertPerSlot(every.ranked)).toEqual(oracleBestExpertPerSlot(expected));
+      }
+    };
+    await compare();
+    const some = (await database.db.select().from(experts)).slice(0, 12);
+    for (const [i, expert] of some.entries()) {
+      if (i % 4 === 0) {
+        await database.db
+          .update(experts)
+          .set({ active: !expert.active })
+          .where(eq(experts.id, expert.id));
+      } else if (i % 4 === 1) {
+        await database.db
+          .update(experts)
+          .set({ prefectures: ['13', '23', '27'], online: !expert.online })
+          .where(eq(experts.id, expert.id));
+      } else if (i % 4 === 2) {
+        await database.db.delete(weeklyHours).where(eq(weeklyHours.expertId, expert.id));
+      } else {
+        await database.db.insert(dateOverrides).values({
+          expertId: expert.id,
+          date: '2026-11-18',
+          start: '06:00',
+          end: '22:00',
+        });
+      }
+    }
+    await compare();
   });
 
   it('slots: every start, each with the best-ranked expert free then', async () => {

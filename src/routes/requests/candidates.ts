@@ -7,9 +7,12 @@ import {
   experts,
   type requests,
   sessions,
-  weeklyHours,
 } from '../../db/schema.ts';
 import type { Queryable } from '../../db/types.ts';
+import { type ExpertRow, expertDirectory } from './directory.ts';
+
+export type { ExpertRow };
+
 import {
   type Availability,
   bookableRange,
@@ -31,7 +34,6 @@ import {
 } from '../../domain/time.ts';
 
 type RequestRow = typeof requests.$inferSelect;
-export type ExpertRow = typeof experts.$inferSelect;
 
 const ACTIVE = ['confirmed', 'completed'] as const;
 // The widest travel buffer an expert may have (schema check): obstacles this far outside the
@@ -125,21 +127,9 @@ export async function loadPool(
   const loadFrom = [months.start, fy.start].sort()[0] ?? fy.start;
   const loadTo = [months.end, fy.end].sort()[1] ?? fy.end;
   const inPool = q.select({ id: experts.id }).from(experts).where(wanted);
-  const [candidates, load, weekly, moved, followUp, companyVisits] = await Promise.all([
-    // One row per expert, with its overrides: an index lookup of the few near the windows.
-    q
-      .select({
-        expert: experts,
-        days: sql<string | null>`(
-          select string_agg(o.date::text || ' ' || coalesce(left(o.start_time::text, 5) || ' '
-                            || left(o.end_time::text, 5), 'closed'), ',' order by o.date, o.start_time)
-            from expert_date_overrides o
-           where o.expert_id = experts.id
-             and o.date >= ${overrideDates.start} and o.date < ${overrideDates.end})`,
-      })
-      .from(experts)
-      .where(wanted),
-    // The load in one pass over the months of every expert in the pool, as for the hours.
+  const [directory, load, moved, followUp, companyVisits] = await Promise.all([
+    expertDirectory(q),
+    // The load in one pass over the months of every expert in the pool.
     q
       .select({
         expertId: expertMonthlyVisits.expertId,
@@ -157,18 +147,6 @@ export async function loadPool(
         ),
       )
       .groupBy(expertMonthlyVisits.expertId),
-    // Every expert has several rows of hours: one pass over them all costs less than a lookup
-    // for each expert. Unordered: the order of the rows does not change the hours.
-    q
-      .select({
-        expertId: weeklyHours.expertId,
-        hours: sql<string>`string_agg(${weeklyHours.weekday}::text || ' ' || left(${weeklyHours.start}::text, 5) || ' ' || left(${weeklyHours.end}::text, 5), ',')`,
-      })
-      .from(weeklyHours)
-      .where(
-        inArray(weeklyHours.expertId, q.select({ id: experts.id }).from(experts).where(wanted)),
-      )
-      .groupBy(weeklyHours.expertId),
     options.replacing
       ? q
           .select({ expertId: sessions.expertId, start: sessions.start })
@@ -196,10 +174,24 @@ export async function loadPool(
   ]);
 
   matchRequest.followUpExpertId = followUp[0]?.expertId ?? null;
-  pool.experts = candidates.map((c) => c.expert);
-  const hours = new Map(weekly.map((w) => [w.expertId, w.hours]));
+  // The same filters as the load's query, on the directory's rows.
+  pool.experts = directory.experts.filter(
+    (e) =>
+      e.active &&
+      (!options.expertId || e.id === options.expertId) &&
+      visitFormat(matchRequest, e) !== null &&
+      (corporateNumber === null || !e.conflicts.includes(corporateNumber)),
+  );
   pool.availability = availabilityOf(
-    candidates.map((c) => ({ ...c, hours: hours.get(c.expert.id) ?? null })),
+    pool.experts.map((expert) => ({
+      expert,
+      hours: directory.hours.get(expert.id) ?? null,
+      days:
+        directory.overrides
+          .get(expert.id)
+          ?.filter((o) => o >= overrideDates.start && o.slice(0, 10) < overrideDates.end)
+          .join(',') ?? null,
+    })),
   );
   for (const row of load) {
     const months: Record<string, number> = {};
