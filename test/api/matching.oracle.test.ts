@@ -21,6 +21,8 @@ import { type OracleSeed, random, requestRow, seedOracle } from '../support/orac
 const NOW = new Date('2026-11-10T00:00:00Z');
 const SEED = 19;
 const REQUESTS = 60;
+// In stages, as a national pool is read, and in one read, as a small one is.
+const STAGED = [0, Number.POSITIVE_INFINITY];
 const config = loadConfig({});
 
 let database: Database;
@@ -54,10 +56,18 @@ describe('the staged ranking gives the oracle’s answers', () => {
     for (const { request, corporateNumber, limit } of await randomRequests(SEED + 1)) {
       const oracle = await oracleLoad(database.db, request, corporateNumber, NOW, config);
       const expected = oracleRank(oracle.matchRequest, oracle.candidates).slice(0, limit);
-      const { ranked } = await rankRequest(database.db, request, corporateNumber, NOW, config, {
-        top: limit,
-      });
-      expect(ranked, `request ${request.id}, limit ${limit}`).toEqual(expected);
+      for (const stagedFrom of STAGED) {
+        const { ranked } = await rankRequest(
+          database.db,
+          request,
+          corporateNumber,
+          NOW,
+          config,
+          { top: limit },
+          stagedFrom,
+        );
+        expect(ranked, `request ${request.id}, limit ${limit}`).toEqual(expected);
+      }
       listed += expected.length;
     }
     // The seed must give the comparison something to compare.
@@ -70,14 +80,28 @@ describe('the staged ranking gives the oracle’s answers', () => {
       for (const { request, corporateNumber, limit } of requested) {
         const oracle = await oracleLoad(database.db, request, corporateNumber, NOW, config);
         const expected = oracleRank(oracle.matchRequest, oracle.candidates);
-        const top = await rankRequest(database.db, request, corporateNumber, NOW, config, {
-          top: limit,
-        });
-        expect(top.ranked).toEqual(expected.slice(0, limit));
-        const every = await rankRequest(database.db, request, corporateNumber, NOW, config, {
-          everySlot: true,
-        });
-        expect(bestExpertPerSlot(every.ranked)).toEqual(oracleBestExpertPerSlot(expected));
+        for (const stagedFrom of STAGED) {
+          const top = await rankRequest(
+            database.db,
+            request,
+            corporateNumber,
+            NOW,
+            config,
+            { top: limit },
+            stagedFrom,
+          );
+          expect(top.ranked).toEqual(expected.slice(0, limit));
+          const every = await rankRequest(
+            database.db,
+            request,
+            corporateNumber,
+            NOW,
+            config,
+            { everySlot: true },
+            stagedFrom,
+          );
+          expect(bestExpertPerSlot(every.ranked)).toEqual(oracleBestExpertPerSlot(expected));
+        }
       }
     };
     await compare();
@@ -112,10 +136,18 @@ describe('the staged ranking gives the oracle’s answers', () => {
     for (const { request, corporateNumber } of await randomRequests(SEED + 2)) {
       const oracle = await oracleLoad(database.db, request, corporateNumber, NOW, config);
       const expected = oracleBestExpertPerSlot(oracleRank(oracle.matchRequest, oracle.candidates));
-      const { ranked } = await rankRequest(database.db, request, corporateNumber, NOW, config, {
-        everySlot: true,
-      });
-      expect(bestExpertPerSlot(ranked), `request ${request.id}`).toEqual(expected);
+      for (const stagedFrom of STAGED) {
+        const { ranked } = await rankRequest(
+          database.db,
+          request,
+          corporateNumber,
+          NOW,
+          config,
+          { everySlot: true },
+          stagedFrom,
+        );
+        expect(bestExpertPerSlot(ranked), `request ${request.id}`).toEqual(expected);
+      }
       offered += expected.length;
     }
     expect(offered).toBeGreaterThan(REQUESTS * 10);

@@ -44,6 +44,9 @@ import { candidatesIn, type ExpertRow, loadObstacles, loadPool, type Pool } from
 // most starts, the others are read only around the few starts left.
 const STAGES_MS = [8 * HOUR_MS, 32 * HOUR_MS];
 const OFFICE_HOURS = { start: 9 * HOUR_MS, end: 18 * HOUR_MS };
+// Below this many experts one read over all the windows costs less than the round trips of the
+// stages, and leaves nothing more to read for the slots.
+const STAGED_FROM = 500;
 // Experts whose busy time is read together while walking the ranking for the company's slots.
 const SLOTS_BATCH = 50;
 
@@ -56,6 +59,8 @@ export async function rankRequest(
   now: Date,
   config: Pick<Config, 'minNoticeHours' | 'horizonDays'>,
   wanted: Wanted,
+  /** Pools of at least this many experts are read in stages (tests stage the smallest). */
+  stagedFrom = STAGED_FROM,
 ): Promise<{ ranked: RankedMatch[]; experts: Map<string, ExpertRow> }> {
   const stages = (windows: Interval[]) => [
     ...STAGES_MS.map((ms) => before(windows, afterOfficeTime(windows, ms))),
@@ -75,7 +80,7 @@ export async function rankRequest(
   const found: Eligible[] = [];
   const complete = new Set<string>();
   let remaining = pool.experts;
-  const plan = stages(pool.windows);
+  const plan = pool.experts.length < stagedFrom ? [pool.windows] : stages(pool.windows);
   for (const [i, windows] of plan.entries()) {
     if (remaining.length === 0) break;
     // A stage no wider than the last reads nothing new.
