@@ -52,6 +52,9 @@ const SLOTS_BATCH = 50;
 
 export type Wanted = { top: number } | { everySlot: true };
 
+/** What a stage read of an expert it found: their slot starts, exact up to the stage's cut. */
+type Known = { starts: ReadonlySet<number>; cut: number };
+
 export async function rankRequest(
   q: Queryable,
   request: Pool['request'],
@@ -63,8 +66,11 @@ export async function rankRequest(
   stagedFrom = STAGED_FROM,
 ): Promise<{ ranked: RankedMatch[]; experts: Map<string, ExpertRow> }> {
   const stages = (windows: Interval[]) => [
-    ...STAGES_MS.map((ms) => before(windows, afterOfficeTime(windows, ms))),
-    windows,
+    ...STAGES_MS.map((ms) => {
+      const cut = afterOfficeTime(windows, ms);
+      return { windows: before(windows, cut), cut };
+    }),
+    { windows, cut: Number.POSITIVE_INFINITY },
   ];
   const pool = await loadPool(q, request, corporateNumber, now, config, {});
   const experts = new Map(pool.experts.map((e) => [e.id, e]));
@@ -79,12 +85,16 @@ export async function rankRequest(
 
   const found: Eligible[] = [];
   const complete = new Set<string>();
+  const known = new Map<string, Known>();
   let remaining = pool.experts;
-  const plan = pool.experts.length < stagedFrom ? [pool.windows] : stages(pool.windows);
-  for (const [i, windows] of plan.entries()) {
+  const plan =
+    pool.experts.length < stagedFrom
+      ? [{ windows: pool.windows, cut: Number.POSITIVE_INFINITY }]
+      : stages(pool.windows);
+  for (const [i, { windows, cut }] of plan.entries()) {
     if (remaining.length === 0) break;
     // A stage no wider than the last reads nothing new.
-    if (i > 0 && covers(plan[i - 1] ?? [], windows)) continue;
+    if (i > 0 && covers(plan[i - 1]?.windows ?? [], windows)) continue;
     const obstacles = await read(remaining, windows);
     const whole = covers(windows, pool.windows);
     const eligible = eligibleOf(
@@ -96,6 +106,7 @@ export async function rankRequest(
       found.push(e);
       seen.add(e.candidate.expert.id);
       if (whole) complete.add(e.candidate.expert.id);
+      else known.set(e.candidate.expert.id, { starts: new Set(e.slots.map((s) => s.start)), cut });
     }
     remaining = whole ? [] : remaining.filter((e) => !seen.has(e.id));
   }
@@ -121,7 +132,7 @@ export async function rankRequest(
     await slotsIn(shown, pool.windows);
     return { ranked: shown, experts };
   }
-  return { ranked: await everySlotOwner(pool, ranked, experts, slotsIn), experts };
+  return { ranked: await everySlotOwner(pool, ranked, experts, known, slotsIn), experts };
 }
 
 /**
@@ -135,6 +146,7 @@ async function everySlotOwner(
   pool: Pool,
   ranked: RankedMatch[],
   experts: Map<string, ExpertRow>,
+  known: ReadonlyMap<string, Known>,
   slotsIn: (matches: RankedMatch[], windows: Interval[]) => Promise<void>,
 ): Promise<RankedMatch[]> {
   const taken = new Set<number>();
@@ -144,20 +156,44 @@ async function everySlotOwner(
   let next = 0;
   let size = SLOTS_BATCH;
   while (next < ranked.length) {
-    const batch: RankedMatch[] = [];
+    const batch: { match: RankedMatch; settled: number[] }[] = [];
+    const unread: RankedMatch[] = [];
+    const toRead = new Set<RankedMatch>();
     const starts = new Set<number>();
     while (next < ranked.length && batch.length < size) {
       const match = ranked[next++] as RankedMatch;
       const expert = experts.get(match.expertId);
-      const open = expert ? openStarts(expert) : [];
-      if (open.length === 0) continue;
-      batch.push(match);
+      if (!expert) continue;
+      // Starts ending before the cut of the stage that found the expert are settled by what
+      // that stage read: a slot there is one over all the windows, and no slot there is none.
+      const stage = known.get(match.expertId);
+      const settled: number[] = [];
+      const open: number[] = [];
+      for (const start of openStarts(expert)) {
+        if (stage && start + duration <= stage.cut) {
+          if (stage.starts.has(start)) settled.push(start);
+        } else open.push(start);
+      }
+      if (settled.length === 0 && open.length === 0) continue;
+      batch.push({ match, settled });
+      if (open.length > 0) {
+        unread.push(match);
+        toRead.add(match);
+      }
       for (const start of open) starts.add(start);
     }
     if (batch.length === 0) break;
     // A start is a slot inside these windows exactly when it is one inside all of them.
-    await slotsIn(batch, merge([...starts].map((start) => ({ start, end: start + duration }))));
-    for (const match of batch) {
+    await slotsIn(unread, merge([...starts].map((start) => ({ start, end: start + duration }))));
+    for (const { match, settled } of batch) {
+      if (!toRead.has(match)) match.slots = [];
+      const read = new Set(match.slots.map((slot) => slot.start));
+      match.slots = [
+        ...match.slots,
+        ...settled
+          .filter((start) => !read.has(start))
+          .map((start) => ({ start, end: start + duration })),
+      ].sort((a, b) => a.start - b.start);
       owners.push(match);
       for (const slot of match.slots) taken.add(slot.start);
     }
