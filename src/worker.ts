@@ -79,10 +79,12 @@ export default {
           ).then((result) => jsonLog('info', 'notifications drained', result))
         : Promise.all([
             // An invocation may hold six connections open at once, its database client's
-            // among them.
-            syncDueFeeds(deps, { concurrency: 4, perHost: 2 }).then((result) =>
-              jsonLog('info', 'feed sync', result),
-            ),
+            // among them. The trigger fires once per FEED_SYNC_MINUTES (wrangler.toml).
+            syncDueFeeds(deps, {
+              concurrency: 4,
+              perHost: 2,
+              dueWithinMs: (deps.config.feedSyncMinutes - 1) * 60_000,
+            }).then((result) => jsonLog('info', 'feed sync', result)),
             forgetExpiredKeys(deps.db, deps.clock()).then((result) =>
               jsonLog('info', 'idempotency key expiry', result),
             ),

@@ -113,6 +113,12 @@ export type SyncOptions = {
    * and a wait behind a busy host fit well inside it.
    */
   leaseMs?: number;
+  /**
+   * Also take feeds that come due this soon. A Cron Trigger fires once per interval, so it
+   * takes what would come due before it fires again, or a feed read a little after one
+   * firing would wait for the one after the next.
+   */
+  dueWithinMs?: number;
 };
 
 const CONCURRENCY = 16;
@@ -174,7 +180,7 @@ export async function syncDueFeeds(
       const load = new Map(busy);
       for (const feed of waiting) load.set(hostOf(feed.url), (load.get(hostOf(feed.url)) ?? 0) + 1);
       const full = [...load].filter(([, n]) => n >= perHost).map(([host]) => host);
-      const claimed = await claimDue(deps, room, full, options.leaseMs ?? LEASE_MS);
+      const claimed = await claimDue(deps, room, full, options);
       exhausted = claimed.length < room;
       // Nothing is left due only if no host was passed over.
       drained = exhausted && full.length === 0;
@@ -198,16 +204,18 @@ async function claimDue(
   deps: SyncDeps,
   limit: number,
   fullHosts: string[],
-  leaseMs: number,
+  options: SyncOptions,
 ): Promise<FeedRow[]> {
   const now = deps.clock();
+  const dueBy = new Date(now.getTime() + (options.dueWithinMs ?? 0));
+  const leaseMs = options.leaseMs ?? LEASE_MS;
   return deps.db.transaction(async (tx) => {
     const due = await tx
       .select({ id: calendarFeeds.id })
       .from(calendarFeeds)
       .where(
         and(
-          lte(calendarFeeds.nextSyncAt, now),
+          lte(calendarFeeds.nextSyncAt, dueBy),
           fullHosts.length > 0 ? notInArray(hostSql, fullHosts) : undefined,
         ),
       )

@@ -137,6 +137,20 @@ describe('the scheduled sync of incoming feeds', () => {
     expect(fetched.size).toBe(1);
   });
 
+  it('a Cron Trigger takes the feeds that come due before it fires again', async () => {
+    await feedsOn(['calendar.google.com'], 1);
+    // Read two seconds after the last firing, so due two seconds after the next.
+    await database.db
+      .update(calendarFeeds)
+      .set({ nextSyncAt: new Date(START.getTime() + 15 * MINUTE_MS + 2_000) });
+    now = new Date(START.getTime() + 15 * MINUTE_MS);
+    const { fetched, fetchFeed } = counter();
+    await syncDueFeeds(deps(fetchFeed));
+    expect(fetched.size).toBe(0);
+    await syncDueFeeds(deps(fetchFeed), { dueWithinMs: 14 * MINUTE_MS });
+    expect(fetched.size).toBe(1);
+  });
+
   it('reads the host of a feed URL as the claim query does', () => {
     expect(hostOf('https://Calendar.Google.com/calendar/ical/x/basic.ics')).toBe(
       'calendar.google.com',
