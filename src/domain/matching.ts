@@ -91,6 +91,17 @@ export function visitFormat(
   return null;
 }
 
+/**
+ * The hard filters but free time: how an expert would visit the request's company, or null
+ * when they may not (inactive, no format they serve, a conflict of interest).
+ */
+export function mayVisit(request: MatchRequest, expert: MatchExpert): VisitFormat | null {
+  if (!expert.active) return null;
+  const corporateNumber = request.company.corporateNumber;
+  if (corporateNumber !== null && expert.conflicts.includes(corporateNumber)) return null;
+  return visitFormat(request, expert);
+}
+
 /** An expert who passes the hard filters: how they would come, their free slots in time order. */
 export type Eligible = {
   candidate: MatchCandidate;
@@ -181,11 +192,8 @@ function eligibility(
   monthOf: (instant: number) => string,
 ): Eligible | null {
   const { expert } = candidate;
-  if (!expert.active) return null;
-  const format = visitFormat(request, expert);
+  const format = mayVisit(request, expert);
   if (!format) return null;
-  const corporateNumber = request.company.corporateNumber;
-  if (corporateNumber !== null && expert.conflicts.includes(corporateNumber)) return null;
   const slots = candidate.slots
     .filter(
       (s) => (candidate.activeVisitsByMonth[monthOf(s.start)] ?? 0) < expert.maxVisitsPerMonth,

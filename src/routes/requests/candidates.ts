@@ -14,15 +14,15 @@ import {
 } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Config } from '../../config.ts';
-import {
-  busyBlocks,
-  expertMonthlyVisits,
-  experts,
-  type requests,
-  sessions,
-} from '../../db/schema.ts';
+import { busyBlocks, expertMonthlyVisits, type requests, sessions } from '../../db/schema.ts';
 import type { Queryable } from '../../db/types.ts';
-import { type ExpertRow, expertDirectory } from './directory.ts';
+import {
+  changesSeen,
+  type Directory,
+  type ExpertRow,
+  lastDirectory,
+  readDirectory,
+} from './directory.ts';
 
 export type { ExpertRow };
 
@@ -36,7 +36,12 @@ import {
   windowWorkingTime,
 } from '../../domain/availability.ts';
 import { type Interval, merge, overlaps } from '../../domain/intervals.ts';
-import { type MatchCandidate, type MatchRequest, visitFormat } from '../../domain/matching.ts';
+import {
+  type MatchCandidate,
+  type MatchRequest,
+  mayVisit,
+  visitFormat,
+} from '../../domain/matching.ts';
 import {
   fiscalYearOf,
   fiscalYearRange,
@@ -67,8 +72,8 @@ export type CandidateOptions = {
 
 /**
  * What matching knows of a request before it reads anyone's busy time: the experts who pass
- * the filters a query can apply (active, format, conflicts), their hours, their load, and the
- * company's own visits near the windows.
+ * the hard filters but free time (mayVisit), their hours, their load, and the company's own
+ * visits near the windows.
  */
 export type Pool = {
   matchRequest: MatchRequest;
@@ -96,7 +101,9 @@ export async function loadPool(
   now: Date,
   config: Pick<Config, 'minNoticeHours' | 'horizonDays'>,
   options: CandidateOptions,
-): Promise<Pool> {
+  /** Obstacles to read in the same round trip, for a pool small enough to read whole. */
+  prefetch?: (experts: readonly ExpertRow[], windows: Interval[]) => Promise<Obstacles | undefined>,
+): Promise<{ pool: Pool; prefetched: Obstacles | undefined }> {
   const bookable = bookableRange(now, config);
   const windows = request.preferredWindows
     .map((w) => ({ start: Math.max(Date.parse(w.start), bookable.start), end: Date.parse(w.end) }))
@@ -124,7 +131,7 @@ export async function loadPool(
     ownVisits: [],
     replacing: options.replacing,
   };
-  if (windows.length === 0) return pool;
+  if (windows.length === 0) return { pool, prefetched: undefined };
 
   const span = { start: windows[0]?.start ?? 0, end: Math.max(...windows.map((w) => w.end)) };
   const overrideDates = {
@@ -137,66 +144,72 @@ export async function loadPool(
   };
   const fyRange = fiscalYearRange(fiscalYearOf(now));
   const fy = { start: tokyoDate(fyRange.start), end: tokyoDate(fyRange.end) };
-  const wanted = poolFilter(matchRequest, options);
 
   const loadFrom = [months.start, fy.start].sort()[0] ?? fy.start;
   const loadTo = [months.end, fy.end].sort()[1] ?? fy.end;
-  const inPool = q.select({ id: experts.id }).from(experts).where(wanted);
-  const [directory, load, moved, followUp, companyVisits] = await Promise.all([
-    expertDirectory(q),
-    // The load in one pass over the months of every expert in the pool.
-    q
-      .select({
-        expertId: expertMonthlyVisits.expertId,
-        year: sql<number>`coalesce(sum(${expertMonthlyVisits.visits}) filter (where ${expertMonthlyVisits.month} >= ${fy.start} and ${expertMonthlyVisits.month} < ${fy.end}), 0)::int`,
-        months: sql<
-          string | null
-        >`string_agg(to_char(${expertMonthlyVisits.month}, 'YYYY-MM') || ' ' || ${expertMonthlyVisits.visits}, ',') filter (where ${expertMonthlyVisits.month} >= ${months.start} and ${expertMonthlyVisits.month} < ${months.end})`,
-      })
-      .from(expertMonthlyVisits)
-      .where(
-        and(
-          inArray(expertMonthlyVisits.expertId, inPool),
-          gte(expertMonthlyVisits.month, loadFrom),
-          lt(expertMonthlyVisits.month, loadTo),
+  // One round trip: the queries run with this process's copy of the experts, checked in the
+  // same round; should it be stale, it is read again and the round repeated.
+  const round = async (directory: Directory, checked: boolean) => {
+    const experts = directory.experts.filter(
+      (e) => (!options.expertId || e.id === options.expertId) && mayVisit(matchRequest, e) !== null,
+    );
+    const ids = `{${experts.map((e) => e.id).join(',')}}`;
+    const [seen, read, load, moved, followUp, companyVisits] = await Promise.all([
+      checked ? directory.changes : changesSeen(q),
+      prefetch ? prefetch(experts, windows) : Promise.resolve(undefined),
+      // The load in one pass over the months of every expert in the pool.
+      q
+        .select({
+          expertId: expertMonthlyVisits.expertId,
+          year: sql<number>`coalesce(sum(${expertMonthlyVisits.visits}) filter (where ${expertMonthlyVisits.month} >= ${fy.start} and ${expertMonthlyVisits.month} < ${fy.end}), 0)::int`,
+          months: sql<
+            string | null
+          >`string_agg(to_char(${expertMonthlyVisits.month}, 'YYYY-MM') || ' ' || ${expertMonthlyVisits.visits}, ',') filter (where ${expertMonthlyVisits.month} >= ${months.start} and ${expertMonthlyVisits.month} < ${months.end})`,
+        })
+        .from(expertMonthlyVisits)
+        .where(
+          and(
+            sql`${expertMonthlyVisits.expertId} = any(${ids}::uuid[])`,
+            gte(expertMonthlyVisits.month, loadFrom),
+            lt(expertMonthlyVisits.month, loadTo),
+          ),
+        )
+        .groupBy(expertMonthlyVisits.expertId),
+      options.replacing
+        ? q
+            .select({ expertId: sessions.expertId, start: sessions.start })
+            .from(sessions)
+            .where(and(eq(sessions.id, options.replacing), inArray(sessions.status, [...ACTIVE])))
+        : Promise.resolve([]),
+      request.followUpOf
+        ? q
+            .select({ expertId: sessions.expertId })
+            .from(sessions)
+            .where(and(eq(sessions.requestId, request.followUpOf), activeSessions(options)))
+            .orderBy(desc(sessions.start))
+            .limit(1)
+        : Promise.resolve([]),
+      q
+        .select({ start: sessions.start, end: sessions.end })
+        .from(sessions)
+        .where(
+          and(
+            eq(sessions.companyId, request.companyId),
+            activeSessions(options),
+            overlapsAny(sessions.start, sessions.end, near(windows)),
+          ),
         ),
-      )
-      .groupBy(expertMonthlyVisits.expertId),
-    options.replacing
-      ? q
-          .select({ expertId: sessions.expertId, start: sessions.start })
-          .from(sessions)
-          .where(and(eq(sessions.id, options.replacing), inArray(sessions.status, [...ACTIVE])))
-      : Promise.resolve([]),
-    request.followUpOf
-      ? q
-          .select({ expertId: sessions.expertId })
-          .from(sessions)
-          .where(and(eq(sessions.requestId, request.followUpOf), activeSessions(options)))
-          .orderBy(desc(sessions.start))
-          .limit(1)
-      : Promise.resolve([]),
-    q
-      .select({ start: sessions.start, end: sessions.end })
-      .from(sessions)
-      .where(
-        and(
-          eq(sessions.companyId, request.companyId),
-          activeSessions(options),
-          overlapsAny(sessions.start, sessions.end, near(windows)),
-        ),
-      ),
-  ]);
-
+    ]);
+    if (seen !== directory.changes) return null;
+    return { directory, experts, read, load, moved, followUp, companyVisits };
+  };
+  const last = lastDirectory(q);
+  const result =
+    (last && (await round(last, false))) ?? (await round(await readDirectory(q), true));
+  if (!result) throw new Error('unreachable: a directory read in this round is current');
+  const { directory, read, load, moved, followUp, companyVisits } = result;
+  pool.experts = result.experts;
   matchRequest.followUpExpertId = followUp[0]?.expertId ?? null;
-  // The same filters as the load's query, on the directory's rows.
-  pool.experts = directory.experts.filter(
-    (e) =>
-      e.active &&
-      (!options.expertId || e.id === options.expertId) &&
-      visitFormat(matchRequest, e) !== null &&
-      (corporateNumber === null || !e.conflicts.includes(corporateNumber)),
-  );
   pool.availability = availabilityOf(
     pool.experts.map((expert) => ({
       expert,
@@ -224,27 +237,7 @@ export async function loadPool(
     if (load && visit.start >= fyRange.start && visit.start < fyRange.end) load.year -= 1;
   }
   pool.ownVisits = companyVisits.map((v) => ({ start: v.start.getTime(), end: v.end.getTime() }));
-  return pool;
-}
-
-/** The hard filters a query can apply: active, the format it can serve, no conflict. */
-function poolFilter(request: MatchRequest, options: CandidateOptions): SQL | undefined {
-  const onsite = sql`${request.company.prefectureCode} = any(${experts.prefectures})`;
-  const format =
-    request.format === 'onsite'
-      ? onsite
-      : request.format === 'online'
-        ? eq(experts.online, true)
-        : or(onsite, eq(experts.online, true));
-  const corporateNumber = request.company.corporateNumber;
-  return and(
-    eq(experts.active, true),
-    options.expertId ? eq(experts.id, options.expertId) : undefined,
-    format,
-    corporateNumber === null
-      ? undefined
-      : sql`not (${corporateNumber} = any(${experts.conflicts}))`,
-  );
+  return { pool, prefetched: read };
 }
 
 function activeSessions(options: CandidateOptions): SQL | undefined {
@@ -381,14 +374,23 @@ export async function loadCandidates(
   candidates: MatchCandidate[];
   experts: Map<string, ExpertRow>;
 }> {
-  const pool = await loadPool(q, request, corporateNumber, now, config, options);
-  const obstacles = await loadObstacles(
+  const { pool, prefetched } = await loadPool(
     q,
-    pool.experts.map((e) => e.id),
-    pool.windows,
-    MAX_BUFFER_MS,
+    request,
+    corporateNumber,
+    now,
+    config,
     options,
+    (experts, windows) =>
+      loadObstacles(
+        q,
+        experts.map((e) => e.id),
+        windows,
+        MAX_BUFFER_MS,
+        options,
+      ),
   );
+  const obstacles = prefetched ?? { busy: new Map(), booked: new Map() };
   return {
     matchRequest: pool.matchRequest,
     candidates: candidatesIn(pool, pool.experts, obstacles, pool.windows),

@@ -24,9 +24,13 @@ export type Directory = {
 // One per database handle: a process may hold several (tests), each its own data.
 const directories = new WeakMap<object, Directory>();
 
-export async function expertDirectory(q: Queryable): Promise<Directory> {
-  const cached = directories.get(q);
-  if (cached && cached.changes === (await changesSeen(q))) return cached;
+/** The copy this process last read, current or not: check it with changesSeen. */
+export function lastDirectory(q: Queryable): Directory | undefined {
+  return directories.get(q);
+}
+
+/** The experts and their hours as they are now, read afresh. */
+export async function readDirectory(q: Queryable): Promise<Directory> {
   const fresh = await q.transaction(
     async (tx) => {
       const [changes, rows, hours, overrides] = [
@@ -60,7 +64,8 @@ export async function expertDirectory(q: Queryable): Promise<Directory> {
   return fresh;
 }
 
-async function changesSeen(q: Queryable): Promise<number> {
+/** How many year-0 changes have been committed: a copy read at another count is stale. */
+export async function changesSeen(q: Queryable): Promise<number> {
   const [seen] = await q
     .select({ changes: count() })
     .from(reportChanges)

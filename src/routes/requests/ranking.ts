@@ -72,7 +72,25 @@ export async function rankRequest(
     }),
     { windows, cut: Number.POSITIVE_INFINITY },
   ];
-  const pool = await loadPool(q, request, corporateNumber, now, config, {});
+  // A small pool is read whole in the round trip that reads it; a large one in stages.
+  const { pool, prefetched } = await loadPool(
+    q,
+    request,
+    corporateNumber,
+    now,
+    config,
+    {},
+    async (experts, windows) =>
+      experts.length < stagedFrom
+        ? loadObstacles(
+            q,
+            experts.map((e) => e.id),
+            windows,
+            Math.max(0, ...experts.map((e) => e.travelBufferMinutes)) * MINUTE_MS,
+            {},
+          )
+        : undefined,
+  );
   const experts = new Map(pool.experts.map((e) => [e.id, e]));
   const read = (rows: readonly ExpertRow[], windows: Interval[]) =>
     loadObstacles(
@@ -95,7 +113,7 @@ export async function rankRequest(
     if (remaining.length === 0) break;
     // A stage no wider than the last reads nothing new.
     if (i > 0 && covers(plan[i - 1]?.windows ?? [], windows)) continue;
-    const obstacles = await read(remaining, windows);
+    const obstacles = (i === 0 && prefetched) || (await read(remaining, windows));
     const whole = covers(windows, pool.windows);
     const eligible = eligibleOf(
       pool.matchRequest,
