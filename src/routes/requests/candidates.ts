@@ -58,7 +58,7 @@ const ACTIVE = ['confirmed', 'completed'] as const;
 // windows can still block a slot inside them.
 const MAX_BUFFER_MS = 480 * MINUTE_MS;
 // From how many experts their busy time is read by range first (see loadObstacles).
-const FENCE_FROM = 200;
+const FENCE_FROM = 50;
 
 export type CandidateOptions = {
   /** Only this expert (the slots a visit can be moved to). */
