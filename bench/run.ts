@@ -1,4 +1,5 @@
-// `npm run bench`: every scenario, then one table. Loopback only; bounded in time.
+// `npm run bench`: the everyday scenarios, then one table; `npm run bench -- scale report`: the
+// scenarios named. Loopback only; bounded in time.
 import { cpus, loadavg } from 'node:os';
 import postgres from 'postgres';
 import { runBookingBench } from './booking.ts';
@@ -6,21 +7,39 @@ import { runFeedsBench } from './feeds.ts';
 import { runMatchesBench } from './matches.ts';
 import { runReadBench } from './read.ts';
 import { runReportBench } from './report.ts';
+import { runScaleBench } from './scale.ts';
 import { adminUrl, dropAll } from './support/database.ts';
 import { note } from './support/main.ts';
 import { printTable, type Row } from './support/table.ts';
 
 const DEADLINE_MS = 5 * 60_000;
 
-type Scenario = { name: string; run: () => Promise<Row[]> };
+/** `everyday`: run by `npm run bench` with no names; `limitMs`: what it may add to the limit. */
+type Scenario = { name: string; run: () => Promise<Row[]>; everyday: boolean; limitMs: number };
 
 const scenarios: Scenario[] = [
-  { name: 'matches', run: runMatchesBench },
-  { name: 'booking', run: runBookingBench },
-  { name: 'read', run: runReadBench },
-  { name: 'report', run: runReportBench },
-  { name: 'feeds', run: runFeedsBench },
+  { name: 'matches', run: runMatchesBench, everyday: true, limitMs: 0 },
+  { name: 'booking', run: runBookingBench, everyday: true, limitMs: 0 },
+  { name: 'read', run: runReadBench, everyday: true, limitMs: 0 },
+  { name: 'report', run: runReportBench, everyday: true, limitMs: 0 },
+  { name: 'feeds', run: runFeedsBench, everyday: true, limitMs: 0 },
+  // Seeds of millions of rows: only when asked for, and given an hour.
+  { name: 'scale', run: runScaleBench, everyday: false, limitMs: 60 * 60_000 },
 ];
+
+const names = process.argv.slice(2);
+const unknown = names.filter((n) => !scenarios.some((s) => s.name === n));
+if (unknown.length > 0) {
+  console.error(
+    `unknown scenario ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`,
+  );
+  process.exit(2);
+}
+const chosen =
+  names.length > 0
+    ? scenarios.filter((s) => names.includes(s.name))
+    : scenarios.filter((s) => s.everyday);
+const limitMs = DEADLINE_MS + chosen.reduce((sum, s) => sum + s.limitMs, 0);
 
 const rows: Row[] = [];
 const started = performance.now();
@@ -31,11 +50,11 @@ let stopping = false;
 let finishing = false;
 const deadline = setTimeout(() => {
   stopping = true;
-  rows.push({ figure: `stopped at the ${DEADLINE_MS / 60_000}-minute limit`, value: '' });
+  rows.push({ figure: `stopped at the ${limitMs / 60_000}-minute limit`, value: '' });
   finish(1);
-}, DEADLINE_MS);
+}, limitMs);
 
-for (const scenario of scenarios) {
+for (const scenario of chosen) {
   if (stopping) break;
   const t = performance.now();
   try {

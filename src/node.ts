@@ -7,7 +7,7 @@ import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { HOUR_MS, MINUTE_MS } from './domain/time.ts';
-import { syncAllFeeds } from './feeds/sync.ts';
+import { syncDueFeeds } from './feeds/sync.ts';
 import { housekeeping } from './housekeeping.ts';
 import { jsonLog } from './http/log.ts';
 import { socketAddress } from './http/socket-address.ts';
@@ -47,10 +47,15 @@ if (firstLink) {
   );
 }
 
+// Each feed is due FEED_SYNC_MINUTES after its last fetch; looking every minute spreads the
+// fetches over the interval instead of all at once, whatever the number of processes.
 const feedSync = startEvery(
-  config.feedSyncMinutes * MINUTE_MS,
+  Math.min(config.feedSyncMinutes, 1) * MINUTE_MS,
   'feed sync',
-  () => syncAllFeeds(deps),
+  async () => {
+    const result = await syncDueFeeds(deps);
+    return result.synced + result.failed > 0 ? result : null;
+  },
   jsonLog,
 );
 const tidying = startEvery(

@@ -9,7 +9,7 @@ import { createAppWith } from './app.ts';
 import { fetchFeedWeb } from './calendar/fetch-web.ts';
 import { type Config, loadConfig } from './config.ts';
 import { openPostgres } from './db/postgres.ts';
-import { syncAllFeeds } from './feeds/sync.ts';
+import { syncDueFeeds } from './feeds/sync.ts';
 import { housekeeping } from './housekeeping.ts';
 import type { Deps } from './http/context.ts';
 import { jsonLog } from './http/log.ts';
@@ -78,7 +78,13 @@ export default {
             { kinds: ['webhook'] },
           ).then((result) => jsonLog('info', 'notifications drained', result))
         : Promise.all([
-            syncAllFeeds(deps).then((result) => jsonLog('info', 'feed sync', result)),
+            // An invocation may hold six connections open at once, its database client's
+            // among them. The trigger fires once per FEED_SYNC_MINUTES (wrangler.toml).
+            syncDueFeeds(deps, {
+              concurrency: 4,
+              perHost: 2,
+              dueWithinMs: (deps.config.feedSyncMinutes - 1) * 60_000,
+            }).then((result) => jsonLog('info', 'feed sync', result)),
             housekeeping(deps.db, deps.clock()).then((result) =>
               jsonLog('info', 'housekeeping', result),
             ),

@@ -32,9 +32,14 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Databa
     // connection waits that long too).
     connect_timeout: 5,
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
-    // Prepared statements keep the plans unnamed ones get: planned for their parameters each
-    // time, never a generic plan that suits one range of dates and not another.
-    ...(named && { connection: { plan_cache_mode: 'force_custom_plan' } }),
+    connection: {
+      // Prepared statements keep the plans unnamed ones get: planned for their parameters each
+      // time, never a generic plan that suits one range of dates and not another.
+      ...(named && { plan_cache_mode: 'force_custom_plan' }),
+      // Matching's per-expert subqueries add up, over thousands of experts, to a cost past
+      // jit_above_cost, and compiling them took longer (~150 ms) than running them (~20 ms).
+      jit: 'off',
+    },
     ...(options.onQuery && { debug: (_: number, query: string) => options.onQuery?.(query) }),
   });
   const db = drizzle({ client: withSafeTransactions(client, named), schema }) as unknown as Db;

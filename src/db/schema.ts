@@ -226,6 +226,49 @@ export const sessions = pgTable(
   ],
 );
 
+// Active (confirmed or completed) sessions per expert and Tokyo month (its first day), kept by
+// a trigger on sessions in the same transaction as the change (migration 0004). Matching reads
+// the monthly cap and the fiscal year's load of thousands of experts from here rather than
+// counting their sessions on every request; fiscal years start on a Tokyo month, so a year's
+// load is the sum of its twelve months.
+export const expertMonthlyVisits = pgTable(
+  'expert_monthly_visits',
+  {
+    expertId: uuid('expert_id')
+      .notNull()
+      .references(() => experts.id, { onDelete: 'cascade' }),
+    month: date('month', { mode: 'string' }).notNull(),
+    visits: integer('visits').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.expertId, t.month] })],
+);
+
+// One row per statement that changes what a fiscal year's reports show (0: every year, and
+// any change to the experts or their hours, which matching keeps a copy of), added by triggers
+// in the same transaction (migration 0004). Rows are only ever added, so the number
+// of rows a snapshot sees for a year tells whether a report cached at that number is current,
+// and adding rows never waits on another transaction, as bumping one counter would.
+export const reportChanges = pgTable(
+  'report_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    fiscalYear: integer('fiscal_year').notNull(),
+  },
+  (t) => [index('report_changes_fiscal_year_idx').on(t.fiscalYear)],
+);
+
+// A report as last computed, with the number of report_changes rows its snapshot saw.
+export const reportCache = pgTable(
+  'report_cache',
+  {
+    kind: text('kind').notNull(),
+    fiscalYear: integer('fiscal_year').notNull(),
+    changes: bigint('changes', { mode: 'number' }).notNull(),
+    body: text('body').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.fiscalYear] })],
+);
+
 export const calendarFeeds = pgTable(
   'calendar_feeds',
   {
@@ -240,9 +283,15 @@ export const calendarFeeds = pgTable(
     lastSuccessAt: instant('last_success_at'),
     lastError: text('last_error'),
     eventCount: integer('event_count').notNull().default(0),
+    // When the scheduled sync next fetches the feed: FEED_SYNC_MINUTES after the last fetch,
+    // and, while one process is fetching it, the end of that process's lease.
+    nextSyncAt: instant('next_sync_at').notNull().defaultNow(),
     createdAt: createdAt(),
   },
-  (t) => [index('calendar_feeds_expert_idx').on(t.expertId)],
+  (t) => [
+    index('calendar_feeds_expert_idx').on(t.expertId),
+    index('calendar_feeds_next_sync_idx').on(t.nextSyncAt),
+  ],
 );
 
 export const busyBlocks = pgTable(
@@ -260,6 +309,12 @@ export const busyBlocks = pgTable(
   },
   (t) => [
     index('busy_blocks_expert_start_idx').on(t.expertId, t.start, t.end),
+    // Matching reads thousands of experts' blocks near a request's windows by range overlap.
+    index('busy_blocks_expert_range_idx').using(
+      'gist',
+      t.expertId,
+      sql`tstzrange(${t.start}, ${t.end})`,
+    ),
     index('busy_blocks_feed_idx').on(t.feedId),
     check('busy_blocks_start_before_end', sql`${t.start} < ${t.end}`),
   ],

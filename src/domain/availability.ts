@@ -123,7 +123,9 @@ export function freeTime(input: FreeTimeInput): Interval[] {
 }
 
 /** What the new visit cannot overlap: busy time and sessions, each widened by the buffers. */
-function blockedTime(input: FreeTimeInput): Interval[] {
+function blockedTime(
+  input: Pick<FreeTimeInput, 'busy' | 'sessions' | 'bufferMinutes'>,
+): Interval[] {
   const sessionsBlocked = input.sessions.map((s) => ({
     start: s.start - s.bufferMinutes * MINUTE_MS,
     end: s.end + s.bufferMinutes * MINUTE_MS,
@@ -135,10 +137,31 @@ function blockedTime(input: FreeTimeInput): Interval[] {
 }
 
 export function availableSlots(input: SlotsInput): Interval[] {
-  // Working time is only built inside the preferred windows: usually a few days rather than
-  // the whole horizon, and this runs for every expert on every matching request.
-  const windows = intersect(input.windows, [input.range]);
-  const free = subtract(workingTimeIn(input.availability, windows), blockedTime(input));
+  return slotsInWorkingTime(
+    windowWorkingTime(input.availability, input.windows, input.range),
+    input,
+  );
+}
+
+/**
+ * Working time inside the preferred windows and the bookable range: usually a few days rather
+ * than the whole horizon. Experts who keep the same hours share it, so matching computes it
+ * once for each set of hours.
+ */
+export function windowWorkingTime(
+  availability: Availability,
+  windows: readonly Interval[],
+  range: Interval,
+): Interval[] {
+  return workingTimeIn(availability, intersect(windows, [range]));
+}
+
+/** availableSlots, given the working time windowWorkingTime returns. */
+export function slotsInWorkingTime(
+  working: readonly Interval[],
+  input: Omit<SlotsInput, 'availability' | 'windows' | 'range'>,
+): Interval[] {
+  const free = subtract(working, blockedTime(input));
   return slotsIn(free, input.durationMinutes * MINUTE_MS, (input.stepMinutes ?? 30) * MINUTE_MS);
 }
 

@@ -91,7 +91,19 @@ export function visitFormat(
   return null;
 }
 
-type Eligible = {
+/**
+ * The hard filters but free time: how an expert would visit the request's company, or null
+ * when they may not (inactive, no format they serve, a conflict of interest).
+ */
+export function mayVisit(request: MatchRequest, expert: MatchExpert): VisitFormat | null {
+  if (!expert.active) return null;
+  const corporateNumber = request.company.corporateNumber;
+  if (corporateNumber !== null && expert.conflicts.includes(corporateNumber)) return null;
+  return visitFormat(request, expert);
+}
+
+/** An expert who passes the hard filters: how they would come, their free slots in time order. */
+export type Eligible = {
   candidate: MatchCandidate;
   format: VisitFormat;
   slots: Interval[];
@@ -102,14 +114,44 @@ export function rankMatches(
   request: MatchRequest,
   candidates: readonly MatchCandidate[],
 ): RankedMatch[] {
+  return rankEligible(request, eligibleOf(request, candidates));
+}
+
+/** The candidates that pass the hard filters, each with its slots under the monthly cap. */
+export function eligibleOf(
+  request: MatchRequest,
+  candidates: readonly MatchCandidate[],
+): Eligible[] {
   const monthOf = monthKeys();
-  const eligible = candidates.flatMap((c) => {
+  return candidates.flatMap((c) => {
     const e = eligibility(request, c, monthOf);
     return e ? [e] : [];
   });
-  const firsts = eligible.map((e) => e.first);
-  const earliest = Math.min(...firsts);
-  const span = Math.max(...firsts) - earliest;
+}
+
+/**
+ * Scores and orders eligible experts. The earliest-slot part compares each first slot with
+ * those of all the others, so `eligible` must hold every eligible expert, though the slots
+ * beyond each one's first may be left out: the order and scores do not depend on them.
+ */
+export function rankEligible(request: MatchRequest, eligible: readonly Eligible[]): RankedMatch[] {
+  let earliest = Number.POSITIVE_INFINITY;
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const { first } of eligible) {
+    if (first < earliest) earliest = first;
+    if (first > latest) latest = first;
+  }
+  const span = latest - earliest;
+  // Thousands of experts share a handful of first slots: each is written out once.
+  const earliestParts = new Map<number, Part>();
+  const earliestPart = (first: number) => {
+    let part = earliestParts.get(first);
+    if (!part) {
+      part = earliestSlot(first, earliest, span);
+      earliestParts.set(first, part);
+    }
+    return part;
+  };
 
   return eligible
     .map((e) => {
@@ -119,7 +161,7 @@ export function rankMatches(
         formatPart(request, e.format),
         continuity(request, e.candidate.expert),
         load(e.candidate.visitsThisFiscalYear),
-        earliestSlot(e.first, earliest, span),
+        earliestPart(e.first),
       ];
       const tenths = parts.reduce((sum, p) => sum + Math.round(p.points * 10), 0);
       return {
@@ -150,11 +192,8 @@ function eligibility(
   monthOf: (instant: number) => string,
 ): Eligible | null {
   const { expert } = candidate;
-  if (!expert.active) return null;
-  const format = visitFormat(request, expert);
+  const format = mayVisit(request, expert);
   if (!format) return null;
-  const corporateNumber = request.company.corporateNumber;
-  if (corporateNumber !== null && expert.conflicts.includes(corporateNumber)) return null;
   const slots = candidate.slots
     .filter(
       (s) => (candidate.activeVisitsByMonth[monthOf(s.start)] ?? 0) < expert.maxVisitsPerMonth,

@@ -6,7 +6,7 @@ import { fetchFeedNode } from '../../src/calendar/fetch-node.ts';
 import { busyBlocks as parseBusyBlocks } from '../../src/calendar/import.ts';
 import { isPrivateAddress } from '../../src/calendar/private-address.ts';
 import { busyBlocks, calendarFeeds } from '../../src/db/schema.ts';
-import { type FetchFeed, syncAllFeeds } from '../../src/feeds/sync.ts';
+import { type FetchFeed, syncDueFeeds } from '../../src/feeds/sync.ts';
 import { type TestApi, testApi } from '../support/api.ts';
 import {
   type FeedRoute,
@@ -840,9 +840,9 @@ describe('who may', () => {
 
 describe('the scheduled sync of every feed', () => {
   it('goes on past a feed that fails, and records the failure on it', async () => {
-    // A feed whose failure threw out of syncAllFeeds would stay the least recently synced,
+    // A feed whose failure threw out of syncDueFeeds would stay the least recently synced,
     // and every later run would stop at it too.
-    // syncAllFeeds is what the Node server runs every FEED_SYNC_MINUTES. Feeds of the other
+    // syncDueFeeds is what the Node server runs every FEED_SYNC_MINUTES. Feeds of the other
     // tests in this file are answered "not modified" here, so only these two are fetched.
     const broken = serve({ kind: 'feed', body: fixtureFeed('google'), etag: '"1"' });
     const healthy = serve({ kind: 'feed', body: fixtureFeed('icloud'), etag: '"1"' });
@@ -855,7 +855,7 @@ describe('the scheduled sync of every feed', () => {
 
     const ours = new Set([server.url(broken), server.url(healthy)]);
     api.setNow(later(2));
-    const result = await syncAllFeeds({
+    const result = await syncDueFeeds({
       db: api.db,
       clock: api.now,
       config: api.config,

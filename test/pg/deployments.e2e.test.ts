@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { busyBlocks, notifications } from '../../src/db/schema.ts';
+import { busyBlocks, calendarFeeds, notifications } from '../../src/db/schema.ts';
 import type { Database } from '../../src/db/types.ts';
 import { freshDatabase } from '../support/database.ts';
 import { startFeedServer } from '../support/feed-server.ts';
@@ -80,8 +80,13 @@ describe('Worker (wrangler dev, workerd, Hyperdrive binding)', () => {
         expect(rows).toEqual([{ status: 'sent' }]);
       });
 
-      // The calendar changes; the quarter-hourly trigger brings its busy time in.
+      // The calendar changes; a quarter of an hour after the feed was read, the quarter-hourly
+      // trigger brings its busy time in.
       calendars.set('/busy.ics', { kind: 'feed', body: busyCalendar(3) });
+      await database.db
+        .update(calendarFeeds)
+        .set({ nextSyncAt: new Date() })
+        .where(eq(calendarFeeds.id, feed.body.id));
       await runCron(worker, '*/15 * * * *');
       await vi.waitFor(
         async () => {

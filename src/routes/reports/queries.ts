@@ -13,6 +13,7 @@ import { industryDivisions, prefectures, topics } from '../../domain/taxonomy.ts
 import { fiscalYearLabel, fiscalYearRange, tokyoDate } from '../../domain/time.ts';
 import { ApiError } from '../../http/errors.ts';
 import { availabilityFromRows } from '../experts/queries.ts';
+import { cachedReport } from './cache.ts';
 import type { UsageReport, UtilisationReport } from './schema.ts';
 
 // Reports aggregate in Postgres: one statement reads the fiscal year's sessions once (a range
@@ -50,9 +51,13 @@ const countsBy = (key: SQL) =>
 
 /**
  * The utilisation report of fiscal year `fy` (see PRODUCT.md, Reports): a visit is a completed
- * session, counted in the fiscal year of its start in Asia/Tokyo.
+ * session, counted in the fiscal year of its start in Asia/Tokyo. Kept until it changes.
  */
-export async function utilisationReport(q: Queryable, fy: number): Promise<UtilisationReport> {
+export function utilisationReport(q: Queryable, fy: number): Promise<UtilisationReport> {
+  return cachedReport(q, 'utilisation', fy, (tx) => computeUtilisation(tx, fy));
+}
+
+async function computeUtilisation(q: Queryable, fy: number): Promise<UtilisationReport> {
   const period = fiscalYearRange(fy);
   const statement = rows<{ doc: string }>(
     q,
@@ -242,9 +247,13 @@ export type CompanyVisits = {
 
 /**
  * The companies visited in fiscal year `fy` (派遣先一覧), as each declared itself on its latest
- * application of that year, in the order of their first visit.
+ * application of that year, in the order of their first visit. Kept until it changes.
  */
-export async function companyVisits(q: Queryable, fy: number): Promise<CompanyVisits[]> {
+export function companyVisits(q: Queryable, fy: number): Promise<CompanyVisits[]> {
+  return cachedReport(q, 'company-visits', fy, (tx) => computeCompanyVisits(tx, fy));
+}
+
+async function computeCompanyVisits(q: Queryable, fy: number): Promise<CompanyVisits[]> {
   const period = fiscalYearRange(fy);
   const list = await rows<Omit<CompanyVisits, 'firstVisit'> & { firstVisit: number }>(
     q,

@@ -1,12 +1,13 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Queryable } from '../../db/types.ts';
-import { bestExpertPerSlot, rankMatches } from '../../domain/matching.ts';
+import { bestExpertPerSlot } from '../../domain/matching.ts';
 import { requireRole } from '../../http/auth.ts';
 import type { AppEnv, Deps, Principal } from '../../http/context.ts';
 import { bearer, commonErrors, IdParam, Instant, jsonResponse } from '../../http/schemas.ts';
-import { type ExpertRow, loadCandidates } from './candidates.ts';
+import type { ExpertRow } from './candidates.ts';
 import { mustBeAccepted } from './not-accepted.ts';
 import { requestFor } from './queries.ts';
+import { rankRequest, type Wanted } from './ranking.ts';
 import { SlotListSchema } from './schema.ts';
 
 const Slot = z.object({ start: Instant, end: Instant });
@@ -66,7 +67,7 @@ const slotsRoute = createRoute({
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-async function rank(q: Queryable, principal: Principal, id: string, deps: Deps) {
+async function rank(q: Queryable, principal: Principal, id: string, deps: Deps, wanted: Wanted) {
   const request = await requestFor(q, principal, id);
   // Staff weigh experts before deciding; a company sees slots once the office has accepted.
   if (principal.role === 'company') mustBeAccepted(request);
@@ -80,14 +81,7 @@ async function rank(q: Queryable, principal: Principal, id: string, deps: Deps) 
   ) {
     return { ranked: [], experts: new Map<string, ExpertRow>() };
   }
-  const { matchRequest, candidates, experts } = await loadCandidates(
-    q,
-    request,
-    request.corporateNumber,
-    deps.clock(),
-    deps.config,
-  );
-  return { ranked: rankMatches(matchRequest, candidates), experts };
+  return rankRequest(q, request, request.corporateNumber, deps.clock(), deps.config, wanted);
 }
 
 export function registerMatches(app: OpenAPIHono<AppEnv>) {
@@ -95,8 +89,10 @@ export function registerMatches(app: OpenAPIHono<AppEnv>) {
     const principal = requireRole(c, 'staff');
     const deps = c.get('deps');
     const { limit, slotsPerExpert } = c.req.valid('query');
-    const { ranked, experts } = await rank(deps.db, principal, c.req.valid('param').id, deps);
-    const matches = ranked.slice(0, limit).flatMap((m) => {
+    const { ranked, experts } = await rank(deps.db, principal, c.req.valid('param').id, deps, {
+      top: limit,
+    });
+    const matches = ranked.flatMap((m) => {
       const e = experts.get(m.expertId);
       if (!e) return [];
       return [
@@ -127,7 +123,9 @@ export function registerMatches(app: OpenAPIHono<AppEnv>) {
   app.openapi(slotsRoute, async (c) => {
     const principal = requireRole(c, 'staff', 'company');
     const deps = c.get('deps');
-    const { ranked, experts } = await rank(deps.db, principal, c.req.valid('param').id, deps);
+    const { ranked, experts } = await rank(deps.db, principal, c.req.valid('param').id, deps, {
+      everySlot: true,
+    });
     const slots = bestExpertPerSlot(ranked).flatMap((s) => {
       const e = experts.get(s.expertId);
       return e
