@@ -8,7 +8,8 @@ export type NotificationEvent = (typeof notificationEvents)[number];
 export type NotificationKind = (typeof notificationKinds)[number];
 export type NotificationStatus = (typeof notificationStatuses)[number];
 export type RequestEvent = Extract<NotificationEvent, `request.${string}`>;
-export type SessionEvent = Exclude<NotificationEvent, RequestEvent>;
+export type ClaimEvent = Extract<NotificationEvent, `travel-claim.${string}`>;
+export type SessionEvent = Exclude<NotificationEvent, RequestEvent | ClaimEvent>;
 
 /** A CalendarSession as JSON: its instants as RFC 3339 strings. */
 export type StoredCalendarSession = Omit<CalendarSession, 'start' | 'end' | 'updatedAt'> & {
@@ -18,7 +19,8 @@ export type StoredCalendarSession = Omit<CalendarSession, 'start' | 'end' | 'upd
 };
 
 export type EmailPayload = {
-  audience: 'company' | 'expert';
+  /** `office`: the programme office's own address (OFFICE_EMAIL), for what staff must settle. */
+  audience: 'company' | 'expert' | 'office';
   /** The recipient's name, for the salutation. */
   name: string;
   request: {
@@ -37,6 +39,17 @@ export type EmailPayload = {
     /** Rescheduled: where the visit was before. */
     previous?: { start: string; end: string };
     cancelReason: string | null;
+  };
+  /** A disputed visit: what the company said. */
+  attendance?: { comment: string | null };
+  /** A travel claim's decision, for its expert. */
+  claim?: {
+    id: string;
+    visitStart: string;
+    visitEnd: string;
+    claimedYen: number;
+    approvedYen: number;
+    reason: string | null;
   };
 };
 

@@ -27,7 +27,20 @@ const route = createRoute({
   request: {
     query: z.strictObject({
       entityType: z
-        .enum(['request', 'session', 'expert', 'token', 'calendar-feed', 'webhook'])
+        .enum([
+          'request',
+          'session',
+          'expert',
+          'token',
+          'calendar-feed',
+          'webhook',
+          'fee-rates',
+          'budget',
+          'bank-account',
+          'travel-claim',
+          'payment-export',
+          'payment',
+        ])
         .optional(),
       entityId: z.string().max(100).optional(),
       ...PageQuery,

@@ -133,6 +133,12 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
           sequence: 0,
           cancelReason: null,
           report: null,
+          actualStart: null,
+          actualEnd: null,
+          attendance: null,
+          attendanceComment: null,
+          attendanceBy: null,
+          attendanceAt: null,
           createdAt: now,
           updatedAt: now,
         };

@@ -17,6 +17,17 @@ export function presentSession(row: SessionRow): SessionBody {
     sequence: row.sequence,
     cancelReason: row.cancelReason,
     report: row.report ?? null,
+    actualStart: row.actualStart?.toISOString() ?? null,
+    actualEnd: row.actualEnd?.toISOString() ?? null,
+    attendance:
+      row.attendance && row.attendanceBy && row.attendanceAt
+        ? {
+            status: row.attendance,
+            comment: row.attendanceComment,
+            by: row.attendanceBy,
+            at: row.attendanceAt.toISOString(),
+          }
+        : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
