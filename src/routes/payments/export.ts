@@ -37,7 +37,10 @@ export async function exportMonth(
 ): Promise<{ row: ExportRow; created: boolean }> {
   const rates = await lockRates(tx, input.fiscalYear);
   const { months } = await settlements(tx, monthRange(input.month), rates);
-  const due = months.filter((m) => m.settlement.fees.length > 0 || m.settlement.travel.length > 0);
+  // In a fixed order (name by code point, then id), so a file reads the same on any runtime.
+  const due = months
+    .filter((m) => m.settlement.fees.length > 0 || m.settlement.travel.length > 0)
+    .sort((a, b) => byNameThenId(a.expert, b.expert));
   const earlier = await exportsOf(tx, input.month);
   if (due.length === 0) {
     const latest = earlier.at(-1);
@@ -97,6 +100,11 @@ export async function exportMonth(
     ),
   );
   return { row, created: true };
+}
+
+function byNameThenId(a: { name: string; id: string }, b: { name: string; id: string }) {
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function transferDateOf(given: LocalDate | undefined, now: Date): LocalDate {
