@@ -17,7 +17,7 @@ let serial = 0;
 
 /**
  * An expert who can take back-to-back visits on a day (no travel buffer, hours 08:00–20:00 on
- * weekdays), with a token and, unless told otherwise, a bank account at 三菱ＵＦＪ 千代田.
+ * weekdays, 40 visits a month), with a token and, unless told otherwise, a bank account at 三菱ＵＦＪ 千代田.
  */
 export async function payee(
   api: TestApi,
@@ -29,6 +29,7 @@ export async function payee(
     name,
     email: `payee.${serial}.${Math.random().toString(36).slice(2, 8)}@example.jp`,
     travelBufferMinutes: 0,
+    maxVisitsPerMonth: 40,
     ...(options.feeExempt ? { feeExempt: true } : {}),
   });
   const hours = await api.call('PUT', `/v1/experts/${id}/availability`, {
