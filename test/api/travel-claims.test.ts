@@ -245,7 +245,7 @@ describe('receipts', () => {
   let claimId: string;
   let receiptId: string;
 
-  const upload = (body: BodyInit, type: string, token = sato.token, id = claimId) =>
+  const upload = (body: Uint8Array<ArrayBuffer>, type: string, token = sato.token, id = claimId) =>
     api.app.request(
       `/v1/me/travel-claims/${id}/receipts?filename=${encodeURIComponent('新幹線 領収書.pdf')}`,
       {
@@ -266,7 +266,7 @@ describe('receipts', () => {
   it('attaches a PDF, JPEG or PNG to the claim, as sent', async () => {
     const res = await upload(pdf, 'application/pdf');
     expect(res.status, await res.clone().text()).toBe(201);
-    const receipt = await res.json();
+    const receipt = (await res.json()) as { id: string };
     receiptId = receipt.id;
     expect(receipt).toMatchObject({
       filename: '新幹線 領収書.pdf',
@@ -321,7 +321,7 @@ describe('receipts', () => {
   });
 
   it('are removed by the expert until the claim is decided, then neither added nor removed', async () => {
-    const extra = await (await upload(pdf, 'application/pdf')).json();
+    const extra = (await (await upload(pdf, 'application/pdf')).json()) as { id: string };
     const removed = await api.call(
       'DELETE',
       `/v1/me/travel-claims/${claimId}/receipts/${extra.id}`,

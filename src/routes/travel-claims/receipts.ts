@@ -134,6 +134,8 @@ export function registerReceipts(app: OpenAPIHono<AppEnv>) {
   app.openapi(uploadRoute, async (c) => {
     const principal = requireRole(c, 'expert');
     const { db, clock } = c.get('deps');
+    // Whose claim first: another's is 404 whatever is sent.
+    await claimFor(db, principal, c.req.valid('param').id);
     const declared = c.req.header('content-type') ?? '';
     const type = declared.split(';')[0]?.trim().toLowerCase() ?? '';
     if (!(RECEIPT_TYPES as readonly string[]).includes(type)) {
