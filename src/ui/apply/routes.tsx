@@ -10,12 +10,13 @@ import { Applied } from './applied.tsx';
 import { formErrors } from './field-errors.ts';
 import { ApplicationForm } from './form.tsx';
 import { applicationFrom } from './form-data.ts';
+import { closedIntake, intakeClosedPage, readIntake } from './intake-closed.tsx';
 
 const GRID_MS = 30 * MINUTE_MS;
 const SCRIPTS = ['/ui/corporate-number.js'];
 
 export function registerApplyPages(ui: Hono<UiEnv>) {
-  ui.get('/apply', (c) => formPage(c, emptyForm, {}));
+  ui.get('/apply', async (c) => (await closedIntake(c)) ?? formPage(c, emptyForm, {}));
 
   ui.post('/apply', async (c) => {
     const form = await readForm(c);
@@ -46,6 +47,7 @@ export function registerApplyPages(ui: Hono<UiEnv>) {
     if (problem.code.startsWith('idempotency-')) {
       return formPage(c, form, {}, 409, c.get('t').alreadySubmitted);
     }
+    if (problem.code === 'intake-closed') return intakeClosedPage(c, await readIntake(c), 409);
     if (problem.code === 'rate-limited') {
       return formPage(c, form, {}, 429, c.get('t').problems[problem.code]);
     }

@@ -10,6 +10,7 @@ import { dayOf, formatDay, formatShare } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound, SignedOut } from '../page-errors.ts';
 import { BarChart } from './bar-chart.tsx';
+import { BudgetPanel } from './budget-panel.tsx';
 import { BreakdownTable, ExpertTable, namedRows } from './report-tables.tsx';
 import { readAsStaff, requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
@@ -84,6 +85,7 @@ export function registerReportPages(ui: Hono<UiEnv>) {
           />
         </ul>
 
+        <BudgetPanel c={c} fiscalYear={fy} />
         <h2>{t.chartTitle(fy, report.label)}</h2>
         <BarChart
           t={t}

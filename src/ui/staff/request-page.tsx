@@ -8,6 +8,7 @@ import { byDay, formatDateTime, formatDay, formatTime } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound } from '../page-errors.ts';
 import { RequestFacts, SessionList } from '../request-facts.tsx';
+import { ForceField } from './over-budget.tsx';
 import { asStaff, readAsStaff, requireStaff, type StaffEnv } from './session.ts';
 import { CsrfField, staffPage } from './staff-page.tsx';
 
@@ -52,9 +53,9 @@ export function registerRequestPage(ui: Hono<UiEnv>) {
     });
   });
 
-  decision(ui, 'accept', 'accepted', (form): Record<string, string> => {
+  decision(ui, 'accept', 'accepted', (form): Record<string, string | boolean> => {
     const note = form.get('note');
-    return note ? { note } : {};
+    return { ...(note ? { note } : {}), force: form.get('force') === 'on' };
   });
   decision(ui, 'decline', 'declined', (form) => ({ reason: form.get('reason') }));
 
@@ -79,7 +80,7 @@ function decision(
   ui: Hono<UiEnv>,
   action: 'accept' | 'decline',
   notice: string,
-  body: (form: FormValues) => Record<string, string>,
+  body: (form: FormValues) => Record<string, string | boolean>,
 ) {
   ui.post(`/staff/requests/:id/${action}`, requireStaff, async (c) => {
     const id = c.req.param('id');
@@ -218,6 +219,7 @@ function ReviewPanel({ t, requestId, csrf }: { t: Strings; requestId: string; cs
             aria-describedby="accept-note-hint"
           />
         </div>
+        <ForceField t={t} />
         <button type="submit">{t.acceptButton}</button>
       </form>
       <form method="post" action={`/staff/requests/${requestId}/decline`} class="inline-form">
