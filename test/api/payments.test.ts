@@ -156,7 +156,7 @@ describe('exporting December', () => {
       種別コード: '21',
       コード区分: '0',
       依頼人コード: '1234567890',
-      依頼人名: 'ｷﾞｼﾞﾕﾂｼﾞﾖｳﾎｳｶﾝﾘ ｼﾞﾑｷﾖｸ'.padEnd(40),
+      依頼人名: 'ｷﾞｼﾞﾕﾂｼﾞﾖｳﾎｳｶﾝﾘ ｾﾝﾓﾝｶﾊｹﾝ ｼﾞﾑｷﾖｸ'.padEnd(40),
       // Exported Thursday 12-10: the second bank business day after is Monday 12-14.
       取組日: '1214',
       仕向銀行番号: '0001',

@@ -3,10 +3,13 @@ import { bookedVisit, jst } from './booking.ts';
 import { createExpert } from './fixtures.ts';
 import { issueToken } from './tokens.ts';
 
-/** The office as its bank knows it (みずほ 東京営業部 当座), for the 全銀 file. */
+/**
+ * The office as its bank knows it (みずほ 東京営業部 当座), for the 全銀 file. Its name takes 31
+ * of the 依頼人名's 40 columns: longer than any payee's may be.
+ */
 export const OFFICE_ENV = {
   ZENGIN_REQUESTER_CODE: '1234567890',
-  ZENGIN_REQUESTER_NAME: 'ギジュツジョウホウカンリ ジムキョク',
+  ZENGIN_REQUESTER_NAME: 'ギジュツジョウホウカンリ センモンカハケン ジムキョク',
   ZENGIN_BANK_CODE: '0001',
   ZENGIN_BRANCH_CODE: '001',
   ZENGIN_ACCOUNT_TYPE: 'current',

@@ -4,7 +4,7 @@ import type { Config } from '../../config.ts';
 import { type AuditEntry, audit } from '../../db/audit.ts';
 import { expertBankAccounts, paymentExports, paymentItems, payments } from '../../db/schema.ts';
 import type { Tx } from '../../db/types.ts';
-import { checkBankAccount } from '../../domain/bank-account.ts';
+import { branchNames, checkBankAccount } from '../../domain/bank-account.ts';
 import { feeDay } from '../../domain/fees.ts';
 import { defaultTransferDate, isBankBusinessDay } from '../../domain/payment.ts';
 import { paymentItemTransition } from '../../domain/payment-lifecycle.ts';
@@ -244,26 +244,17 @@ async function transferFile(
       problems,
     );
   }
-  const own = checkBankAccount(
-    {
-      bankCode: office.bankCode,
-      branchCode: office.branchCode,
-      accountType: office.accountType,
-      accountNumber: office.accountNumber,
-      holderName: office.requesterName,
-    },
-    banks,
-  );
-  if (!own.ok) {
+  const own = branchNames(banks, office.bankCode, office.branchCode);
+  if (!own) {
     throw new ApiError(
       'not-available',
-      `The office’s bank account (ZENGIN_*) does not check out: ${own.problems.map((p) => p.message).join('; ')}`,
+      `The office’s bank (ZENGIN_BANK_CODE ${office.bankCode}, ZENGIN_BRANCH_CODE ${office.branchCode}) is no branch in the bank directory`,
     );
   }
   const requester: ZenginRequester = {
-    ...own.account,
-    requesterCode: office.requesterCode,
-    requesterName: office.requesterName,
+    ...office,
+    bankName: own.bankName,
+    branchName: own.branchName,
   };
   try {
     return encodeZenginFile(transferFileRecords(requester, transferDate, transfers));
