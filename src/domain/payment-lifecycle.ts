@@ -17,13 +17,14 @@ export type PaymentItemKind = (typeof paymentItemKinds)[number];
 export const paymentItemStatuses = ['waiting', 'payable', 'paid'] as const;
 export type PaymentItemStatus = (typeof paymentItemStatuses)[number];
 
-export type PaymentItemAction = 'settle' | 'export';
+// An item becomes payable by facts elsewhere (feeStatus, travelStatus read them); exporting is
+// the one step taken on the item itself.
+export type PaymentItemAction = 'export';
 
 const transitions: Record<
   PaymentItemAction,
   { from: readonly PaymentItemStatus[]; to: PaymentItemStatus }
 > = {
-  settle: { from: ['waiting'], to: 'payable' },
   export: { from: ['payable'], to: 'paid' },
 };
 

@@ -1,17 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { FISCAL_YEARS } from '../../domain/time.ts';
 import { Instant } from '../../http/schemas.ts';
-
-const between = `must be between ${FISCAL_YEARS.first} and ${FISCAL_YEARS.last}`;
+import { FiscalYearInput } from '../reports/schema.ts';
 
 /** A fiscal year (年度) in a path: `/v1/fees/2021`. */
 export const FiscalYearParam = z.object({
-  fiscalYear: z.coerce
-    .number()
-    .int('must be a whole year')
-    .min(FISCAL_YEARS.first, between)
-    .max(FISCAL_YEARS.last, between)
-    .openapi({ param: { name: 'fiscalYear', in: 'path' }, example: 2021 }),
+  fiscalYear: FiscalYearInput.openapi({ param: { name: 'fiscalYear', in: 'path' }, example: 2021 }),
 });
 
 const yen = z.number().int('must be whole yen').min(0).max(100_000_000);

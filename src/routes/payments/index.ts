@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { transaction } from '../../db/transaction.ts';
 import { toCsv } from '../../domain/report.ts';
-import { FISCAL_YEARS, fiscalYearLabel } from '../../domain/time.ts';
+import { fiscalYearLabel } from '../../domain/time.ts';
 import { actorOf, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { ApiError } from '../../http/errors.ts';
@@ -16,7 +16,13 @@ import { FiscalYearInput } from '../reports/schema.ts';
 import { attachment } from '../reports/tables.ts';
 import { exportMonth } from './export.ts';
 import { exportsOf, paymentReport, presentExport } from './report.ts';
-import { MonthInput, monthOf, PaymentExportSchema, PaymentReportSchema } from './schema.ts';
+import {
+  ExportInput,
+  MonthInput,
+  monthOf,
+  PaymentExportSchema,
+  PaymentReportSchema,
+} from './schema.ts';
 import { paymentTable } from './table.ts';
 
 const reportRoute = createRoute({
@@ -59,19 +65,7 @@ const exportRoute = createRoute({
     'Export a month: pays what is payable and not yet paid, in one 全銀 file; again, the same export (staff)',
   security: bearer('staff'),
   request: {
-    body: jsonBody(
-      z
-        .strictObject({
-          fiscalYear: z.number().int().min(FISCAL_YEARS.first).max(FISCAL_YEARS.last),
-          month: z.number().int().min(1, 'must be a month 1–12').max(12, 'must be a month 1–12'),
-          transferDate: z
-            .string()
-            .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-            .optional()
-            .openapi({ description: '取組日; default the second bank business day after today' }),
-        })
-        .openapi('PaymentExportInput'),
-    ),
+    body: jsonBody(ExportInput),
   },
   responses: {
     201: jsonResponse('A new export: the visits in it are paid', PaymentExportSchema),

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { isLocalDate } from '../../domain/time.ts';
+import { FISCAL_YEARS, isLocalDate } from '../../domain/time.ts';
 import { Instant } from '../../http/schemas.ts';
-import { FiscalYearInput } from '../reports/schema.ts';
 
 export const MonthInput = z.coerce
   .number()
@@ -22,7 +21,7 @@ export function monthOf(fiscalYear: number, month: number): string {
 const yen = z.number().int();
 const itemStatus = z.enum(['waiting', 'payable', 'paid']);
 
-const ExportSummary = z
+export const PaymentExportSchema = z
   .object({
     id: z.uuid(),
     month: z.string(),
@@ -34,8 +33,6 @@ const ExportSummary = z
     createdAt: Instant,
   })
   .openapi('PaymentExport');
-
-export const PaymentExportSchema = ExportSummary;
 
 const VisitLine = z.object({
   sessionId: z.uuid(),
@@ -92,7 +89,7 @@ export const PaymentReportSchema = z
       disputed: z.number().int(),
       undecidedClaims: z.number().int(),
     }),
-    exports: z.array(ExportSummary),
+    exports: z.array(PaymentExportSchema),
   })
   .openapi('PaymentReport');
 
@@ -100,8 +97,8 @@ export type PaymentReport = z.infer<typeof PaymentReportSchema>;
 
 export const ExportInput = z
   .strictObject({
-    fiscalYear: FiscalYearInput,
-    month: MonthInput,
+    fiscalYear: z.number().int().min(FISCAL_YEARS.first).max(FISCAL_YEARS.last),
+    month: z.number().int().min(1, 'must be a month 1–12').max(12, 'must be a month 1–12'),
     transferDate: z.string().refine(isLocalDate, 'must be a date YYYY-MM-DD').optional().openapi({
       description: '取組日: the day the bank transfers; default the second bank day after today',
     }),
