@@ -14,15 +14,21 @@ import { type ClientAddress, rateLimits } from './http/rate-limit.ts';
 import { REFUSED_BODY_HEADERS } from './http/refused-body.ts';
 import { router } from './http/router.ts';
 import { registerAudit } from './routes/audit/index.ts';
+import { registerBankAccounts } from './routes/bank-accounts/index.ts';
+import { registerBudget } from './routes/budget/index.ts';
 import { registerExperts } from './routes/experts/index.ts';
 import { registerFeeds } from './routes/feeds/index.ts';
+import { registerFees } from './routes/fees/index.ts';
 import { registerMe } from './routes/me/index.ts';
 import { registerMeta } from './routes/meta/index.ts';
+import { registerPayments } from './routes/payments/index.ts';
 import { registerReports } from './routes/reports/index.ts';
 import { registerRequests } from './routes/requests/index.ts';
 import { registerSessions } from './routes/sessions/index.ts';
 import { registerSignInLinks } from './routes/sign-in-links/index.ts';
 import { registerTokens } from './routes/tokens/index.ts';
+import { registerTravelClaims } from './routes/travel-claims/index.ts';
+import { isReceiptUpload, MAX_UPLOAD_BYTES } from './routes/travel-claims/receipts.ts';
 import { registerWebhooks } from './routes/webhooks/index.ts';
 import { registerUi } from './ui/index.ts';
 
@@ -80,11 +86,27 @@ export function createAppWith(
       );
     },
   });
+  const limitUpload = bodyLimit({
+    maxSize: MAX_UPLOAD_BYTES,
+    onError: () => {
+      throw new ApiError(
+        'payload-too-large',
+        'A receipt is at most 5 MB',
+        undefined,
+        REFUSED_BODY_HEADERS,
+      );
+    },
+  });
   // Asking for the body makes the Node adapter build a full Request; a GET has none to limit.
+  // A receipt is a file of its own, larger than any JSON body and not JSON.
   app.use('/v1/*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
+    c.req.method === 'GET' || c.req.method === 'HEAD'
+      ? next()
+      : isReceiptUpload(c)
+        ? limitUpload(c, next)
+        : limitBody(c, next),
   );
-  app.use('/v1/*', requireJsonBody);
+  app.use('/v1/*', (c, next) => (isReceiptUpload(c) ? next() : requireJsonBody(c, next)));
   app.use('*', authenticate);
 
   registerMeta(app);
@@ -98,6 +120,11 @@ export function createAppWith(
   registerAudit(app);
   registerReports(app);
   registerWebhooks(app);
+  registerFees(app);
+  registerBudget(app);
+  registerBankAccounts(app);
+  registerTravelClaims(app);
+  registerPayments(app);
   registerUi(app, log);
 
   app.notFound((c) =>

@@ -1,10 +1,19 @@
 import { z } from 'zod';
+import { ZENGIN_ACCOUNT_TYPES, ZENGIN_REQUESTER_NAME_WIDTH } from './domain/zengin.ts';
+import { toZenginKana, unsupportedZenginCharacters } from './domain/zengin-kana.ts';
 
 const flag = z
   .enum(['true', 'false', '1', '0'])
   .default('false')
   .transform((v) => v === 'true' || v === '1');
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const zenginKeys = [
+  'ZENGIN_REQUESTER_CODE',
+  'ZENGIN_REQUESTER_NAME',
+  'ZENGIN_BANK_CODE',
+  'ZENGIN_BRANCH_CODE',
+  'ZENGIN_ACCOUNT_NUMBER',
+] as const;
 
 const envSchema = z
   .object({
@@ -39,6 +48,46 @@ const envSchema = z
       .optional(),
     NOTIFY_MAX_ATTEMPTS: positiveInt(8),
     NOTIFY_INTERVAL_SECONDS: positiveInt(5),
+    // The office as its bank knows it, for the 全銀 総合振込 file: all of them or none.
+    ZENGIN_REQUESTER_CODE: z
+      .string()
+      .regex(/^[0-9]{10}$/, 'ZENGIN_REQUESTER_CODE is the 10-digit 委託者コード the bank gave')
+      .optional(),
+    ZENGIN_REQUESTER_NAME: z
+      .string()
+      .transform(toZenginKana)
+      .refine(
+        (name) => name !== '' && unsupportedZenginCharacters(name).length === 0,
+        'ZENGIN_REQUESTER_NAME is the 依頼人名 in katakana, A–Z, digits, spaces and ( ) - . /',
+      )
+      .refine(
+        (name) => name.length <= ZENGIN_REQUESTER_NAME_WIDTH,
+        `ZENGIN_REQUESTER_NAME is at most ${ZENGIN_REQUESTER_NAME_WIDTH} half-width characters (voiced kana count two)`,
+      )
+      .optional(),
+    ZENGIN_BANK_CODE: z
+      .string()
+      .regex(/^[0-9]{4}$/, 'ZENGIN_BANK_CODE is 4 digits')
+      .optional(),
+    ZENGIN_BRANCH_CODE: z
+      .string()
+      .regex(/^[0-9]{3}$/, 'ZENGIN_BRANCH_CODE is 3 digits')
+      .optional(),
+    ZENGIN_ACCOUNT_TYPE: z.enum(ZENGIN_ACCOUNT_TYPES).default('ordinary'),
+    ZENGIN_ACCOUNT_NUMBER: z
+      .string()
+      .regex(/^[0-9]{1,7}$/, 'ZENGIN_ACCOUNT_NUMBER is 1 to 7 digits')
+      .optional(),
+  })
+  .superRefine((e, ctx) => {
+    const set = zenginKeys.filter((key) => e[key] !== undefined);
+    if (set.length > 0 && set.length < zenginKeys.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [zenginKeys.find((key) => e[key] === undefined) ?? 'ZENGIN_REQUESTER_CODE'],
+        message: `the 全銀 file needs all of ${zenginKeys.join(', ')}, or none of them`,
+      });
+    }
   })
   .transform((e) => ({
     port: e.PORT,
@@ -63,6 +112,21 @@ const envSchema = z
     smtpUrl: e.SMTP_URL,
     notifyMaxAttempts: e.NOTIFY_MAX_ATTEMPTS,
     notifyIntervalSeconds: e.NOTIFY_INTERVAL_SECONDS,
+    zengin:
+      e.ZENGIN_REQUESTER_CODE &&
+      e.ZENGIN_REQUESTER_NAME &&
+      e.ZENGIN_BANK_CODE &&
+      e.ZENGIN_BRANCH_CODE &&
+      e.ZENGIN_ACCOUNT_NUMBER
+        ? {
+            requesterCode: e.ZENGIN_REQUESTER_CODE,
+            requesterName: e.ZENGIN_REQUESTER_NAME,
+            bankCode: e.ZENGIN_BANK_CODE,
+            branchCode: e.ZENGIN_BRANCH_CODE,
+            accountType: e.ZENGIN_ACCOUNT_TYPE,
+            accountNumber: e.ZENGIN_ACCOUNT_NUMBER.padStart(7, '0'),
+          }
+        : null,
   }));
 
 export type Config = z.output<typeof envSchema>;

@@ -5,6 +5,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   date,
   index,
   integer,
@@ -18,7 +19,12 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { attendanceStatuses } from '../domain/attendance.ts';
+import { paymentItemKinds } from '../domain/payment-lifecycle.ts';
 import { requestStatuses } from '../domain/request-lifecycle.ts';
+import type { TravelLeg } from '../domain/travel.ts';
+import { travelClaimStatuses } from '../domain/travel-claim-lifecycle.ts';
+import { ZENGIN_ACCOUNT_TYPES } from '../domain/zengin.ts';
 
 // Instants are timestamptz everywhere; `mode: 'date'` hands JS Dates to the code.
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -43,6 +49,8 @@ export const experts = pgTable(
     travelBufferMinutes: integer('travel_buffer_minutes').notNull().default(60),
     conflicts: textArray('conflicts'),
     active: boolean('active').notNull().default(true),
+    // Publicly paid, or a member of the applying organisation: paid travel, never a fee.
+    feeExempt: boolean('fee_exempt').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -210,6 +218,14 @@ export const sessions = pgTable(
       summary: string;
       followUpNeeded: boolean;
     }>(),
+    // What the visit report says took place: fees are paid on these, not on the booking.
+    actualStart: instant('actual_start'),
+    actualEnd: instant('actual_end'),
+    // 従事確認: null until the company (or staff for it) answers; see domain/attendance.ts.
+    attendance: text('attendance', { enum: attendanceStatuses }),
+    attendanceComment: text('attendance_comment'),
+    attendanceBy: text('attendance_by', { enum: ['company', 'staff'] }),
+    attendanceAt: instant('attendance_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -222,6 +238,17 @@ export const sessions = pgTable(
     check(
       'sessions_blocked_covers_visit',
       sql`${t.blockedFrom} <= ${t.start} and ${t.blockedTo} >= ${t.end}`,
+    ),
+    check(
+      'sessions_actual_times',
+      sql`(${t.actualStart} is null and ${t.actualEnd} is null)
+        or (${t.actualStart} is not null and ${t.actualEnd} is not null and ${t.actualStart} < ${t.actualEnd})`,
+    ),
+    // Only a visit that took place is confirmed or disputed, and always by someone.
+    check(
+      'sessions_attendance',
+      sql`${t.attendance} is null
+        or (${t.status} = 'completed' and ${t.attendanceBy} is not null and ${t.attendanceAt} is not null)`,
     ),
   ],
 );
@@ -452,6 +479,9 @@ export const notificationEvents = [
   'session.completed',
   'session.no-show',
   'session.reminder',
+  'session.attendance-disputed',
+  'travel-claim.approved',
+  'travel-claim.adjusted',
 ] as const;
 export const notificationKinds = ['email', 'webhook'] as const;
 // `skipped`: not sent on purpose, a reminder of a visit that changed after it was queued.
@@ -508,5 +538,206 @@ export const notifications = pgTable(
       sql`(${t.kind} = 'email' and ${t.recipient} is not null and ${t.webhookId} is null)
         or (${t.kind} = 'webhook' and ${t.webhookId} is not null and ${t.recipient} is null)`,
     ),
+  ],
+);
+
+// Fiscal-year money (issue 18). Amounts are integer yen; rates in basis points.
+
+const yen = (name: string) => integer(name).notNull();
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  // postgres.js hands back a Buffer, PGlite a Uint8Array: the code sees a Uint8Array either way.
+  fromDriver: (value) => new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+});
+
+/** A fiscal year's rates (謝金・旅費); a year without a row uses DEFAULT_FEE_RATES. */
+export const feeRates = pgTable(
+  'fee_rates',
+  {
+    fiscalYear: integer('fiscal_year').primaryKey(),
+    hourlyRateYen: yen('hourly_rate_yen'),
+    unitMinutes: integer('unit_minutes').notNull(),
+    dailyCapYen: yen('daily_cap_yen'),
+    withholdingBp: integer('withholding_bp').notNull(),
+    withholdingAboveBp: integer('withholding_above_bp').notNull(),
+    withholdingThresholdYen: yen('withholding_threshold_yen'),
+    withholdTravel: boolean('withhold_travel').notNull(),
+    dailyAllowanceYen: yen('daily_allowance_yen'),
+    lodgingCapYen: yen('lodging_cap_yen'),
+    travelEstimateYen: yen('travel_estimate_yen'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('fee_rates_unit_range', sql`${t.unitMinutes} between 1 and 480`),
+    check(
+      'fee_rates_bp_range',
+      sql`${t.withholdingBp} between 0 and 10000 and ${t.withholdingAboveBp} between 0 and 10000`,
+    ),
+  ],
+);
+
+export const budgets = pgTable(
+  'budgets',
+  {
+    fiscalYear: integer('fiscal_year').primaryKey(),
+    amountYen: bigint('amount_yen', { mode: 'number' }).notNull(),
+    /** The last day applications are taken (Asia/Tokyo); null: until the money runs out. */
+    intakeClosesOn: date('intake_closes_on', { mode: 'string' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('budgets_amount_positive', sql`${t.amountYen} >= 0`)],
+);
+
+/** Where an expert is paid, checked against zengin-code when entered (domain/bank-account.ts). */
+export const expertBankAccounts = pgTable('expert_bank_accounts', {
+  expertId: uuid('expert_id')
+    .primaryKey()
+    .references(() => experts.id, { onDelete: 'cascade' }),
+  bankCode: text('bank_code').notNull(),
+  branchCode: text('branch_code').notNull(),
+  accountType: text('account_type', { enum: ZENGIN_ACCOUNT_TYPES }).notNull(),
+  /** 7 digits, as the 全銀 file writes it. */
+  accountNumber: text('account_number').notNull(),
+  /** Half-width katakana, as the bank prints it. */
+  holderName: text('holder_name').notNull(),
+  /** The names in kanji when it was entered, to show people; the file takes zengin-code's kana. */
+  bankName: text('bank_name').notNull(),
+  branchName: text('branch_name').notNull(),
+  updatedAt: updatedAt(),
+});
+
+export const travelClaims = pgTable(
+  'travel_claims',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id),
+    expertId: uuid('expert_id')
+      .notNull()
+      .references(() => experts.id),
+    legs: jsonb('legs').$type<TravelLeg[]>().notNull(),
+    allowanceYen: yen('allowance_yen'),
+    lodgingYen: yen('lodging_yen'),
+    claimedYen: yen('claimed_yen'),
+    status: text('status', { enum: travelClaimStatuses }).notNull().default('submitted'),
+    approvedYen: integer('approved_yen'),
+    decisionReason: text('decision_reason'),
+    decidedAt: instant('decided_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // One claim per visit.
+    uniqueIndex('travel_claims_session_key').on(t.sessionId),
+    index('travel_claims_expert_idx').on(t.expertId, t.createdAt, t.id),
+    index('travel_claims_status_idx').on(t.status, t.createdAt, t.id),
+    check(
+      'travel_claims_amounts',
+      sql`${t.allowanceYen} >= 0 and ${t.lodgingYen} >= 0 and ${t.claimedYen} >= 0`,
+    ),
+    check(
+      'travel_claims_decision',
+      sql`(${t.status} = 'submitted' and ${t.approvedYen} is null and ${t.decidedAt} is null)
+        or (${t.status} = 'approved' and ${t.approvedYen} = ${t.claimedYen} and ${t.decidedAt} is not null)
+        or (${t.status} = 'adjusted' and ${t.approvedYen} between 0 and ${t.claimedYen}
+            and ${t.decisionReason} is not null and ${t.decidedAt} is not null)`,
+    ),
+  ],
+);
+
+export const travelReceipts = pgTable(
+  'travel_receipts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    claimId: uuid('claim_id')
+      .notNull()
+      .references(() => travelClaims.id, { onDelete: 'cascade' }),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('travel_receipts_claim_idx').on(t.claimId),
+    check(
+      'travel_receipts_size',
+      sql`${t.sizeBytes} between 1 and ${sql.raw(String(5 * 1024 * 1024))}`,
+    ),
+  ],
+);
+
+/**
+ * One export of a month's payments: the 全銀 file as it was handed out, kept byte for byte so
+ * asking again gives the same file. A month is exported again only for what became payable
+ * since (a late confirmation, a claim decided later): `sequence` counts them.
+ */
+export const paymentExports = pgTable(
+  'payment_exports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    fiscalYear: integer('fiscal_year').notNull(),
+    /** 'YYYY-MM', the Tokyo month of the visits paid. */
+    month: text('month').notNull(),
+    sequence: integer('sequence').notNull(),
+    transferDate: date('transfer_date', { mode: 'string' }).notNull(),
+    transfers: integer('transfers').notNull(),
+    totalYen: bigint('total_yen', { mode: 'number' }).notNull(),
+    /** Null when nothing was to be transferred (fee-exempt experts' online visits). */
+    file: bytea('file'),
+    fileSha256: text('file_sha256'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('payment_exports_month_sequence_key').on(t.month, t.sequence)],
+);
+
+/** What one export pays one expert for one month. */
+export const payments = pgTable(
+  'payments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    exportId: uuid('export_id')
+      .notNull()
+      .references(() => paymentExports.id),
+    expertId: uuid('expert_id')
+      .notNull()
+      .references(() => experts.id),
+    month: text('month').notNull(),
+    units: integer('units').notNull(),
+    feeYen: yen('fee_yen'),
+    travelYen: yen('travel_yen'),
+    withholdingYen: yen('withholding_yen'),
+    netYen: yen('net_yen'),
+  },
+  (t) => [
+    uniqueIndex('payments_export_expert_key').on(t.exportId, t.expertId),
+    index('payments_expert_month_idx').on(t.expertId, t.month),
+  ],
+);
+
+/**
+ * A visit's fee or its travel, as paid: the amount is frozen here. The key is the visit and
+ * the kind, so the database itself refuses to pay either twice.
+ */
+export const paymentItems = pgTable(
+  'payment_items',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id),
+    kind: text('kind', { enum: paymentItemKinds }).notNull(),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    /** The Tokyo day the fee counted on, for the daily cap of a visit paid later that day. */
+    day: date('day', { mode: 'string' }).notNull(),
+    units: integer('units').notNull(),
+    amountYen: yen('amount_yen'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sessionId, t.kind] }),
+    index('payment_items_payment_idx').on(t.paymentId),
   ],
 );

@@ -36,6 +36,7 @@ import {
   reportFindings,
   surnames,
 } from './catalog.ts';
+import { scheduleDemoMoney, withDemoOffice } from './money.ts';
 import { Random } from './random.ts';
 
 /** The year PRODUCT.md quotes: 延べ82回 in FY2021 (令和3年度). */
@@ -126,7 +127,7 @@ export async function seedDemo(deps: DemoDeps, options: DemoOptions = {}): Promi
   const staffToken = `demo-seed-${crypto.randomUUID()}`;
   const app = createApp({
     db: deps.db,
-    config: { ...deps.config, staffToken },
+    config: withDemoOffice({ ...deps.config, staffToken }),
     clock: () => new Date(clock),
   });
   const call = caller(app, staffToken);
@@ -256,6 +257,15 @@ export async function seedDemo(deps: DemoDeps, options: DemoOptions = {}): Promi
   };
 
   for (const plan of [...historyPlans, ...currentPlans]) schedule(plan);
+  scheduleDemoMoney({
+    queue,
+    call,
+    db: deps.db,
+    now,
+    from: DEMO_HISTORY_FY,
+    expertTokens,
+    applications: latestOf,
+  });
   progress(
     `seeding ${demoExperts.length} experts, ${historyPlans.length} applications in FY${DEMO_HISTORY_FY} and ${currentPlans.length} in FY${fiscalYearOf(now)}`,
   );

@@ -9,9 +9,12 @@ import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import type { Log } from '../http/log.ts';
+import { withDemoOffice } from './money.ts';
 import { DEMO_HISTORY_FY, seedDemo } from './seed.ts';
 
-const config = loadConfig({ ...process.env, DATABASE_URL: '', DATA_DIR: 'memory://' });
+const config = withDemoOffice(
+  loadConfig({ ...process.env, DATABASE_URL: '', DATA_DIR: 'memory://' }),
+);
 const database = await openDatabase(config);
 await migrate(database);
 

@@ -122,19 +122,39 @@ export function checkBankAccount(
     });
   }
 
-  if (problems.length > 0 || !bank || !branch) return { ok: false, problems };
+  const names = branchNames(directory, bankCode, branchCode);
+  if (problems.length > 0 || !names) return { ok: false, problems };
   return {
     ok: true,
     account: {
       bankCode,
-      bankName: toZenginKana(bank.kana),
       branchCode,
-      branchName: toZenginKana(branch.kana),
       accountType: input.accountType as ZenginAccountType,
       accountNumber: accountNumber.padStart(7, '0'),
       holderName,
-      bankDisplayName: bank.name,
-      branchDisplayName: branch.name,
+      ...names,
     },
+  };
+}
+
+/**
+ * A bank branch's names: in half-width kana for the 全銀 file, and in kanji to show people; null
+ * when the data set has no such branch. (The office's own account is looked up by this alone:
+ * its name, the 依頼人名, is no payee's.)
+ */
+export function branchNames(
+  directory: BankDirectory,
+  bankCode: string,
+  branchCode: string,
+): Pick<BankAccount, 'bankName' | 'branchName' | 'bankDisplayName' | 'branchDisplayName'> | null {
+  const bank = Object.hasOwn(directory, bankCode) ? directory[bankCode] : undefined;
+  const branch =
+    bank && Object.hasOwn(bank.branches, branchCode) ? bank.branches[branchCode] : undefined;
+  if (!bank || !branch) return null;
+  return {
+    bankName: toZenginKana(bank.kana),
+    branchName: toZenginKana(branch.kana),
+    bankDisplayName: bank.name,
+    branchDisplayName: branch.name,
   };
 }

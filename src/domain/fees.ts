@@ -138,23 +138,28 @@ export type VisitFee = {
   feeYen: number;
 };
 
-/** The fees of one expert's visits, capped per Tokyo day; in start order. */
+/**
+ * The fees of one expert's visits, capped per Tokyo day; in start order. `capUsedByDay` is what
+ * visits paid earlier already took of a day's cap: a visit confirmed after its day was paid gets
+ * what the cap has left, and the paid ones keep what they were paid.
+ */
 export function visitFees(
   visits: readonly WorkedVisit[],
   rates: FeeRates,
   expert: { feeExempt: boolean },
+  capUsedByDay: ReadonlyMap<LocalDate, number> = new Map(),
 ): VisitFee[] {
   const ordered = [...visits].sort(
     (a, b) =>
       a.actualStart.getTime() - b.actualStart.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
-  const usedByDay = new Map<LocalDate, number>();
+  const usedByDay = new Map(capUsedByDay);
   return ordered.map((visit) => {
     const day = feeDay(visit);
     const units = billableUnits(visit.actualStart, visit.actualEnd, rates);
     const uncappedYen = expert.feeExempt ? 0 : unitsFeeYen(units, rates);
     const used = usedByDay.get(day) ?? 0;
-    const feeYen = Math.min(uncappedYen, rates.dailyCapYen - used);
+    const feeYen = Math.max(0, Math.min(uncappedYen, rates.dailyCapYen - used));
     usedByDay.set(day, used + feeYen);
     return { id: visit.id, day, units, uncappedYen, feeYen };
   });
@@ -226,8 +231,20 @@ export function bookedVisitEstimateYen(
   rates: FeeRates,
   expert: { feeExempt: boolean },
 ): number {
-  const fee = expert.feeExempt
-    ? 0
-    : Math.min(unitsFeeYen(billableUnits(visit.start, visit.end, rates), rates), rates.dailyCapYen);
-  return fee + (visit.format === 'onsite' ? rates.travelEstimateYen : 0);
+  return (
+    plannedFeeYen(visit, rates, expert) + (visit.format === 'onsite' ? rates.travelEstimateYen : 0)
+  );
+}
+
+/** The fee a visit of this length would earn alone on its day: whole units within the cap. */
+export function plannedFeeYen(
+  visit: { start: Date; end: Date },
+  rates: FeeRates,
+  expert: { feeExempt: boolean },
+): number {
+  if (expert.feeExempt) return 0;
+  return Math.min(
+    unitsFeeYen(billableUnits(visit.start, visit.end, rates), rates),
+    rates.dailyCapYen,
+  );
 }

@@ -10,6 +10,11 @@ const statusOf = {
   'slot-taken': 409,
   'quota-exceeded': 409,
   'not-accepted': 409,
+  'intake-closed': 409,
+  'over-budget': 409,
+  'rates-frozen': 409,
+  'nothing-to-pay': 409,
+  'bank-account-missing': 409,
   'idempotency-in-progress': 409,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
@@ -17,6 +22,7 @@ const statusOf = {
   'idempotency-key-reused': 422,
   'rate-limited': 429,
   internal: 500,
+  'not-available': 501,
   'database-unavailable': 503,
 } as const;
 
@@ -34,6 +40,11 @@ const titleOf: Record<ErrorCode, string> = {
   'slot-taken': 'The slot is already taken',
   'quota-exceeded': 'Quota exceeded',
   'not-accepted': 'The programme office has not accepted this request',
+  'intake-closed': 'Applications are closed for this fiscal year',
+  'over-budget': 'This would pass the fiscal year’s budget',
+  'rates-frozen': 'The fiscal year’s rates are frozen: a payment of that year has been exported',
+  'nothing-to-pay': 'Nothing to pay',
+  'bank-account-missing': 'An expert to be paid has no bank account',
   'idempotency-in-progress': 'A request with this Idempotency-Key is still in progress',
   'payload-too-large': 'The body is too large',
   'unsupported-media-type': 'Unsupported content type',
@@ -41,6 +52,7 @@ const titleOf: Record<ErrorCode, string> = {
   'idempotency-key-reused': 'Idempotency-Key reused with a different request',
   'rate-limited': 'Too many requests',
   internal: 'Internal error',
+  'not-available': 'Not available on this server',
   'database-unavailable': 'The database is unavailable',
 };
 

@@ -10,10 +10,10 @@ import { organizer } from '../routes/sessions/calendar-rows.ts';
 import { startEvery } from '../schedule.ts';
 import { messageId, type RenderedEmail, renderEmail, renderSignInEmail } from './email.ts';
 import type {
+  EmailEvent,
   EmailPayload,
   NotificationKind,
   SignInEmailPayload,
-  VisitEvent,
   WebhookPayload,
 } from './payload.ts';
 import { signature, webhookSecret } from './webhook-secret.ts';
@@ -183,7 +183,7 @@ async function staleReminder(deps: DispatchDeps, row: Row): Promise<string | nul
   return null;
 }
 
-async function sendEmail(deps: DispatchDeps, row: Row, event: VisitEvent) {
+async function sendEmail(deps: DispatchDeps, row: Row, event: EmailEvent) {
   if (!deps.mailer || !row.recipient) throw new DispatchError('email-off');
   const office = organizer(deps.config);
   const payload = row.payload as EmailPayload;

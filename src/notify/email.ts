@@ -3,11 +3,11 @@ import { prefecture } from '../domain/prefectures.ts';
 import { TOKYO_OFFSET_MS } from '../domain/time.ts';
 import { topics } from '../domain/topics.ts';
 import {
+  type EmailEvent,
   type EmailPayload,
   type NotificationEvent,
   reviveCalendarSession,
   type SignInEmailPayload,
-  type VisitEvent,
 } from './payload.ts';
 
 // Renders an outbox row into an email: pure, so what a recipient reads is decided here alone.
@@ -18,7 +18,7 @@ import {
 
 export type EmailNotification = {
   id: string;
-  event: VisitEvent;
+  event: EmailEvent;
   recipient: string;
   payload: EmailPayload;
 };
@@ -33,10 +33,11 @@ export type RenderedEmail = {
 export const SUBJECT_PREFIX = '【技術情報管理 専門家派遣】';
 
 type Lines = { ja: string; en: string };
-// Only the company hears of an application: it has no expert yet.
-type Copy = { subject: string; title: string; company: Lines; expert?: Lines };
+// Only the company hears of an application: it has no expert yet. A travel claim's decision is
+// its expert's alone, and a disputed visit the office's.
+type Copy = { subject: string; title: string } & Partial<Record<EmailPayload['audience'], Lines>>;
 
-const copy: Record<VisitEvent, Copy> = {
+const copy: Record<EmailEvent, Copy> = {
   'request.received': {
     subject: '申込受付のお知らせ',
     title: 'Application received',
@@ -107,8 +108,8 @@ const copy: Record<VisitEvent, Copy> = {
     subject: '訪問完了のお知らせ',
     title: 'Visit completed',
     company: {
-      ja: '専門家の訪問が完了しました。ご協力ありがとうございました。',
-      en: 'The expert visit has taken place. Thank you for your cooperation.',
+      ja: '専門家の訪問が完了しました。ご協力ありがとうございました。お手数ですが、状況ページから、訪問が実施されたことのご確認（従事確認）をお願いいたします。',
+      en: 'The expert visit has taken place. Thank you for your cooperation. Please confirm on your status page that the visit took place: the office pays the expert only for a confirmed visit.',
     },
     expert: {
       ja: '訪問報告を受け付けました。ご対応ありがとうございました。',
@@ -125,6 +126,30 @@ const copy: Record<VisitEvent, Copy> = {
     expert: {
       ja: '次の訪問を「先方不在のため未実施」として記録しました。',
       en: 'The visit below has been recorded as not received by the company.',
+    },
+  },
+  'session.attendance-disputed': {
+    subject: '従事確認：企業が訪問の実施に異議',
+    title: 'A company disputes a visit',
+    office: {
+      ja: '申込企業が、次の訪問の実施について「確認できない」と回答しました。内容を確認し、実施が確認できた場合は事務局の支払画面から代理で確認してください。',
+      en: 'A company says the visit below did not take place as reported. Please look into it; once it is settled, confirm the visit for the company from the payments page.',
+    },
+  },
+  'travel-claim.approved': {
+    subject: '旅費請求の承認のお知らせ',
+    title: 'Travel claim approved',
+    expert: {
+      ja: '次の訪問の旅費請求を、請求どおり承認しました。謝金とあわせてお支払いします。',
+      en: 'Your travel claim for the visit below has been approved as claimed. It is paid with your fee.',
+    },
+  },
+  'travel-claim.adjusted': {
+    subject: '旅費請求の修正のお知らせ',
+    title: 'Travel claim adjusted',
+    expert: {
+      ja: '次の訪問の旅費請求を確認し、金額を修正のうえ承認しました。修正の理由は次のとおりです。',
+      en: 'Your travel claim for the visit below has been approved at an adjusted amount, for the reason below.',
     },
   },
   'session.reminder': {
@@ -193,8 +218,13 @@ export function renderEmail(
 ): RenderedEmail {
   const { event, payload } = notification;
   const text = copy[event];
-  const lead = (payload.audience === 'expert' && text.expert) || text.company;
-  const details = payload.visit ? visitDetails(payload) : requestDetails(event, payload);
+  const lead = text[payload.audience] ?? text.company;
+  if (!lead) throw new Error(`no ${payload.audience} copy for ${event}`);
+  const details = payload.claim
+    ? claimDetails(payload)
+    : payload.visit
+      ? visitDetails(payload)
+      : requestDetails(event, payload);
   const attachments = payload.visit
     ? [
         {
@@ -211,7 +241,9 @@ export function renderEmail(
     OPENING.ja,
     payload.audience === 'company'
       ? `宛先: ${quoted.ja(payload.request.companyName)} ${quoted.ja(payload.name)} 様`
-      : `宛先: ${quoted.ja(payload.name)} 様`,
+      : payload.audience === 'office'
+        ? `宛先: ${OFFICE.ja}`
+        : `宛先: ${quoted.ja(payload.name)} 様`,
     '',
     lead.ja,
     '',
@@ -235,7 +267,9 @@ export function renderEmail(
     OPENING.en,
     payload.audience === 'company'
       ? `To: ${quoted.en(payload.name)}, ${quoted.en(payload.request.companyName)}`
-      : `To: ${quoted.en(payload.name)}`,
+      : payload.audience === 'office'
+        ? `To: the ${OFFICE.en}`
+        : `To: ${quoted.en(payload.name)}`,
     '',
     lead.en,
     '',
@@ -349,6 +383,7 @@ function visitDetails(payload: EmailPayload): Lines {
       : FORMAT.online;
   const names = topicNames(payload.request.topics);
   const reason = cancelReason && event.status === 'cancelled' ? cancelReason : null;
+  const comment = payload.attendance?.comment;
   return {
     ja: [
       '■ 訪問の内容',
@@ -359,6 +394,7 @@ function visitDetails(payload: EmailPayload): Lines {
       `専門家: ${quoted.ja(event.expertName)}`,
       `相談テーマ: ${names.ja}`,
       ...(reason ? [`中止の理由: ${quoted.ja(reason)}`] : []),
+      ...(payload.attendance ? [`企業のコメント: ${comment ? quoted.ja(comment) : 'なし'}`] : []),
       `申込ID: ${payload.request.id}`,
     ].join('\n'),
     en: [
@@ -370,7 +406,37 @@ function visitDetails(payload: EmailPayload): Lines {
       `Expert: ${quoted.en(event.expertName)}`,
       `Topics: ${names.en}`,
       ...(reason ? [`Reason: ${quoted.en(reason)}`] : []),
+      ...(payload.attendance
+        ? [`The company's comment: ${comment ? quoted.en(comment) : 'none'}`]
+        : []),
       `Request ID: ${payload.request.id}`,
+    ].join('\n'),
+  };
+}
+
+function claimDetails(payload: EmailPayload): Lines {
+  const claim = payload.claim;
+  if (!claim) throw new Error('no travel claim to describe');
+  const yenJa = (n: number) => `${n.toLocaleString('ja-JP')}円`;
+  const yenEn = (n: number) => `¥${n.toLocaleString('en-US')}`;
+  return {
+    ja: [
+      '■ 旅費請求',
+      `訪問日時: ${rangeJa(claim.visitStart, claim.visitEnd)}（日本時間）`,
+      `企業名: ${quoted.ja(payload.request.companyName)}`,
+      `請求額: ${yenJa(claim.claimedYen)}`,
+      `承認額: ${yenJa(claim.approvedYen)}`,
+      ...(claim.reason ? [`修正の理由: ${quoted.ja(claim.reason)}`] : []),
+      `請求ID: ${claim.id}`,
+    ].join('\n'),
+    en: [
+      'Your travel claim',
+      `Visit: ${rangeEn(claim.visitStart, claim.visitEnd)} (Japan time)`,
+      `Company: ${quoted.en(payload.request.companyName)}`,
+      `Claimed: ${yenEn(claim.claimedYen)}`,
+      `Approved: ${yenEn(claim.approvedYen)}`,
+      ...(claim.reason ? [`Reason: ${quoted.en(claim.reason)}`] : []),
+      `Claim ID: ${claim.id}`,
     ].join('\n'),
   };
 }

@@ -1,10 +1,18 @@
 import { arrayOverlaps, eq } from 'drizzle-orm';
-import { experts, notifications, requests, sessions, webhooks } from '../db/schema.ts';
+import {
+  experts,
+  notifications,
+  requests,
+  sessions,
+  travelClaims,
+  webhooks,
+} from '../db/schema.ts';
 import type { Tx } from '../db/types.ts';
 import { HOUR_MS } from '../domain/time.ts';
 import { calendarSession } from '../routes/sessions/calendar-rows.ts';
 import { presentSession } from '../routes/sessions/present.ts';
 import type {
+  ClaimEvent,
   EmailPayload,
   NotificationEvent,
   RequestEvent,
@@ -28,26 +36,33 @@ export type SessionContext = {
   sessionId: string;
   /** The visit before the change; a reschedule's messages name its old time. */
   previous?: { start: Date; end: Date };
+  /** Where what the office must settle goes (a disputed visit): OFFICE_EMAIL. */
+  officeEmail?: string;
 };
+export type ClaimContext = { now: Date; claimId: string };
 
 /**
  * Writes the messages about a change into the outbox, inside the change's own transaction:
  * they exist exactly when the change commits. Emails go to the company's contact and, once
  * there is a visit, to its expert; webhooks to every endpoint subscribed to the event. Booking
  * and rescheduling also queue the visit's reminder, due 48 hours before it starts (the
- * dispatcher drops a reminder whose visit has changed since).
+ * dispatcher drops a reminder whose visit has changed since). A disputed visit is the office's
+ * to settle, and a travel claim's decision its expert's to hear.
  */
 export async function enqueue(tx: Tx, event: RequestEvent, context: RequestContext): Promise<void>;
 export async function enqueue(tx: Tx, event: SessionEvent, context: SessionContext): Promise<void>;
+export async function enqueue(tx: Tx, event: ClaimEvent, context: ClaimContext): Promise<void>;
 export async function enqueue(
   tx: Tx,
   event: NotificationEvent,
-  context: RequestContext | SessionContext,
+  context: RequestContext | SessionContext | ClaimContext,
 ): Promise<void> {
   const rows =
     'requestId' in context
       ? await requestMessages(tx, event as RequestEvent, context)
-      : await loadSessionMessages(tx, event as SessionEvent, context);
+      : 'claimId' in context
+        ? await claimMessages(tx, event as ClaimEvent, context)
+        : await loadSessionMessages(tx, event as SessionEvent, context);
   if (rows.length > 0) await tx.insert(notifications).values(rows);
 }
 
@@ -119,7 +134,7 @@ export function sessionMessages(
   event: SessionEvent,
   { session, request, expert }: { session: SessionRow; request: RequestRow; expert: ExpertRow },
   endpoints: Map<NotificationEvent, string[]>,
-  context: { now: Date; previous?: { start: Date; end: Date } },
+  context: { now: Date; previous?: { start: Date; end: Date }; officeEmail?: string },
 ): NotificationRow[] {
   // The same event the feeds and calendar.ics serve: same UID, SEQUENCE and content.
   const calendar = calendarSession({
@@ -149,6 +164,26 @@ export function sessionMessages(
   const summary = requestSummary(request);
   const data = { session: presentSession(session), ...(previous && { previous }) };
   const subject = { requestId: request.id, sessionId: session.id };
+
+  if (event === 'session.attendance-disputed') {
+    if (!context.officeEmail) throw new Error('a disputed visit is told to the office');
+    return [
+      emailRow(
+        event,
+        subject,
+        context.officeEmail,
+        {
+          audience: 'office',
+          name: request.companyName,
+          request: summary,
+          visit,
+          attendance: { comment: session.attendanceComment },
+        },
+        context.now,
+      ),
+      ...webhookRows(endpoints, event, subject, data, context.now),
+    ];
+  }
 
   const messages = (e: SessionEvent, due: Date) => [
     emailRow(
@@ -182,6 +217,53 @@ export function sessionMessages(
     remindAt > context.now;
   if (remind) rows.push(...messages('session.reminder', remindAt));
   return rows;
+}
+
+async function claimMessages(
+  tx: Tx,
+  event: ClaimEvent,
+  context: ClaimContext,
+): Promise<NotificationRow[]> {
+  const [[row], endpoints] = await Promise.all([
+    tx
+      .select({ claim: travelClaims, session: sessions, request: requests, expert: experts })
+      .from(travelClaims)
+      .innerJoin(sessions, eq(sessions.id, travelClaims.sessionId))
+      .innerJoin(requests, eq(requests.id, sessions.requestId))
+      .innerJoin(experts, eq(experts.id, travelClaims.expertId))
+      .where(eq(travelClaims.id, context.claimId)),
+    subscribers(tx, [event]),
+  ]);
+  if (!row) throw new Error('notification about a missing travel claim');
+  const { claim, session, request, expert } = row;
+  const decision = {
+    id: claim.id,
+    visitStart: session.start.toISOString(),
+    visitEnd: session.end.toISOString(),
+    claimedYen: claim.claimedYen,
+    approvedYen: claim.approvedYen ?? claim.claimedYen,
+    reason: claim.decisionReason,
+  };
+  const subject = { requestId: request.id, sessionId: session.id };
+  const data = {
+    claim: {
+      ...decision,
+      sessionId: session.id,
+      expertId: expert.id,
+      status: claim.status,
+      decidedAt: claim.decidedAt?.toISOString() ?? null,
+    },
+  };
+  return [
+    emailRow(
+      event,
+      subject,
+      expert.email,
+      { audience: 'expert', name: expert.name, request: requestSummary(request), claim: decision },
+      context.now,
+    ),
+    ...webhookRows(endpoints, event, subject, data, context.now),
+  ];
 }
 
 function requestSummary(request: RequestRow): EmailPayload['request'] {

@@ -9,8 +9,9 @@ export type NotificationKind = (typeof notificationKinds)[number];
 export type NotificationStatus = (typeof notificationStatuses)[number];
 export type RequestEvent = Extract<NotificationEvent, `request.${string}`>;
 export type SessionEvent = Extract<NotificationEvent, `session.${string}`>;
-/** Events whose messages are about a request or its visit (all but sign-in links). */
-export type VisitEvent = RequestEvent | SessionEvent;
+export type ClaimEvent = Extract<NotificationEvent, `travel-claim.${string}`>;
+/** Events whose emails are written from an EmailPayload: all but sign-in links. */
+export type EmailEvent = RequestEvent | SessionEvent | ClaimEvent;
 
 /** A CalendarSession as JSON: its instants as RFC 3339 strings. */
 export type StoredCalendarSession = Omit<CalendarSession, 'start' | 'end' | 'updatedAt'> & {
@@ -20,7 +21,8 @@ export type StoredCalendarSession = Omit<CalendarSession, 'start' | 'end' | 'upd
 };
 
 export type EmailPayload = {
-  audience: 'company' | 'expert';
+  /** `office`: the programme office's own address (OFFICE_EMAIL), for what staff must settle. */
+  audience: 'company' | 'expert' | 'office';
   /** The recipient's name, for the salutation. */
   name: string;
   request: {
@@ -39,6 +41,17 @@ export type EmailPayload = {
     /** Rescheduled: where the visit was before. */
     previous?: { start: string; end: string };
     cancelReason: string | null;
+  };
+  /** A disputed visit: what the company said. */
+  attendance?: { comment: string | null };
+  /** A travel claim's decision, for its expert. */
+  claim?: {
+    id: string;
+    visitStart: string;
+    visitEnd: string;
+    claimedYen: number;
+    approvedYen: number;
+    reason: string | null;
   };
 };
 

@@ -5,6 +5,7 @@ import type { FetchFeed } from '../../src/feeds/sync.ts';
 import { type Reply, STAFF_TOKEN, type TestApi, testApi } from '../support/api.ts';
 import { applyAs, applyReceived, book, jst } from '../support/booking.ts';
 import { application, createExpert, expert, weekdays9to17 } from '../support/fixtures.ts';
+import { OFFICE_ENV } from '../support/money.ts';
 import { routes } from '../support/routes.ts';
 import { rowsOf } from '../support/sql.ts';
 import { issueToken } from '../support/tokens.ts';
@@ -61,7 +62,7 @@ type Tenant = {
   expertEmail: string;
 };
 
-type Target = { path: string; body?: unknown; at?: Date };
+type Target = { path: string; body?: unknown; at?: Date; headers?: Record<string, string> };
 
 type Spec = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -142,6 +143,104 @@ const sessionOf = (b: Tenant) => {
   return b.sessionId;
 };
 const afterStart = (b: Tenant) => new Date(b.sessionStart.getTime() + 2 * 3600_000);
+
+/** A tenant's own visit, reported (its company may then confirm it, its expert claim travel). */
+const reported = new Map<Tenant, Promise<string>>();
+function completed(b: Tenant): Promise<string> {
+  const done =
+    reported.get(b) ??
+    (async () => {
+      const id = sessionOf(b);
+      const before = api.now();
+      api.setNow(afterStart(b));
+      try {
+        const res = await api.call('POST', `/v1/sessions/${id}/report`, {
+          body: { topicsCovered: ['identify'], summary: '実施', followUpNeeded: false },
+        });
+        if (res.status !== 200) throw new Error(`report: ${res.text}`);
+      } finally {
+        api.setNow(before);
+      }
+      return id;
+    })();
+  reported.set(b, done);
+  return done;
+}
+
+const RECEIPT = '%PDF-1.4\n%%EOF\n';
+type Money = { claimId: string; receiptId: string };
+
+/**
+ * A second visit of the tenant's expert, to a company of its own, reported, with a travel
+ * claim and a receipt: what the money routes aim at, leaving the tenant's own visit as it was.
+ */
+const moneyOfTenant = new Map<Tenant, Promise<Money>>();
+function money(b: Tenant): Promise<Money> {
+  const made =
+    moneyOfTenant.get(b) ??
+    (async () => {
+      const applied = await applyAs(api);
+      const start = jst('2026-12-03', '10:00');
+      const booked = await book(api, applied.request.id, { expertId: b.expertId, start });
+      if (booked.status !== 201) throw new Error(`money visit: ${booked.text}`);
+      const before = api.now();
+      api.setNow(new Date(start.getTime() + 2 * 3600_000));
+      try {
+        await api.call('POST', `/v1/sessions/${booked.body.id}/report`, {
+          body: { topicsCovered: ['identify'], summary: '実施', followUpNeeded: false },
+        });
+        const claim = await api.call('POST', '/v1/me/travel-claims', {
+          token: b.expertToken,
+          body: {
+            sessionId: booked.body.id,
+            legs: [{ from: '東京', to: '名古屋', mode: 'train', amountYen: 11_300 }],
+          },
+        });
+        if (claim.status !== 201) throw new Error(`claim: ${claim.text}`);
+        const receipt = await api.call('POST', `/v1/me/travel-claims/${claim.body.id}/receipts`, {
+          token: b.expertToken,
+          body: RECEIPT,
+          headers: { 'content-type': 'application/pdf' },
+        });
+        if (receipt.status !== 201) throw new Error(`receipt: ${receipt.text}`);
+        return { claimId: claim.body.id, receiptId: receipt.body.id };
+      } finally {
+        api.setNow(before);
+      }
+    })();
+  moneyOfTenant.set(b, made);
+  return made;
+}
+
+const bankAccount = {
+  bankCode: '0005',
+  branchCode: '103',
+  accountType: 'ordinary',
+  accountNumber: '1234567',
+  holderName: 'センモンカ ビー',
+};
+
+async function withBankAccount(...tenants: Tenant[]) {
+  for (const t of tenants) {
+    const res = await api.call('PUT', `/v1/experts/${t.expertId}/bank-account`, {
+      body: bankAccount,
+    });
+    if (res.status !== 200) throw new Error(`bank account: ${res.text}`);
+  }
+}
+
+const feeRates = {
+  hourlyRateYen: 5_150,
+  unitMinutes: 30,
+  dailyCapYen: 30_900,
+  withholdingBp: 1_021,
+  withholdingAboveBp: 2_042,
+  withholdingThresholdYen: 1_000_000,
+  withholdTravel: false,
+  dailyAllowanceYen: 0,
+  lodgingCapYen: 0,
+  travelEstimateYen: 0,
+};
 
 async function feedFileOf(b: Tenant) {
   const res = await api.call('GET', '/v1/me/feed', { token: b.expertToken });
@@ -532,10 +631,199 @@ const specs: Spec[] = [
     allow: ['staff'],
     target: () => ({ path: '/v1/notifications' }),
   },
+  {
+    method: 'POST',
+    path: '/v1/sessions/{id}/attendance',
+    allow: ['staff', 'company'],
+    owned: true,
+    consumes: true,
+    target: async (b) => {
+      if (b !== B) await completed(b);
+      return {
+        path: `/v1/sessions/${sessionOf(b)}/attendance`,
+        body: { agree: true, comment: '電話で確認' },
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/fees/{fiscalYear}',
+    allow: ['staff'],
+    target: () => ({ path: '/v1/fees/2026' }),
+  },
+  {
+    method: 'PUT',
+    path: '/v1/fees/{fiscalYear}',
+    allow: ['staff'],
+    target: () => ({ path: '/v1/fees/2027', body: feeRates }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/budget/{fiscalYear}',
+    allow: ['staff'],
+    target: () => ({ path: '/v1/budget/2026' }),
+  },
+  {
+    method: 'PUT',
+    path: '/v1/budget/{fiscalYear}',
+    allow: ['staff'],
+    target: () => ({ path: '/v1/budget/2027', body: { amountYen: 50_000_000 } }),
+  },
+  { method: 'GET', path: '/v1/intake', allow: 'anyone', target: () => ({ path: '/v1/intake' }) },
+  {
+    method: 'GET',
+    path: '/v1/experts/{id}/bank-account',
+    allow: ['staff'],
+    target: async (b) => {
+      await withBankAccount(b);
+      return { path: `/v1/experts/${b.expertId}/bank-account` };
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/experts/{id}/bank-account',
+    allow: ['staff'],
+    target: (b) => ({ path: `/v1/experts/${b.expertId}/bank-account`, body: bankAccount }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/me/bank-account',
+    allow: ['expert'],
+    target: async (b) => {
+      await withBankAccount(A, b);
+      return { path: '/v1/me/bank-account' };
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/me/bank-account',
+    allow: ['expert'],
+    target: () => ({ path: '/v1/me/bank-account', body: bankAccount }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/me/travel-claims',
+    allow: ['expert'],
+    owned: true,
+    consumes: true,
+    target: async (b) => ({
+      path: '/v1/me/travel-claims',
+      body: {
+        sessionId: b === B ? sessionOf(b) : await completed(b),
+        legs: [{ from: '東京', to: '名古屋', mode: 'train', amountYen: 11_300 }],
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/me/travel-claims',
+    allow: ['expert'],
+    target: () => ({ path: '/v1/me/travel-claims' }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/me/travel-claims/{id}',
+    allow: ['expert'],
+    owned: true,
+    target: async (b) => ({ path: `/v1/me/travel-claims/${(await money(b)).claimId}` }),
+  },
+  {
+    method: 'PUT',
+    path: '/v1/me/travel-claims/{id}',
+    allow: ['expert'],
+    owned: true,
+    target: async (b) => ({
+      path: `/v1/me/travel-claims/${(await money(b)).claimId}`,
+      body: { legs: [{ from: '東京', to: '名古屋', mode: 'bus', amountYen: 5_000 }] },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/me/travel-claims/{id}/receipts',
+    allow: ['expert'],
+    owned: true,
+    target: async (b) => ({
+      path: `/v1/me/travel-claims/${(await money(b)).claimId}/receipts`,
+      body: RECEIPT,
+      headers: { 'content-type': 'application/pdf' },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/me/travel-claims/{id}/receipts/{receiptId}',
+    allow: ['expert'],
+    owned: true,
+    target: async (b) => {
+      const { claimId, receiptId } = await money(b);
+      return { path: `/v1/me/travel-claims/${claimId}/receipts/${receiptId}` };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/me/travel-claims/{id}/receipts/{receiptId}',
+    allow: ['expert'],
+    owned: true,
+    consumes: true,
+    target: async (b) => {
+      const { claimId, receiptId } = await money(b);
+      return { path: `/v1/me/travel-claims/${claimId}/receipts/${receiptId}` };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/travel-claims',
+    allow: ['staff'],
+    target: () => ({ path: '/v1/travel-claims?status=submitted' }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/travel-claims/{id}',
+    allow: ['staff'],
+    target: async (b) => ({ path: `/v1/travel-claims/${(await money(b)).claimId}` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/travel-claims/{id}/approve',
+    allow: ['staff'],
+    consumes: true,
+    target: async (b) => ({ path: `/v1/travel-claims/${(await money(b)).claimId}/approve` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/travel-claims/{id}/adjust',
+    allow: ['staff'],
+    consumes: true,
+    target: async (b) => ({
+      path: `/v1/travel-claims/${(await money(b)).claimId}/adjust`,
+      body: { approvedYen: 10_000, reason: '経路の差額' },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/travel-claims/{id}/receipts/{receiptId}',
+    allow: ['staff'],
+    target: async (b) => {
+      const { claimId, receiptId } = await money(b);
+      return { path: `/v1/travel-claims/${claimId}/receipts/${receiptId}` };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/reports/payments',
+    allow: ['staff'],
+    target: () => ({ path: '/v1/reports/payments?fiscalYear=2026&month=12' }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/payments/exports',
+    allow: ['staff'],
+    staffMayFail: 'the experts confirmed here have no bank account; the payments suites export',
+    target: () => ({ path: '/v1/payments/exports', body: { fiscalYear: 2026, month: 12 } }),
+  },
 ];
 
 beforeAll(async () => {
-  api = await testApi({}, { fetchFeed: emptyCalendar });
+  api = await testApi(OFFICE_ENV, { fetchFeed: emptyCalendar });
   A = await tenant('A');
   B = await tenant('B');
   webhookId = await webhook();
@@ -591,7 +879,11 @@ async function send(spec: Spec, target: Target, token: string | null): Promise<R
   const before = api.now();
   if (target.at) api.setNow(target.at);
   try {
-    return await api.call(spec.method, target.path, { token, body: target.body });
+    return await api.call(spec.method, target.path, {
+      token,
+      body: target.body,
+      headers: target.headers,
+    });
   } finally {
     api.setNow(before);
   }

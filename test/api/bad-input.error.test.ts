@@ -37,7 +37,13 @@ async function rowCounts(): Promise<Record<string, number>> {
         union all select 'idempotency', count(*) from idempotency_keys
         union all select 'audit', count(*) from audit_events
         union all select 'webhooks', count(*) from webhooks
-        union all select 'notifications', count(*) from notifications`,
+        union all select 'notifications', count(*) from notifications
+        union all select 'fee_rates', count(*) from fee_rates
+        union all select 'budgets', count(*) from budgets
+        union all select 'bank_accounts', count(*) from expert_bank_accounts
+        union all select 'travel_claims', count(*) from travel_claims
+        union all select 'travel_receipts', count(*) from travel_receipts
+        union all select 'payments', count(*) from payment_exports`,
   );
   return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
 }

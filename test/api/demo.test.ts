@@ -146,3 +146,30 @@ describe('the demo programme', () => {
     }
   }, 60_000);
 });
+
+describe('the demo programme’s money', () => {
+  it('pays FY2021 month by month: 82 confirmed visits, claims decided, every month exported', async () => {
+    let confirmed = 0;
+    for (const month of [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]) {
+      const res = await api.call('GET', `/v1/reports/payments?fiscalYear=2021&month=${month}`);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.exports.length, `month ${month}`).toBeGreaterThan(0);
+      expect(res.body.totals.dueNetYen).toBe(0);
+      expect(res.body.waiting).toEqual({
+        awaitingConfirmation: 0,
+        disputed: 0,
+        undecidedClaims: 0,
+      });
+      confirmed += res.body.totals.confirmedVisits;
+    }
+    expect(confirmed).toBe(82);
+    const budget = (await api.call('GET', '/v1/budget/2021')).body;
+    expect(budget).toMatchObject({ committedYen: 0, approvedYen: 0 });
+    expect(budget.paidYen).toBeGreaterThan(0);
+    expect(budget.remainingYen).toBeGreaterThan(0);
+    expect((await api.call('GET', '/v1/fees/2021')).body.frozen).toBe(true);
+    const adjusted = await api.call('GET', '/v1/travel-claims?status=adjusted&limit=100');
+    expect(adjusted.body.items.length).toBeGreaterThan(0);
+    expect(adjusted.body.items[0].decisionReason).toMatch(/精算/);
+  });
+});

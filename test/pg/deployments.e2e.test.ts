@@ -4,6 +4,7 @@ import { busyBlocks, calendarFeeds, notifications } from '../../src/db/schema.ts
 import type { Database } from '../../src/db/types.ts';
 import { freshDatabase } from '../support/database.ts';
 import { startFeedServer } from '../support/feed-server.ts';
+import { expert } from '../support/fixtures.ts';
 import { verifies, webhookReceiver } from '../support/notify.ts';
 import { httpCall, type ServerProcess, startServer } from '../support/server.ts';
 import { smokeSuite } from '../support/smoke.ts';
@@ -42,6 +43,30 @@ describe('Worker (wrangler dev, workerd, Hyperdrive binding)', () => {
   it('passes the smoke suite', async () => {
     await smokeSuite(httpCall(worker.url));
   }, 90_000);
+
+  // wrangler.toml aliases zengin-code and iconv-lite away: bank accounts and 全銀 files are the
+  // Node server's, while the payments report is served here as well.
+  it('leaves bank accounts to the Node server (501) and serves the payments report', async () => {
+    const call = httpCall(worker.url);
+    const created = await call('POST', '/v1/experts', {
+      body: expert({ email: 'bank@example.jp' }),
+    });
+    expect(created.status, created.text).toBe(201);
+    const account = await call('PUT', `/v1/experts/${created.body.id}/bank-account`, {
+      body: {
+        bankCode: '0005',
+        branchCode: '103',
+        accountType: 'ordinary',
+        accountNumber: '1234567',
+        holderName: 'ヤマダ タロウ',
+      },
+    });
+    expect(account.status, account.text).toBe(501);
+    expect(account.body.code).toBe('not-available');
+    const report = await call('GET', '/v1/reports/payments?fiscalYear=2026&month=12');
+    expect(report.status, report.text).toBe(200);
+    expect((await call('GET', '/v1/intake', { token: null })).status).toBe(200);
+  }, 60_000);
 
   // wrangler.toml's two Cron Triggers, fired as Cloudflare would fire them.
   it('sends the outbox’s webhooks every minute and re-reads imported calendars', async () => {

@@ -3,6 +3,7 @@ import {
   accountTypeLabels,
   type BankAccountInput,
   type BankDirectory,
+  branchNames,
   checkBankAccount,
 } from '../../src/domain/bank-account.ts';
 import { dataRecord } from '../../src/domain/zengin.ts';
@@ -210,5 +211,19 @@ describe('the zengin-code data set', () => {
 
   it('is loaded once', async () => {
     expect(await loadBankDirectory()).toBe(directory);
+  });
+});
+
+describe('branchNames', () => {
+  it('gives a branch’s names in half-width kana and in kanji, or null', () => {
+    expect(branchNames(directory, '0001', '001')).toEqual({
+      bankName: 'ﾐｽﾞﾎ',
+      branchName: 'ﾄｳｷﾖｳ',
+      bankDisplayName: 'みずほ',
+      branchDisplayName: '東京営業部',
+    });
+    expect(branchNames(directory, '0001', '999')).toBeNull();
+    expect(branchNames(directory, '0002', '001')).toBeNull();
+    expect(branchNames(directory, '__proto__', 'constructor')).toBeNull();
   });
 });

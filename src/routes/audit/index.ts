@@ -36,6 +36,12 @@ const route = createRoute({
           'calendar-feed',
           'webhook',
           'notification',
+          'fee-rates',
+          'budget',
+          'bank-account',
+          'travel-claim',
+          'payment-export',
+          'payment',
         ])
         .optional(),
       entityId: z.string().max(100).optional(),

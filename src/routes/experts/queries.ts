@@ -77,6 +77,7 @@ export function presentExpert(row: ExpertRow, availability: Availability): Exper
     travelBufferMinutes: row.travelBufferMinutes,
     conflicts: row.conflicts,
     active: row.active,
+    feeExempt: row.feeExempt,
     availability: {
       weekly: [...availability.weekly],
       overrides: [...availability.overrides],

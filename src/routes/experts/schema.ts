@@ -40,6 +40,10 @@ const fields = {
   travelBufferMinutes: z.number().int().min(0).max(MAX_TRAVEL_BUFFER_MINUTES),
   conflicts: unique(z.string().refine(isValidCorporateNumber, 'is not a valid 法人番号'), 200),
   active: z.boolean(),
+  feeExempt: z.boolean().openapi({
+    description:
+      'Publicly paid, or a member of the applying organisation: paid travel, never a fee',
+  }),
 };
 
 export const ExpertInput = z
@@ -56,6 +60,7 @@ export const ExpertInput = z
     travelBufferMinutes: fields.travelBufferMinutes.default(60),
     conflicts: fields.conflicts.default([]),
     active: fields.active.default(true),
+    feeExempt: fields.feeExempt.default(false),
   })
   .openapi('ExpertInput');
 
@@ -114,6 +119,7 @@ export const ExpertSchema = z
     travelBufferMinutes: z.number().int(),
     conflicts: z.array(z.string()),
     active: z.boolean(),
+    feeExempt: z.boolean(),
     availability: AvailabilitySchema,
     createdAt: Instant,
     updatedAt: Instant,

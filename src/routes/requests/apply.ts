@@ -24,6 +24,7 @@ import {
   problemResponse,
 } from '../../http/schemas.ts';
 import { enqueue } from '../../notify/enqueue.ts';
+import { checkIntake } from '../budget/checks.ts';
 import { hasOpenRequest } from './company-record.ts';
 import { acceptRequest } from './decide.ts';
 import { presentRequest } from './queries.ts';
@@ -47,6 +48,9 @@ const route = createRoute({
     ),
     400: problemResponse('Invalid application; `errors` names each field'),
     ...idempotencyErrors,
+    409: problemResponse(
+      'intake-closed: the fiscal year’s intake has closed or its budget is spoken for; or the first request with this Idempotency-Key is still running',
+    ),
   },
 });
 
@@ -70,6 +74,7 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
         async (tx) => {
           // Inside the work, so a replay is judged by the first answer, not by today's clock.
           checkWindows(input, deps);
+          await checkIntake(tx, input, deps.clock());
           const received = await createRequest(tx, input, deps);
           await tx.insert(tokens).values({
             hash: hashSecret(accessToken),

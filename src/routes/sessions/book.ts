@@ -134,6 +134,12 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
           cancelReason: null,
           meetingUrl: null,
           report: null,
+          actualStart: null,
+          actualEnd: null,
+          attendance: null,
+          attendanceComment: null,
+          attendanceBy: null,
+          attendanceAt: null,
           createdAt: now,
           updatedAt: now,
         };

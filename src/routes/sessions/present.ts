@@ -18,6 +18,17 @@ export function presentSession(row: SessionRow): SessionBody {
     cancelReason: row.cancelReason,
     meetingUrl: row.meetingUrl,
     report: row.report ?? null,
+    actualStart: row.actualStart?.toISOString() ?? null,
+    actualEnd: row.actualEnd?.toISOString() ?? null,
+    attendance:
+      row.attendance && row.attendanceBy && row.attendanceAt
+        ? {
+            status: row.attendance,
+            comment: row.attendanceComment,
+            by: row.attendanceBy,
+            at: row.attendanceAt.toISOString(),
+          }
+        : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { attendanceStatuses } from '../../domain/attendance.ts';
 import { Instant } from '../../http/schemas.ts';
 
 export const SessionSchema = z
@@ -22,6 +23,20 @@ export const SessionSchema = z
         followUpNeeded: z.boolean(),
       })
       .nullable(),
+    actualStart: Instant.nullable().openapi({ description: 'When the visit began, by its report' }),
+    actualEnd: Instant.nullable(),
+    attendance: z
+      .object({
+        status: z.enum(attendanceStatuses),
+        comment: z.string().nullable(),
+        by: z.enum(['company', 'staff']),
+        at: Instant,
+      })
+      .nullable()
+      .openapi({
+        description:
+          '従事確認: whether the company confirmed the visit took place (null: not answered yet)',
+      }),
     createdAt: Instant,
     updatedAt: Instant,
   })

@@ -1,9 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { actualTimesProblem } from '../../domain/attendance.ts';
 import { isTopic } from '../../domain/taxonomy.ts';
 import { isSingleLineText } from '../../domain/text.ts';
 import { requireRole } from '../../http/auth.ts';
 import type { AppEnv, Role } from '../../http/context.ts';
-import { ApiError } from '../../http/errors.ts';
+import { ApiError, invalid } from '../../http/errors.ts';
 import {
   bearer,
   commonErrors,
@@ -30,6 +31,17 @@ const ReportInput = z
       .refine((t) => new Set(t).size === t.length, 'must not repeat a topic'),
     summary: multiLine(10_000).min(1),
     followUpNeeded: z.boolean(),
+    actualStart: InstantInput.optional().openapi({
+      description: 'When the visit actually began; the booked start when left out',
+    }),
+    actualEnd: InstantInput.optional().openapi({
+      description:
+        'When it actually ended; fees are paid on this duration (the booked end when left out)',
+    }),
+  })
+  .refine((r) => (r.actualStart === undefined) === (r.actualEnd === undefined), {
+    message: 'actualStart and actualEnd go together',
+    path: ['actualEnd'],
   })
   .openapi('VisitReport');
 
@@ -152,13 +164,28 @@ export function registerTransitions(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(reportRoute, async (c) => {
     const principal = requireRole(c, 'staff', 'expert');
-    const report = c.req.valid('json');
+    const { actualStart, actualEnd, ...report } = c.req.valid('json');
+    const deps = c.get('deps');
     const body = await changeSession(
-      c.get('deps'),
+      deps,
       principal,
       c.req.valid('param').id,
       'report',
-      async () => ({ status: 'completed', report }),
+      async (_, session) => {
+        // Left out, the visit took place as booked (a report may be filed before its end).
+        if (!actualStart || !actualEnd) {
+          return {
+            status: 'completed',
+            report,
+            actualStart: session.start,
+            actualEnd: session.end,
+          };
+        }
+        const actual = { start: actualStart, end: actualEnd };
+        const problem = actualTimesProblem(session, actual, deps.clock());
+        if (problem) throw invalid(problem.field, problem.message);
+        return { status: 'completed', report, actualStart, actualEnd };
+      },
       { followUpNeeded: report.followUpNeeded },
     );
     return c.json(body, 200);

@@ -9,6 +9,7 @@ import { renderPage } from '../render.tsx';
 import { formErrors } from './field-errors.ts';
 import { ApplicationForm } from './form.tsx';
 import { applicationFrom } from './form-data.ts';
+import { closedIntake, intakeClosedPage, readIntake } from './intake-closed.tsx';
 
 const GRID_MS = 30 * MINUTE_MS;
 const SCRIPTS = ['/ui/corporate-number.js'];
@@ -19,7 +20,7 @@ const SCRIPTS = ['/ui/corporate-number.js'];
  * Either way the POST answers with a redirect.
  */
 export function registerApplyPages(ui: Hono<UiEnv>) {
-  ui.get('/apply', (c) => formPage(c));
+  ui.get('/apply', async (c) => (await closedIntake(c)) ?? formPage(c));
 
   ui.post('/apply', async (c) => {
     const form = await readForm(c);
@@ -47,6 +48,8 @@ export function registerApplyPages(ui: Hono<UiEnv>) {
       });
     }
     if (problem.code.startsWith('idempotency-')) return back({ problem: t.alreadySubmitted });
+    // Intake closed since the form was opened: /apply now says so, and offers no form.
+    if (problem.code === 'intake-closed') return c.redirect('/apply', 303);
     const explained = t.problems[problem.code];
     if (explained) return back({ problem: explained });
     throw new Error(`apply answered ${result.status} ${problem.code}`);

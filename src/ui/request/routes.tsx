@@ -11,6 +11,7 @@ import { type FormValues, readForm } from '../form-values.ts';
 import { formatRange } from '../format.ts';
 import { renderPage } from '../render.tsx';
 import { parseSlot, type Slot } from '../slot-picker.tsx';
+import { attendanceCall } from './attendance-panel.tsx';
 import { requestIdOfLink } from './company-token.ts';
 import { StatusPage, type Visit } from './status-page.tsx';
 
@@ -102,6 +103,7 @@ export function registerRequestPages(ui: Hono<UiEnv>) {
       body: reasonOf(form.get('reason')),
     }),
   );
+  action(ui, 'attendance', 'attendanceRecorded', attendanceCall);
   action(ui, 'withdraw', 'withdrawn', async (c, requestId, form) =>
     c.get('api').json('POST', `/v1/requests/${requestId}/cancel`, {
       token: c.req.param('token'),

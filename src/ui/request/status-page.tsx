@@ -6,6 +6,7 @@ import { formatRange } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { RequestFacts, SessionList } from '../request-facts.tsx';
 import { type Slot, SlotPicker } from '../slot-picker.tsx';
+import { AttendancePanel } from './attendance-panel.tsx';
 
 export type Visit = { session: SessionBody; expert: { name: string; affiliation: string } };
 
@@ -76,6 +77,8 @@ export function StatusPage(props: StatusProps) {
       )}
 
       {visit && <VisitPanels t={t} base={base} visit={visit} slots={slots} />}
+
+      <AttendancePanel t={t} base={base} request={request} />
 
       {(request.status === 'completed' || request.status === 'cancelled') && (
         <Notice>{t.closedRequest[request.status]}</Notice>

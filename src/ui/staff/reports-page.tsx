@@ -11,6 +11,7 @@ import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound, SignedOut } from '../page-errors.ts';
 import { readSignedIn } from '../signed-in.ts';
 import { BarChart } from './bar-chart.tsx';
+import { BudgetPanel } from './budget-panel.tsx';
 import { BreakdownTable, ExpertTable, namedRows } from './report-tables.tsx';
 import { requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
@@ -85,6 +86,7 @@ export function registerReportPages(ui: Hono<UiEnv>) {
           />
         </ul>
 
+        <BudgetPanel c={c} fiscalYear={fy} />
         <h2>{t.chartTitle(fy, report.label)}</h2>
         <BarChart
           t={t}

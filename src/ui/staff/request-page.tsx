@@ -16,6 +16,7 @@ import { PageNotFound } from '../page-errors.ts';
 import { RequestFacts, SessionBadge } from '../request-facts.tsx';
 import { asSignedIn, readSignedIn, type SignedInEnv } from '../signed-in.ts';
 import { AuditTrail, auditOf } from './audit-trail.tsx';
+import { ForceField } from './over-budget.tsx';
 import { requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
 import { VisitPanel } from './visit-panel.tsx';
@@ -55,9 +56,9 @@ export function registerRequestPage(ui: Hono<UiEnv>) {
     return redirectWith(c, `/staff/requests/${id}`, outcome(c, booked, 'booked'));
   });
 
-  decision(ui, 'accept', 'accepted', (form): Record<string, string> => {
+  decision(ui, 'accept', 'accepted', (form): Record<string, string | boolean> => {
     const note = form.get('note');
-    return note ? { note } : {};
+    return { ...(note ? { note } : {}), force: form.get('force') === 'on' };
   });
   decision(ui, 'decline', 'declined', (form) => ({ reason: form.get('reason') }));
 
@@ -110,7 +111,7 @@ function decision(
   ui: Hono<UiEnv>,
   action: 'accept' | 'decline',
   notice: string,
-  body: (form: FormValues) => Record<string, string>,
+  body: (form: FormValues) => Record<string, string | boolean>,
 ) {
   ui.post(`/staff/requests/:id/${action}`, requireStaff, async (c) => {
     const id = requestId(c);
@@ -321,6 +322,7 @@ function ReviewPanel({ t, requestId, csrf }: { t: Strings; requestId: string; cs
             aria-describedby="accept-note-hint"
           />
         </div>
+        <ForceField t={t} />
         <button type="submit">{t.acceptButton}</button>
       </form>
       <form method="post" action={`/staff/requests/${requestId}/decline`} class="inline-form">

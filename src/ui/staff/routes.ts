@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { UiEnv } from '../context.ts';
 import { registerExpertPages } from './experts.tsx';
+import { registerMoneyPages } from './money-routes.ts';
 import { registerNotificationsPage } from './notifications-page.tsx';
 import { registerQueue } from './queue.tsx';
 import { registerReportPages } from './reports-page.tsx';
@@ -17,4 +18,5 @@ export function registerStaffPages(ui: Hono<UiEnv>) {
   registerExpertPages(ui);
   registerNotificationsPage(ui);
   registerReportPages(ui);
+  registerMoneyPages(ui);
 }
