@@ -9,7 +9,7 @@ import { renderPage } from '../render.tsx';
 import { formErrors } from './field-errors.ts';
 import { ApplicationForm } from './form.tsx';
 import { applicationFrom } from './form-data.ts';
-import { closedIntake, intakeClosedPage, readIntake } from './intake-closed.tsx';
+import { closedIntake } from './intake-closed.tsx';
 
 const GRID_MS = 30 * MINUTE_MS;
 const SCRIPTS = ['/ui/corporate-number.js'];
