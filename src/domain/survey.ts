@@ -117,8 +117,10 @@ export function surveyProblem(
 }
 
 /** 「満足」 in the report: 4 (満足) or 5 (大変満足) on the five-point scale. */
+export const SATISFIED_FROM = 4;
+
 export function isSatisfied(satisfaction: Score): boolean {
-  return satisfaction >= 4;
+  return satisfaction >= SATISFIED_FROM;
 }
 
 export type SurveySummary = {
