@@ -14,13 +14,16 @@ import { type ClientAddress, rateLimits } from './http/rate-limit.ts';
 import { REFUSED_BODY_HEADERS } from './http/refused-body.ts';
 import { router } from './http/router.ts';
 import { registerAudit } from './routes/audit/index.ts';
+import { registerCompanies } from './routes/companies/index.ts';
 import { registerExperts } from './routes/experts/index.ts';
 import { registerFeeds } from './routes/feeds/index.ts';
 import { registerMe } from './routes/me/index.ts';
 import { registerMeta } from './routes/meta/index.ts';
+import { registerReadiness } from './routes/readiness/index.ts';
 import { registerReports } from './routes/reports/index.ts';
 import { registerRequests } from './routes/requests/index.ts';
 import { registerSessions } from './routes/sessions/index.ts';
+import { registerSurveys } from './routes/surveys/index.ts';
 import { registerTokens } from './routes/tokens/index.ts';
 import { registerWebhooks } from './routes/webhooks/index.ts';
 import { registerUi } from './ui/index.ts';
@@ -95,6 +98,9 @@ export function createAppWith(
   registerAudit(app);
   registerReports(app);
   registerWebhooks(app);
+  registerSurveys(app);
+  registerReadiness(app);
+  registerCompanies(app);
   registerUi(app, log);
 
   app.notFound((c) =>

@@ -83,11 +83,17 @@ export function readinessTotal(values: StepValues): number {
 
 /** Each step's mean over the answers, to two decimals; null when there are none. */
 export function meanLevels(answers: readonly ReadinessLevels[]): StepValues | null {
-  if (answers.length === 0) return null;
-  const means = stepCodes.map((step) => {
-    const sum = answers.reduce((total, levels) => total + levels[step], 0);
-    return [step, round(sum / answers.length, 2)];
-  });
+  const sums = stepCodes.map((step) => [
+    step,
+    answers.reduce((total, levels) => total + levels[step], 0),
+  ]);
+  return meansOfSums(Object.fromEntries(sums) as StepValues, answers.length);
+}
+
+/** meanLevels from each step's sum over `answered` answers, as the database adds them up. */
+export function meansOfSums(sums: StepValues, answered: number): StepValues | null {
+  if (answered === 0) return null;
+  const means = stepCodes.map((step) => [step, round(sums[step] / answered, 2)]);
   return Object.fromEntries(means) as StepValues;
 }
 

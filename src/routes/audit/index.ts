@@ -27,7 +27,7 @@ const route = createRoute({
   request: {
     query: z.strictObject({
       entityType: z
-        .enum(['request', 'session', 'expert', 'token', 'calendar-feed', 'webhook'])
+        .enum(['request', 'session', 'expert', 'company', 'token', 'calendar-feed', 'webhook'])
         .optional(),
       entityId: z.string().max(100).optional(),
       ...PageQuery,

@@ -22,6 +22,7 @@ import {
   problemResponse,
 } from '../../http/schemas.ts';
 import { enqueue } from '../../notify/enqueue.ts';
+import { storeReadiness } from '../readiness/queries.ts';
 import { hasOpenRequest } from './company-record.ts';
 import { acceptRequest } from './decide.ts';
 import { presentRequest } from './queries.ts';
@@ -67,6 +68,9 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
         // Inside the work, so a replay is judged by the first answer, not by today's clock.
         checkWindows(input, deps);
         const received = await createRequest(tx, input, deps);
+        if (input.readiness) {
+          await storeReadiness(tx, received.id, 'before', input.readiness, deps.clock());
+        }
         await tx.insert(tokens).values({
           hash: hashSecret(accessToken),
           role: 'company',
@@ -80,7 +84,11 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
           action: 'request.created',
           entityType: 'request',
           entityId: received.id,
-          data: { format: input.format, topics: input.topics },
+          data: {
+            format: input.format,
+            topics: input.topics,
+            ...(input.readiness ? { readiness: input.readiness } : {}),
+          },
         });
         await enqueue(tx, 'request.received', { now: deps.clock(), requestId: received.id });
         const row = (await autoAccepts(tx, received, deps.config))

@@ -4,6 +4,7 @@ import { isValidCorporateNumber } from '../../domain/corporate-number.ts';
 import { requestStatuses } from '../../domain/request-lifecycle.ts';
 import { isIndustryCode, isTopic, prefecture, topicCodes } from '../../domain/taxonomy.ts';
 import { Instant, InstantInput, multiLine, singleLine } from '../../http/schemas.ts';
+import { ReadinessLevelsInput } from '../readiness/schema.ts';
 import { SessionSchema } from '../sessions/schema.ts';
 
 const CompanyInput = z.strictObject({
@@ -55,6 +56,9 @@ export const ApplicationInput = z
     preferredWindows: z.array(WindowInput).min(1).max(5),
     notes: multiLine(4000).default(''),
     followUpOf: z.uuid().optional(),
+    // Where the company stands on the nine steps before any visit: optional, the baseline the
+    // outcome report compares the answer after the visits with.
+    readiness: ReadinessLevelsInput.optional(),
   })
   .openapi('Application');
 
