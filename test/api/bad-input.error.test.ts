@@ -37,7 +37,10 @@ async function rowCounts(): Promise<Record<string, number>> {
         union all select 'idempotency', count(*) from idempotency_keys
         union all select 'audit', count(*) from audit_events
         union all select 'webhooks', count(*) from webhooks
-        union all select 'notifications', count(*) from notifications`,
+        union all select 'notifications', count(*) from notifications
+        union all select 'surveys', count(*) from surveys
+        union all select 'readiness', count(*) from readiness
+        union all select 'certifications', count(*) from certifications`,
   );
   return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
 }
