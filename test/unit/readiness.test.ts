@@ -3,6 +3,7 @@ import {
   companyReadiness,
   MAX_READINESS_TOTAL,
   meanLevels,
+  meansOfSums,
   parseReadinessLevels,
   type ReadinessLevels,
   readinessLevelNames,
@@ -126,6 +127,17 @@ describe('readinessTotal and meanLevels', () => {
 
   it('has no mean without answers', () => {
     expect(meanLevels([])).toBeNull();
+  });
+
+  it('gives the same means from each step’s sum, as the database adds them up', () => {
+    expect(meansOfSums(levels(4, 2, 9, 0, 0, 0, 0, 0, 9), 3)).toEqual(
+      meanLevels([
+        levels(1, 0, 3, 0, 0, 0, 0, 0, 3),
+        levels(1, 1, 3, 0, 0, 0, 0, 0, 3),
+        levels(2, 1, 3, 0, 0, 0, 0, 0, 3),
+      ]),
+    );
+    expect(meansOfSums(levels(0, 0, 0, 0, 0, 0, 0, 0, 0), 0)).toBeNull();
   });
 });
 
