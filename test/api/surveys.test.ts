@@ -195,6 +195,17 @@ describe('who sees what', () => {
     expect(again.text).not.toMatch(/expertRating/);
   });
 
+  it('keeps the rating given before when a change leaves it out, and clears it on null', async () => {
+    const booked = await completed();
+    const id = booked.session.id;
+    await send(id, booked.companyToken, survey({ expertRating: 2 }));
+    const { expertRating: _, ...withoutRating } = survey({ satisfaction: 5 });
+    expect((await send(id, booked.companyToken, withoutRating)).status).toBe(200);
+    expect((await read(id)).body.answers).toMatchObject({ satisfaction: 5, expertRating: 2 });
+    await send(id, booked.companyToken, survey({ expertRating: null }));
+    expect((await read(id)).body.answers.expertRating).toBeNull();
+  });
+
   it('keeps the survey from the expert (403) and another company (404)', async () => {
     const booked = await completed();
     const other = await visit();

@@ -37,7 +37,8 @@ const postRoute = createRoute({
   summary: 'Answer the survey of a completed visit, or change the answers (its company)',
   description:
     'One survey per visit. The first answer is 201; a change within 14 days of it is 200 and ' +
-    'replaces every answer; after that the survey is locked (409).',
+    'replaces the answers (an `expertRating` left out keeps the one given before); after that ' +
+    'the survey is locked (409).',
   security: bearer('company'),
   request: { params: IdParam, body: jsonBody(SurveyInput) },
   responses: {
@@ -60,7 +61,7 @@ export function registerSurveys(app: OpenAPIHono<AppEnv>) {
   app.openapi(postRoute, async (c) => {
     const principal = requireRole(c, 'company');
     const { db, clock } = c.get('deps');
-    const answers = c.req.valid('json');
+    const { answers, ratingGiven } = c.req.valid('json');
     const { created, body } = await transaction(db, async (tx) => {
       // The visit's row lock orders two answers sent at once: the second sees the first.
       const session = await sessionFor(tx, principal, c.req.valid('param').id, {
@@ -76,7 +77,14 @@ export function registerSurveys(app: OpenAPIHono<AppEnv>) {
       const [row] = await tx
         .insert(surveys)
         .values({ sessionId: session.id, ...answers, firstSubmittedAt: now, updatedAt: now })
-        .onConflictDoUpdate({ target: surveys.sessionId, set: { ...answers, updatedAt: now } })
+        .onConflictDoUpdate({
+          target: surveys.sessionId,
+          set: {
+            ...answers,
+            expertRating: ratingGiven ? answers.expertRating : existing?.expertRating,
+            updatedAt: now,
+          },
+        })
         .returning();
       await audit(tx, {
         at: now,

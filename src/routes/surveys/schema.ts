@@ -23,12 +23,15 @@ export const SurveyInput = z
     }),
     expertRating: documented({
       ...score(
-        'The expert, 1–5, seen by the programme office only (never by the expert). Optional',
+        'The expert, 1–5, seen by the programme office only (never by the company or the expert). Optional: null gives none; left out of a change, the rating given before stays (the company cannot read it back)',
       ),
       type: ['integer', 'null'],
     }),
   })
-  .transform(checkedBy(parseSurvey))
+  .transform((input, ctx) => ({
+    answers: checkedBy(parseSurvey)(input, ctx),
+    ratingGiven: input.expertRating !== undefined,
+  }))
   .openapi('SurveyInput');
 
 export const SurveySchema = z

@@ -10,6 +10,8 @@ import { type FormValues, readForm } from '../form-values.ts';
 import { renderPage } from '../render.tsx';
 import { parseSlot, type Slot } from '../slot-picker.tsx';
 import { requestIdOfLink } from './company-token.ts';
+import { outcomePanels } from './outcome-panels.tsx';
+import { registerOutcomePages } from './outcome-routes.ts';
 import { StatusPage, type Visit } from './status-page.tsx';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -21,7 +23,8 @@ export function registerRequestPages(ui: Hono<UiEnv>) {
   ui.get('/r/:token', async (c) => {
     const requestId = await requestIdOfLink(c);
     if (!requestId) return notFoundPage(c, c.get('t').notFoundRequest);
-    const notice = c.get('t').notices[c.req.query('notice') ?? ''];
+    const key = c.req.query('notice') ?? '';
+    const notice = c.get('t').notices[key] ?? c.get('t').outcomes.notices[key];
     return statusPage(c, requestId, { notice });
   });
 
@@ -59,6 +62,7 @@ export function registerRequestPages(ui: Hono<UiEnv>) {
       body: reasonOf(form.get('reason')),
     }),
   );
+  registerOutcomePages(ui);
 }
 
 /**
@@ -116,6 +120,7 @@ async function statusPage(c: Context<UiEnv>, requestId: string, shown: Shown) {
       request={request}
       slots={slots}
       visit={visit}
+      outcomes={await outcomePanels(c, request, token)}
       notice={shown.notice}
       problem={shown.problem}
     />,

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import { requestTransition } from '../../domain/request-lifecycle.ts';
 import type { RequestBody } from '../../routes/requests/schema.ts';
 import type { SessionBody } from '../../routes/sessions/schema.ts';
@@ -16,12 +17,15 @@ export type StatusProps = {
   /** Bookable slots (a received request) or the visit's expert's other slots (scheduled). */
   slots: Slot[];
   visit: Visit | null;
+  /** The survey and readiness panels (outcome-panels.tsx). */
+  outcomes?: Child;
   notice?: string;
   problem?: string;
 };
 
 /** The company's page: what it applied for, and what it can do next. */
-export function StatusPage({ t, token, request, slots, visit, notice, problem }: StatusProps) {
+export function StatusPage(props: StatusProps) {
+  const { t, token, request, slots, visit, outcomes, notice, problem } = props;
   const base = `/r/${token}`;
   const open = requestTransition('cancel', request.status) !== null;
   const past = request.sessions.filter((s) => s.id !== visit?.session.id);
@@ -75,6 +79,8 @@ export function StatusPage({ t, token, request, slots, visit, notice, problem }:
       {(request.status === 'completed' || request.status === 'cancelled') && (
         <Notice>{t.closedRequest[request.status]}</Notice>
       )}
+
+      {outcomes}
 
       <section class="panel" aria-labelledby="request-title">
         <h2 id="request-title">{t.requestDetails}</h2>

@@ -10,6 +10,7 @@ import { dayOf, formatDay, formatShare } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound, SignedOut } from '../page-errors.ts';
 import { BarChart } from './bar-chart.tsx';
+import { outcomeReportSection } from './outcome-report.tsx';
 import { BreakdownTable, ExpertTable, namedRows } from './report-tables.tsx';
 import { readAsStaff, requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
@@ -133,6 +134,7 @@ export function registerReportPages(ui: Hono<UiEnv>) {
           />
         </div>
         <ExpertTable t={t} rows={report.byExpert} />
+        {await outcomeReportSection(c, fy)}
 
         <h2>{t.usageTitle}</h2>
         <BreakdownTable

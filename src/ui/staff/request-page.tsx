@@ -8,6 +8,7 @@ import { byDay, formatDateTime, formatDay, formatTime } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound } from '../page-errors.ts';
 import { RequestFacts, SessionList } from '../request-facts.tsx';
+import { requestOutcomes } from './request-outcomes.tsx';
 import { asStaff, readAsStaff, requireStaff, type StaffEnv } from './session.ts';
 import { CsrfField, staffPage } from './staff-page.tsx';
 
@@ -168,6 +169,7 @@ async function requestPage(c: Context<StaffEnv>, shown: Shown) {
           <SessionList t={t} sessions={request.sessions} />
         </section>
       )}
+      {await requestOutcomes(c, request)}
       {bookable && (
         <section aria-labelledby="matches-title">
           <h2 id="matches-title">{t.matchesTitle}</h2>

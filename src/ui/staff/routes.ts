@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { UiEnv } from '../context.ts';
 import { registerExpertPages } from './experts.tsx';
+import { registerOutcomeStaffPages } from './outcome-routes.ts';
 import { registerQueue } from './queue.tsx';
 import { registerReportPages } from './reports-page.tsx';
 import { registerRequestPage } from './request-page.tsx';
@@ -13,4 +14,5 @@ export function registerStaffPages(ui: Hono<UiEnv>) {
   registerRequestPage(ui);
   registerExpertPages(ui);
   registerReportPages(ui);
+  registerOutcomeStaffPages(ui);
 }
