@@ -137,14 +137,17 @@ export async function seedOutcomes(
     ...candidates.filter((v) => rose.has(v.companyKey)),
     ...candidates.filter((v) => !rose.has(v.companyKey)),
   ];
-  const certified = rng.sample(ranked.slice(0, CERTIFIED_COMPANIES * 2), CERTIFIED_COMPANIES);
+  // A stream of their own: which FY2021 companies are certified does not depend on how much of
+  // the current year has been played before.
+  const bodies = new Random(options.seed ^ 0x5eed);
+  const certified = bodies.sample(ranked.slice(0, CERTIFIED_COMPANIES * 2), CERTIFIED_COMPANIES);
   const year = fiscalYearRange(CERTIFIED_FY);
   for (const [i, visit] of certified.entries()) {
-    const earliest = Math.max(visit.start + rng.int(120, 300) * DAY_MS, year.start.getTime());
+    const earliest = Math.max(visit.start + bodies.int(120, 300) * DAY_MS, year.start.getTime());
     const date = tokyoDate(Math.min(earliest, year.end.getTime() - DAY_MS));
-    const bodyId = bodyFor(rng, visit.industryCode);
+    const bodyId = bodyFor(bodies, visit.industryCode);
     const number = `TIM-${date.slice(2, 4)}${String(i + 1).padStart(3, '0')}`;
-    at(tokyoInstant(addDays(date, rng.int(1, 10)), '10:00').getTime(), () =>
+    at(tokyoInstant(addDays(date, bodies.int(1, 10)), '10:00').getTime(), () =>
       call('POST', `/v1/companies/${visit.companyId}/certifications`, { date, bodyId, number }),
     );
   }
@@ -158,7 +161,7 @@ export async function seedOutcomes(
     at(Math.min(tokyoInstant(date, '17:00').getTime(), now), () =>
       call('POST', `/v1/companies/${audited.companyId}/certifications`, {
         date,
-        bodyId: bodyFor(rng, audited.industryCode),
+        bodyId: bodyFor(bodies, audited.industryCode),
         status: 'auditing',
       }),
     );
