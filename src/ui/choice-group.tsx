@@ -5,7 +5,8 @@ export type Choice = { value: string; label: string };
 
 /**
  * One question answered by a radio button: a fieldset whose legend is the question, its hint
- * and error tied to it, and its id the field's name, so the error summary's link finds it.
+ * and error tied to it, and its id the field's name, so the error summary's link finds it and
+ * moves the focus to it (tabindex -1: focusable by the link, not a stop on the Tab order).
  */
 export function ChoiceGroup(props: {
   t: Strings;
@@ -21,6 +22,7 @@ export function ChoiceGroup(props: {
   return (
     <fieldset
       id={name}
+      tabindex={-1}
       class={error ? 'field invalid' : 'field'}
       aria-describedby={describedBy(hint && `${name}-hint`, error && `${name}-error`)}
     >
