@@ -172,7 +172,7 @@ describe('GET /v1/audit', () => {
   });
 
   it('400 for an unknown entityType, a garbage cursor or an unknown parameter', async () => {
-    expectFieldError(await api.call('GET', '/v1/audit?entityType=company'), 'entityType');
+    expectFieldError(await api.call('GET', '/v1/audit?entityType=invoice'), 'entityType');
     expectFieldError(await api.call('GET', '/v1/audit?cursor=abc'), 'cursor');
     expectFieldError(await api.call('GET', '/v1/audit?actor=me'), 'actor');
   });

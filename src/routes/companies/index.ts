@@ -68,8 +68,9 @@ export function registerCompanies(app: OpenAPIHono<AppEnv>) {
       },
       async (tx) => {
         const now = clock();
-        const company = await companyById(tx, id);
+        // The body first: a bad one is 400 whatever the company, as on every route.
         const { date, bodyId, number } = parsedOrInvalid(parseCertification(input, now));
+        const company = await companyById(tx, id);
         const [row] = await tx
           .insert(certifications)
           .values({
