@@ -70,7 +70,7 @@ describe('the company’s status page', () => {
       '<a href="#levels.access">このステップの段階を選んでください。</a>',
     );
     expect(page.html).toMatch(
-      /<fieldset id="levels\.access" class="field invalid" aria-describedby="levels\.access-error">/,
+      /<fieldset id="levels\.access" tabindex="-1" class="field invalid" aria-describedby="levels\.access-error">/,
     );
     expect(page.html).toMatch(/name="levels\.identify" value="2" checked/);
   });
