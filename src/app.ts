@@ -16,16 +16,19 @@ import { router } from './http/router.ts';
 import { registerAudit } from './routes/audit/index.ts';
 import { registerBankAccounts } from './routes/bank-accounts/index.ts';
 import { registerBudget } from './routes/budget/index.ts';
+import { registerCompanies } from './routes/companies/index.ts';
 import { registerExperts } from './routes/experts/index.ts';
 import { registerFeeds } from './routes/feeds/index.ts';
 import { registerFees } from './routes/fees/index.ts';
 import { registerMe } from './routes/me/index.ts';
 import { registerMeta } from './routes/meta/index.ts';
 import { registerPayments } from './routes/payments/index.ts';
+import { registerReadiness } from './routes/readiness/index.ts';
 import { registerReports } from './routes/reports/index.ts';
 import { registerRequests } from './routes/requests/index.ts';
 import { registerSessions } from './routes/sessions/index.ts';
 import { registerSignInLinks } from './routes/sign-in-links/index.ts';
+import { registerSurveys } from './routes/surveys/index.ts';
 import { registerTokens } from './routes/tokens/index.ts';
 import { registerTravelClaims } from './routes/travel-claims/index.ts';
 import { isReceiptUpload, MAX_UPLOAD_BYTES } from './routes/travel-claims/receipts.ts';
@@ -125,6 +128,9 @@ export function createAppWith(
   registerBankAccounts(app);
   registerTravelClaims(app);
   registerPayments(app);
+  registerSurveys(app);
+  registerReadiness(app);
+  registerCompanies(app);
   registerUi(app, log);
 
   app.notFound((c) =>

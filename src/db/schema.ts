@@ -20,8 +20,12 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { attendanceStatuses } from '../domain/attendance.ts';
+import { certificationBodyIds, certificationStatuses } from '../domain/certification.ts';
 import { paymentItemKinds } from '../domain/payment-lifecycle.ts';
+import { readinessPhases } from '../domain/readiness.ts';
 import { requestStatuses } from '../domain/request-lifecycle.ts';
+import { resolvedAnswers } from '../domain/survey.ts';
+import { stepCodes } from '../domain/topics.ts';
 import type { TravelLeg } from '../domain/travel.ts';
 import { travelClaimStatuses } from '../domain/travel-claim-lifecycle.ts';
 import { ZENGIN_ACCOUNT_TYPES } from '../domain/zengin.ts';
@@ -31,6 +35,9 @@ const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'd
 const createdAt = () => instant('created_at').notNull().defaultNow();
 const updatedAt = () => instant('updated_at').notNull().defaultNow();
 const textArray = (name: string) => text(name).array().notNull().default(sql`'{}'::text[]`);
+/** `column in ('a', 'b', …)` over a list of the domain's own codes. */
+const oneOf = (column: AnyPgColumn, values: readonly string[]) =>
+  sql`${column} in (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`;
 
 export const experts = pgTable(
   'experts',
@@ -48,6 +55,9 @@ export const experts = pgTable(
     maxVisitsPerMonth: integer('max_visits_per_month').notNull().default(8),
     travelBufferMinutes: integer('travel_buffer_minutes').notNull().default(60),
     conflicts: textArray('conflicts'),
+    // The accredited body the expert audits for, if any: they are not sent to companies that
+    // body has certified or is auditing (conflict of interest, domain/certification.ts).
+    certificationBodyId: text('certification_body_id'),
     active: boolean('active').notNull().default(true),
     // Publicly paid, or a member of the applying organisation: paid travel, never a fee.
     feeExempt: boolean('fee_exempt').notNull().default(false),
@@ -57,6 +67,7 @@ export const experts = pgTable(
   (t) => [
     check('experts_max_visits_positive', sql`${t.maxVisitsPerMonth} >= 0`),
     check('experts_buffer_range', sql`${t.travelBufferMinutes} between 0 and 480`),
+    check('experts_certification_body_known', oneOf(t.certificationBodyId, certificationBodyIds)),
   ],
 );
 
@@ -172,10 +183,7 @@ export const requests = pgTable(
     index('requests_follow_up_idx').on(t.followUpOf),
     index('requests_corporate_number_idx').on(t.corporateNumber),
     check('requests_duration_range', sql`${t.durationMinutes} between 60 and 240`),
-    check(
-      'requests_status_known',
-      sql`${t.status} in (${sql.raw(requestStatuses.map((s) => `'${s}'`).join(', '))})`,
-    ),
+    check('requests_status_known', oneOf(t.status, requestStatuses)),
     // Taken on by the office ⇔ linked to the company record; a received one is not yet.
     check(
       'requests_company_linked',
@@ -739,5 +747,87 @@ export const paymentItems = pgTable(
   (t) => [
     primaryKey({ columns: [t.sessionId, t.kind] }),
     index('payment_items_payment_idx').on(t.paymentId),
+  ],
+);
+
+/** The company's survey of one completed visit (domain/survey.ts): one per visit. */
+export const surveys = pgTable(
+  'surveys',
+  {
+    sessionId: uuid('session_id')
+      .primaryKey()
+      .references(() => sessions.id),
+    satisfaction: smallint('satisfaction').notNull(),
+    resolved: text('resolved', { enum: resolvedAnswers }).notNull(),
+    wantsMore: boolean('wants_more').notNull(),
+    comment: text('comment').notNull().default(''),
+    // Staff only: never shown to the company that gave it, nor to the expert.
+    expertRating: smallint('expert_rating'),
+    // The 14 days in which the answers can change run from here.
+    firstSubmittedAt: instant('first_submitted_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    check('surveys_satisfaction_range', sql`${t.satisfaction} between 1 and 5`),
+    check('surveys_resolved_known', oneOf(t.resolved, resolvedAnswers)),
+    check('surveys_expert_rating_range', sql`${t.expertRating} between 1 and 5`),
+  ],
+);
+
+const level = (step: string) => smallint(step).notNull();
+
+/**
+ * A request's readiness over the nine steps (domain/readiness.ts): `before` (at application,
+ * or until its first visit begins) and `after` (once its visit is completed). One column per
+ * step, so the outcome report averages them in the database.
+ */
+export const readiness = pgTable(
+  'readiness',
+  {
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id),
+    phase: text('phase', { enum: readinessPhases }).notNull(),
+    identify: level('identify'),
+    classify: level('classify'),
+    manager: level('manager'),
+    process: level('process'),
+    training: level('training'),
+    incident: level('incident'),
+    access: level('access'),
+    physical: level('physical'),
+    electronic: level('electronic'),
+    firstAnsweredAt: instant('first_answered_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.requestId, t.phase] }),
+    check('readiness_phase_known', oneOf(t.phase, readinessPhases)),
+    ...stepCodes.map((step) => check(`readiness_${step}_range`, sql`${t[step]} between 0 and 3`)),
+  ],
+);
+
+/**
+ * What an accredited body has done with a company (domain/certification.ts): `auditing` from
+ * the day its audit began, `certified` on the date of the certificate. Either makes the body's
+ * experts conflicted with the company; only `certified` counts as an outcome.
+ */
+export const certifications = pgTable(
+  'certifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    companyId: uuid('company_id')
+      .notNull()
+      .references(() => companies.id),
+    bodyId: text('body_id').notNull(),
+    status: text('status', { enum: certificationStatuses }).notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    number: text('number'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('certifications_company_idx').on(t.companyId, t.date),
+    check('certifications_body_known', oneOf(t.bodyId, certificationBodyIds)),
+    check('certifications_status_known', oneOf(t.status, certificationStatuses)),
   ],
 );

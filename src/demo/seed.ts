@@ -37,6 +37,7 @@ import {
   surnames,
 } from './catalog.ts';
 import { scheduleDemoMoney, withDemoOffice } from './money.ts';
+import { seedOutcomes } from './outcomes.ts';
 import { Random } from './random.ts';
 
 /** The year PRODUCT.md quotes: 延べ82回 in FY2021 (令和3年度). */
@@ -273,6 +274,7 @@ export async function seedDemo(deps: DemoDeps, options: DemoOptions = {}): Promi
     clock = at;
   });
   clock = now.getTime();
+  await seedOutcomes(deps, { now, seed: options.seed ?? DEFAULT_SEED });
 
   const history = await utilisationReport(deps.db, DEMO_HISTORY_FY);
   if (history.visits !== DEMO_HISTORY_VISITS) {

@@ -98,6 +98,43 @@ export function bodyCoversIndustry(bodyId: string, industryCode: string): boolea
 
 export const CERTIFICATION_NUMBER_MAX = 64;
 
+/**
+ * What a body has done with a company, as the office records it: `auditing` from the day the
+ * body's audit began, `certified` on the date of the certificate. A company under audit has
+ * chosen its body already, so both make that body's experts conflicted; only `certified` is an
+ * outcome of the programme. A record is never moved from one to the other: the certificate is
+ * a record of its own, and the audit stays on file.
+ */
+export const certificationStatuses = ['auditing', 'certified'] as const;
+export type CertificationStatus = (typeof certificationStatuses)[number];
+
+export type CertificationConflict = { bodyId: CertificationBodyId; status: CertificationStatus };
+
+/**
+ * Why an expert linked to a certification body may not advise a company (the conflict of
+ * interest between advising a company and certifying it): the company's record with that
+ * body, a certificate before an audit; null when the expert has no body, or their body has no
+ * record with the company. `records` are the company's certifications, all bodies.
+ */
+export function certificationConflict(
+  expertBodyId: string | null,
+  records: readonly { bodyId: string; status: CertificationStatus }[],
+): CertificationConflict | null {
+  const body = expertBodyId === null ? undefined : certificationBody(expertBodyId);
+  if (!body) return null;
+  const own = records.filter((r) => r.bodyId === body.id);
+  const record = own.find((r) => r.status === 'certified') ?? own[0];
+  return record ? { bodyId: body.id, status: record.status } : null;
+}
+
+/** The reason staff read when matching leaves such an expert out. */
+export function certificationConflictReason(conflict: CertificationConflict): string {
+  const name = certificationBody(conflict.bodyId)?.name.ja ?? conflict.bodyId;
+  return conflict.status === 'certified'
+    ? `利益相反: ${name}が認証した企業`
+    : `利益相反: ${name}が審査中の企業`;
+}
+
 export type Certification = {
   /** The date on the certificate, Asia/Tokyo. */
   date: LocalDate;

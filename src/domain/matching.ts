@@ -4,7 +4,9 @@
 //   - inactive;
 //   - cannot serve the format: on site needs the company's prefecture among the expert's
 //     prefectures, online needs `online`; `either` visits on site when possible, else online;
-//   - the company's corporate number is among the expert's conflicts;
+//   - a conflict of interest: the company's corporate number is among the expert's
+//     conflicts, or the accredited body the expert audits for has certified the company or
+//     is auditing it;
 //   - no free slot left: slots in a month (Asia/Tokyo, by start) where the expert already has
 //     maxVisitsPerMonth active sessions are dropped, and so is an expert with none left.
 //
@@ -20,6 +22,11 @@
 //                      among the listed experts; 5 for all when they share one first slot
 // Ties: earlier first slot, then fewer visits this fiscal year, then expert id.
 
+import {
+  type CertificationConflict,
+  type CertificationStatus,
+  certificationConflict,
+} from './certification.js';
 import type { Interval } from './intervals.js';
 import { industry, industryScopes, prefecture, scopeCoversIndustry } from './taxonomy.js';
 import {
@@ -34,7 +41,13 @@ import {
 
 export type VisitFormat = 'onsite' | 'online';
 export type MatchRequest = {
-  company: { industryCode: string; prefectureCode: string; corporateNumber: string | null };
+  company: {
+    industryCode: string;
+    prefectureCode: string;
+    corporateNumber: string | null;
+    /** What accredited bodies have recorded with the company (certified, or auditing it). */
+    certifications: readonly { bodyId: string; status: CertificationStatus }[];
+  };
   topics: readonly string[];
   format: VisitFormat | 'either';
   followUpExpertId: string | null;
@@ -50,6 +63,8 @@ export type MatchExpert = {
   active: boolean;
   maxVisitsPerMonth: number;
   conflicts: readonly string[];
+  /** The accredited body the expert audits for, if any. */
+  certificationBodyId: string | null;
 };
 export type MatchCandidate = {
   expert: MatchExpert;
@@ -63,9 +78,24 @@ export type RankedMatch = {
   expertId: string;
   format: VisitFormat;
   score: number;
+  /** The factors in words, in Japanese and English as the API has always given them. */
   reasons: string[];
+  /** The same factors as data, for a page to word in its own language. */
+  factors: MatchFactor[];
   slots: Interval[];
 };
+
+/** One part of a match's score, or how the expert would come (points 0). */
+export type MatchFactor =
+  | { kind: 'industry'; fit: 'group' | 'division' | 'scope'; code: string; points: number }
+  | { kind: 'topics'; covered: number; requested: number; points: number }
+  | { kind: 'format'; format: VisitFormat; prefectureCode: string | null; points: 0 }
+  | { kind: 'continuity'; points: number }
+  | { kind: 'load'; visits: number; points: number }
+  | { kind: 'earliest'; start: number; points: number };
+
+/** Why an expert may not visit a company at all, whatever the format or the time. */
+export type Conflict = { kind: 'listed' } | ({ kind: 'certification' } & CertificationConflict);
 export type SlotOffer = { start: number; end: number; expertId: string; format: VisitFormat };
 
 const WEIGHTS = {
@@ -96,10 +126,21 @@ export function visitFormat(
  * when they may not (inactive, no format they serve, a conflict of interest).
  */
 export function mayVisit(request: MatchRequest, expert: MatchExpert): VisitFormat | null {
-  if (!expert.active) return null;
-  const corporateNumber = request.company.corporateNumber;
-  if (corporateNumber !== null && expert.conflicts.includes(corporateNumber)) return null;
+  if (!expert.active || conflictOf(request, expert)) return null;
   return visitFormat(request, expert);
+}
+
+/** The conflict of interest that keeps an expert away from the request's company, if any. */
+export function conflictOf(
+  request: { company: Pick<MatchRequest['company'], 'corporateNumber' | 'certifications'> },
+  expert: Pick<MatchExpert, 'conflicts' | 'certificationBodyId'>,
+): Conflict | null {
+  const corporateNumber = request.company.corporateNumber;
+  if (corporateNumber !== null && expert.conflicts.includes(corporateNumber)) {
+    return { kind: 'listed' };
+  }
+  const body = certificationConflict(expert.certificationBodyId, request.company.certifications);
+  return body ? { kind: 'certification', ...body } : null;
 }
 
 /** An expert who passes the hard filters: how they would come, their free slots in time order. */
@@ -170,6 +211,7 @@ export function rankEligible(request: MatchRequest, eligible: readonly Eligible[
           format: e.format,
           score: tenths / 10,
           reasons: parts.flatMap((p) => (p.reason ? [p.reason] : [])),
+          factors: parts.flatMap((p) => (p.factor ? [p.factor] : [])),
           slots: e.slots,
         },
         first: e.first,
@@ -220,55 +262,94 @@ function monthKeys(): (instant: number) => string {
   };
 }
 
-type Part = { points: number; reason: string | null };
+type Part = { points: number; reason: string | null; factor: MatchFactor | null };
+
+const NOTHING: Part = { points: 0, reason: null, factor: null };
 
 function industryFit(companyCode: string, expert: MatchExpert): Part {
   const target = industry(companyCode);
-  if (!target) return { points: 0, reason: null };
+  if (!target) return NOTHING;
+  const scored = (kind: 'group' | 'division' | 'scope', code: string, points: number) => ({
+    points,
+    factor: { kind: 'industry' as const, fit: kind, code, points },
+  });
   if (target.level === 'group' && expert.industries.includes(target.code)) {
-    return { points: WEIGHTS.exactGroup, reason: `同一中分類 ${target.code} ${target.name.ja}` };
+    return {
+      ...scored('group', target.code, WEIGHTS.exactGroup),
+      reason: `同一中分類 ${target.code} ${target.name.ja}`,
+    };
   }
   if (expert.industries.some((code) => industry(code)?.division === target.division)) {
     const name = industry(target.division)?.name.ja ?? '';
-    return { points: WEIGHTS.sameDivision, reason: `同一大分類 ${target.division} ${name}` };
+    return {
+      ...scored('division', target.division, WEIGHTS.sameDivision),
+      reason: `同一大分類 ${target.division} ${name}`,
+    };
   }
   const scope = industryScopes.find(
     (s) => expert.tags.includes(s.code) && scopeCoversIndustry(s.code, target.code),
   );
-  if (scope) return { points: WEIGHTS.scopeTag, reason: `対応範囲 ${scope.name.ja}` };
-  return { points: 0, reason: null };
+  if (scope) {
+    return {
+      ...scored('scope', scope.code, WEIGHTS.scopeTag),
+      reason: `対応範囲 ${scope.name.ja}`,
+    };
+  }
+  return NOTHING;
 }
 
 function topicCoverage(requested: readonly string[], covered: readonly string[]): Part {
   const wanted = new Set(requested);
-  if (wanted.size === 0) return { points: 0, reason: null };
+  if (wanted.size === 0) return NOTHING;
   const hits = [...wanted].filter((t) => covered.includes(t)).length;
-  return { points: (WEIGHTS.topics * hits) / wanted.size, reason: `topics ${hits}/${wanted.size}` };
+  const points = (WEIGHTS.topics * hits) / wanted.size;
+  return {
+    points,
+    reason: `topics ${hits}/${wanted.size}`,
+    factor: { kind: 'topics', covered: hits, requested: wanted.size, points },
+  };
 }
 
 // Scores nothing: the format is a filter, but staff should see how the expert would come.
 function formatPart(request: MatchRequest, format: VisitFormat): Part {
-  if (format === 'online') return { points: 0, reason: 'online' };
+  if (format === 'online') {
+    return {
+      points: 0,
+      reason: 'online',
+      factor: { kind: 'format', format, prefectureCode: null, points: 0 },
+    };
+  }
   const code = request.company.prefectureCode;
-  return { points: 0, reason: `on site in ${prefecture(code)?.name.ja ?? code}` };
+  return {
+    points: 0,
+    reason: `on site in ${prefecture(code)?.name.ja ?? code}`,
+    factor: { kind: 'format', format, prefectureCode: code, points: 0 },
+  };
 }
 
 function continuity(request: MatchRequest, expert: MatchExpert): Part {
-  return request.followUpExpertId === expert.id
-    ? { points: WEIGHTS.continuity, reason: '前回担当 (follow-up)' }
-    : { points: 0, reason: null };
+  if (request.followUpExpertId !== expert.id) return NOTHING;
+  const points = WEIGHTS.continuity;
+  return { points, reason: '前回担当 (follow-up)', factor: { kind: 'continuity', points } };
 }
 
 function load(visits: number): Part {
+  const points = WEIGHTS.load / (1 + visits);
   return {
-    points: WEIGHTS.load / (1 + visits),
+    points,
     reason: `${visits} ${visits === 1 ? 'visit' : 'visits'} this FY`,
+    factor: { kind: 'load', visits, points },
   };
 }
 
 function earliestSlot(first: number, earliest: number, span: number): Part {
   const share = span === 0 ? 1 : (earliest + span - first) / span;
-  return { points: WEIGHTS.earliest * share, reason: `earliest ${formatTokyo(first)} JST` };
+  const points = WEIGHTS.earliest * share;
+  return {
+    points,
+    reason: `earliest ${formatTokyo(first)} JST`,
+    factor: { kind: 'earliest', start: first, points },
+  };
 }
 
 function formatTokyo(instant: number): string {

@@ -1,6 +1,8 @@
 import type { FieldProblem, Parsed } from './field-problem.ts';
 import type { Localized } from './localized.ts';
 import { round } from './report.ts';
+import type { RequestStatus } from './request-lifecycle.ts';
+import { SURVEY_EDIT_DAYS, surveyEditableUntil, surveyLocked } from './survey.ts';
 import { type StepCode, stepCodes } from './topics.ts';
 
 // How far a company has come on each of METI's nine steps, as the company itself answers:
@@ -81,11 +83,17 @@ export function readinessTotal(values: StepValues): number {
 
 /** Each step's mean over the answers, to two decimals; null when there are none. */
 export function meanLevels(answers: readonly ReadinessLevels[]): StepValues | null {
-  if (answers.length === 0) return null;
-  const means = stepCodes.map((step) => {
-    const sum = answers.reduce((total, levels) => total + levels[step], 0);
-    return [step, round(sum / answers.length, 2)];
-  });
+  const sums = stepCodes.map((step) => [
+    step,
+    answers.reduce((total, levels) => total + levels[step], 0),
+  ]);
+  return meansOfSums(Object.fromEntries(sums) as StepValues, answers.length);
+}
+
+/** meanLevels from each step's sum over `answered` answers, as the database adds them up. */
+export function meansOfSums(sums: StepValues, answered: number): StepValues | null {
+  if (answered === 0) return null;
+  const means = stepCodes.map((step) => [step, round(sums[step] / answered, 2)]);
   return Object.fromEntries(means) as StepValues;
 }
 
@@ -137,4 +145,46 @@ export function summariseReadiness(companies: readonly ReadinessPair[]): Readine
     compared: both.length,
     rose: both.filter((c) => readinessRose(c.before, c.after)).length,
   };
+}
+
+/** What decides whether a request's readiness can be answered now. */
+export type ReadinessFacts = {
+  status: RequestStatus;
+  /** The start of the request's earliest confirmed or completed visit; null without one. */
+  firstVisitStart: Date | null;
+  /** When this phase was first answered; null if it never was. */
+  firstAnsweredAt: Date | null;
+};
+
+/**
+ * Why `phase` cannot be answered (or changed) now, or null if it can. `before` is the baseline:
+ * open from the application until the request's first visit begins, since what a company says
+ * once it has met the expert is no baseline; a declined or withdrawn request has no visits to
+ * measure. `after` measures the visits: open once the request is completed (its visit done; a
+ * request has one visit), and changeable for SURVEY_EDIT_DAYS from its first answer, as the
+ * survey is, so figures already reported do not move. The time rules read `now`, not the
+ * request's later history, so an answer given in time stays valid.
+ */
+export function readinessProblem(
+  phase: ReadinessPhase,
+  facts: ReadinessFacts,
+  now: Date,
+): string | null {
+  if (phase === 'before') {
+    if (facts.status === 'declined' || facts.status === 'cancelled') {
+      return `A ${facts.status} request has no visits to measure readiness against`;
+    }
+    if (facts.firstVisitStart !== null && now >= facts.firstVisitStart) {
+      return `The readiness before the visits is taken until the first visit begins (${facts.firstVisitStart.toISOString()})`;
+    }
+    return null;
+  }
+  if (facts.status !== 'completed') {
+    return `The readiness after the visits is asked once the visit is completed (this request is ${facts.status})`;
+  }
+  if (facts.firstAnsweredAt && surveyLocked(facts.firstAnsweredAt, now)) {
+    const until = surveyEditableUntil(facts.firstAnsweredAt).toISOString();
+    return `The readiness after the visits could be changed for ${SURVEY_EDIT_DAYS} days, until ${until}`;
+  }
+  return null;
 }

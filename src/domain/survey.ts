@@ -117,8 +117,10 @@ export function surveyProblem(
 }
 
 /** 「満足」 in the report: 4 (満足) or 5 (大変満足) on the five-point scale. */
+export const SATISFIED_FROM = 4;
+
 export function isSatisfied(satisfaction: Score): boolean {
-  return satisfaction >= 4;
+  return satisfaction >= SATISFIED_FROM;
 }
 
 export type SurveySummary = {
@@ -133,22 +135,36 @@ export type SurveySummary = {
   wantsMore: number;
 };
 
+/** What the report counts of the surveys; the database counts them at scale. */
+export type SurveyCounts = Pick<
+  SurveySummary,
+  'responses' | 'satisfied' | 'resolved' | 'wantsMore'
+>;
+
+/** The survey figures of the outcome report from their counts; shares to three decimals. */
+export function surveySummary(counts: SurveyCounts, completedVisits: number): SurveySummary {
+  return {
+    ...counts,
+    responseRate: ratio(counts.responses, completedVisits),
+    satisfiedShare: ratio(counts.satisfied, counts.responses),
+    resolvedShare: ratio(counts.resolved.yes, counts.responses),
+  };
+}
+
 /** The survey figures of the outcome report; shares are over responses, to three decimals. */
 export function summariseSurveys(
   answers: readonly Pick<SurveyAnswers, 'satisfaction' | 'resolved' | 'wantsMore'>[],
   completedVisits: number,
 ): SurveySummary {
-  const responses = answers.length;
-  const satisfied = answers.filter((a) => isSatisfied(a.satisfaction)).length;
   const resolved = { yes: 0, partly: 0, no: 0 };
   for (const a of answers) resolved[a.resolved] += 1;
-  return {
-    responses,
-    responseRate: ratio(responses, completedVisits),
-    satisfied,
-    satisfiedShare: ratio(satisfied, responses),
-    resolved,
-    resolvedShare: ratio(resolved.yes, responses),
-    wantsMore: answers.filter((a) => a.wantsMore).length,
-  };
+  return surveySummary(
+    {
+      responses: answers.length,
+      satisfied: answers.filter((a) => isSatisfied(a.satisfaction)).length,
+      resolved,
+      wantsMore: answers.filter((a) => a.wantsMore).length,
+    },
+    completedVisits,
+  );
 }

@@ -236,6 +236,8 @@ export function renderEmail(
     : [];
   const attached = attachments.length > 0;
   const status = payload.audience === 'company' ? context.statusUrl : undefined;
+  // After a visit the company is asked how it went: the survey is on its status page.
+  const survey = status && event === 'session.completed' ? `${status}#survey` : undefined;
   const phone = context.officePhone;
   const ja = [
     OPENING.ja,
@@ -253,6 +255,13 @@ export function renderEmail(
       ? [
           'お申し込みの状況・訪問日時の選択・取消はこちら（このリンクは他の方に知らせないでください）:',
           status,
+          '',
+        ]
+      : []),
+    ...(survey
+      ? [
+          '訪問についてのアンケートにご協力ください（訪問ごとに1回、回答から14日間は変更できます）:',
+          survey,
           '',
         ]
       : []),
@@ -277,6 +286,13 @@ export function renderEmail(
     '',
     ...(status
       ? ['Your status page (to choose a time, or cancel; keep this link to yourself):', status, '']
+      : []),
+    ...(survey
+      ? [
+          'Please tell us how the visit went (one survey per visit; answers can be changed for 14 days):',
+          survey,
+          '',
+        ]
       : []),
     ...(attached ? ['The visit is attached as a calendar file (.ics).'] : []),
     `Questions: ${organizer.email}${phone ? `, phone ${phone}` : ''}`,

@@ -41,7 +41,7 @@ export function RequestFacts({ t, request }: { t: Strings; request: RequestBody 
       <dt>{t.company}</dt>
       <dd>
         {company.name}
-        {company.isSme && ` （${t.sme}）`}
+        {company.isSme && t.matching.inParens(t.sme)}
       </dd>
       {company.corporateNumber && (
         <>
@@ -70,7 +70,7 @@ export function RequestFacts({ t, request }: { t: Strings; request: RequestBody 
         )}
       </dd>
       <dt>{t.topicsLabel}</dt>
-      <dd>{request.topics.map((code) => topicName(t, code)).join('、')}</dd>
+      <dd>{request.topics.map((code) => topicName(t, code)).join(t.listSeparator)}</dd>
       <dt>{t.format}</dt>
       <dd>{`${t.formats[request.format]} / ${t.minutes(request.durationMinutes)}`}</dd>
       <dt>{t.preferredWindows}</dt>

@@ -6,6 +6,7 @@ import { type Reply, STAFF_TOKEN, type TestApi, testApi } from '../support/api.t
 import { applyAs, applyReceived, book, jst } from '../support/booking.ts';
 import { application, createExpert, expert, weekdays9to17 } from '../support/fixtures.ts';
 import { OFFICE_ENV } from '../support/money.ts';
+import { allAt, survey } from '../support/outcomes.ts';
 import { routes } from '../support/routes.ts';
 import { rowsOf } from '../support/sql.ts';
 import { issueToken } from '../support/tokens.ts';
@@ -79,6 +80,8 @@ type Spec = {
   received?: boolean;
   /** The fresh tenant's visit is online (to give it a meeting URL). */
   online?: boolean;
+  /** The fresh tenant's visit has taken place and been reported (to survey it). */
+  completed?: boolean;
   /** Staff may get any answer but 401/403/5xx (the 2xx needs state this suite cannot make). */
   staffMayFail?: string;
   target: (b: Tenant) => Target | Promise<Target>;
@@ -95,7 +98,7 @@ let serial = 0;
 
 async function tenant(
   label: string,
-  options: { booked?: boolean; received?: boolean; online?: boolean } = {},
+  options: { booked?: boolean; received?: boolean; online?: boolean; completed?: boolean } = {},
 ): Promise<Tenant> {
   serial += 1;
   const expertEmail = `expert.${label}.${serial}@example.jp`;
@@ -114,6 +117,15 @@ async function tenant(
     const booked = await book(api, applied.request.id, { expertId, start: sessionStart });
     if (booked.status !== 201) throw new Error(`booking: ${booked.text}`);
     sessionId = booked.body.id;
+    if (options.completed) {
+      const now = api.now();
+      api.setNow(new Date(sessionStart.getTime() + 2 * 3600_000));
+      const report = await api.call('POST', `/v1/sessions/${sessionId}/report`, {
+        body: { topicsCovered: ['identify'], summary: '実施', followUpNeeded: false },
+      });
+      api.setNow(now);
+      if (report.status !== 200) throw new Error(`report: ${report.text}`);
+    }
   }
   const feed = await api.call('POST', '/v1/me/calendar-feeds', {
     token: expertToken,
@@ -420,6 +432,64 @@ const specs: Spec[] = [
       path: `/v1/sessions/${sessionOf(b)}/meeting-url`,
       body: { url: 'https://meet.example.jp/matrix' },
     }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/sessions/{id}/survey',
+    allow: ['staff', 'company'],
+    owned: true,
+    target: (b) => ({ path: `/v1/sessions/${sessionOf(b)}/survey` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/sessions/{id}/survey',
+    allow: ['company'],
+    owned: true,
+    consumes: true,
+    completed: true,
+    target: (b) => ({
+      path: `/v1/sessions/${sessionOf(b)}/survey`,
+      body: survey(),
+      at: afterStart(b),
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/requests/{id}/readiness',
+    allow: ['staff', 'company'],
+    owned: true,
+    target: (b) => ({ path: `/v1/requests/${b.requestId}/readiness` }),
+  },
+  {
+    method: 'PUT',
+    path: '/v1/requests/{id}/readiness',
+    allow: ['staff', 'company'],
+    owned: true,
+    target: (b) => ({
+      path: `/v1/requests/${b.requestId}/readiness`,
+      body: { phase: 'before', levels: allAt(2) },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/companies/{id}',
+    allow: ['staff'],
+    target: (b) => ({ path: `/v1/companies/${b.companyId}` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/companies/{id}/certifications',
+    allow: ['staff'],
+    target: (b) => ({
+      path: `/v1/companies/${b.companyId}/certifications`,
+      body: { date: '2026-10-01', bodyId: 'jqa' },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/reports/outcomes',
+    allow: ['staff'],
+    target: () => ({ path: '/v1/reports/outcomes?fiscalYear=2026' }),
   },
   {
     method: 'GET',
@@ -946,6 +1016,7 @@ describe('the matrix', () => {
             booked: !spec.unbooked,
             received: spec.received,
             online: spec.online,
+            completed: spec.completed,
           })
         : B;
       const target = await spec.target(b);

@@ -43,7 +43,10 @@ async function rowCounts(): Promise<Record<string, number>> {
         union all select 'bank_accounts', count(*) from expert_bank_accounts
         union all select 'travel_claims', count(*) from travel_claims
         union all select 'travel_receipts', count(*) from travel_receipts
-        union all select 'payments', count(*) from payment_exports`,
+        union all select 'payments', count(*) from payment_exports
+        union all select 'surveys', count(*) from surveys
+        union all select 'readiness', count(*) from readiness
+        union all select 'certifications', count(*) from certifications`,
   );
   return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
 }

@@ -131,6 +131,42 @@ describe('the demo programme', () => {
     expect(Number(audited?.booked)).toBe(Number(audited?.sessions));
   });
 
+  it('gives FY2021 believable outcomes: most visits surveyed, readiness rising, certificates in FY2022', async () => {
+    const res = await api.call('GET', '/v1/reports/outcomes?fiscalYear=2021');
+    expect(res.status, res.text).toBe(200);
+    const { visits, companiesServed, surveys, readiness, certification } = res.body;
+    expect(visits).toBe(82);
+    // Not every survey was answered; most companies were satisfied.
+    expect(surveys.responses).toBeLessThan(82);
+    expect(surveys.responseRate).toBeGreaterThan(0.6);
+    expect(surveys.satisfiedShare).toBeGreaterThan(0.6);
+    expect(surveys.resolved.no).toBeGreaterThan(0);
+    // Readiness before and after for most companies; most of those compared rose.
+    expect(readiness.before.answered).toBeGreaterThan(companiesServed / 2);
+    expect(readiness.after.answered).toBeGreaterThan(companiesServed / 2);
+    expect(readiness.rose).toBeGreaterThan(readiness.compared / 2);
+    expect(readiness.rose).toBeLessThanOrEqual(readiness.compared);
+    for (const step of Object.keys(readiness.before.mean)) {
+      expect(readiness.after.mean[step], step).toBeGreaterThan(readiness.before.mean[step]);
+    }
+    expect(certification.certifiedAfterVisit).toBe(6);
+    expect(certification.medianDaysToCertification).toBeGreaterThan(100);
+    const certified = await rowsOf<{ date: string; status: string }>(
+      api.db,
+      sql`select date::text as date, status from certifications`,
+    );
+    const issued = certified.filter((c) => c.status === 'certified');
+    expect(issued).toHaveLength(6);
+    for (const c of issued) expect(c.date >= '2022-04-01' && c.date <= '2023-03-31').toBe(true);
+    // Every answer was given through the API, on the clock of its time.
+    const [late] = await rowsOf<{ n: number }>(
+      api.db,
+      sql`select count(*)::int as n from surveys v join sessions s on s.id = v.session_id
+          where v.first_submitted_at < s.end_at or v.first_submitted_at > ${api.now().toISOString()}::timestamptz`,
+    );
+    expect(Number(late?.n)).toBe(0);
+  });
+
   it('refuses to seed a database that already has data', async () => {
     await expect(seedDemo({ db: api.db, config: api.config }, { now: api.now() })).rejects.toThrow(
       DemoRefusedError,

@@ -202,8 +202,9 @@ describe('staff sign-in on the pages', () => {
   it('refuses an expert’s token, and brings staff back to the page they asked for', async () => {
     const { id } = await createExpert(api, { email: 'not.staff@example.jp' });
     const expert = await issueToken(api, { role: 'expert', expertId: id });
-    const refused = await browserOf(api).post('/staff/sign-in', { token: expert.token });
-    expect(refused.status).toBe(401);
+    const refused = await browserOf(api).submit('/staff/sign-in', { token: expert.token });
+    expect(refused.location).toBe('/staff/sign-in?next=%2Fstaff');
+    expect(refused.html).toContain('トークンが正しくないか');
 
     const browser = browserOf(api);
     const asked = await browser.get('/staff/reports?fiscalYear=2021');

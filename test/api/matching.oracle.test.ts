@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { dateOverrides, experts, requests, sessions, weeklyHours } from '../../src/db/schema.ts';
 import type { Database } from '../../src/db/types.ts';
-import { bestExpertPerSlot, rankMatches } from '../../src/domain/matching.ts';
+import { bestExpertPerSlot, type RankedMatch, rankMatches } from '../../src/domain/matching.ts';
 import { loadCandidates } from '../../src/routes/requests/candidates.ts';
 import { rankRequest } from '../../src/routes/requests/ranking.ts';
 import { freshDatabase } from '../support/database.ts';
@@ -56,6 +56,9 @@ async function randomRequests(seed: number) {
   }));
 }
 
+/** The oracle predates the factors as data: the rest is compared (its reasons say the same). */
+const asOracle = (ranked: RankedMatch[]) => ranked.map(({ factors: _, ...rest }) => rest);
+
 describe('the staged ranking gives the oracle’s answers', () => {
   it('matches: the same experts in the same order, with the same scores, reasons and slots', async () => {
     let listed = 0;
@@ -72,7 +75,7 @@ describe('the staged ranking gives the oracle’s answers', () => {
           { top: limit },
           stagedFrom,
         );
-        expect(ranked, `request ${request.id}, limit ${limit}`).toEqual(expected);
+        expect(asOracle(ranked), `request ${request.id}, limit ${limit}`).toEqual(expected);
       }
       listed += expected.length;
     }
@@ -96,7 +99,7 @@ describe('the staged ranking gives the oracle’s answers', () => {
             { top: limit },
             stagedFrom,
           );
-          expect(top.ranked).toEqual(expected.slice(0, limit));
+          expect(asOracle(top.ranked)).toEqual(expected.slice(0, limit));
           const every = await rankRequest(
             database.db,
             request,
@@ -175,7 +178,7 @@ describe('the staged ranking gives the oracle’s answers', () => {
       const options = { expertId: session.expertId, replacing: session.id };
       const oracle = await oracleLoad(database.db, request, null, NOW, config, options);
       const now = await loadCandidates(database.db, request, null, NOW, config, options);
-      expect(rankMatches(now.matchRequest, now.candidates)).toEqual(
+      expect(asOracle(rankMatches(now.matchRequest, now.candidates))).toEqual(
         oracleRank(oracle.matchRequest, oracle.candidates),
       );
     }

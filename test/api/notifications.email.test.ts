@@ -280,6 +280,17 @@ describe('changes to a visit', () => {
         expect(sink.to(address).map(subjectOf)).toContain(`${PREFIX}${subject}`);
       }
     }
+    // The company of the completed visit is asked for its survey, on its status page.
+    const completed = (address: string) =>
+      sink.to(address).find((m) => subjectOf(m) === `${PREFIX}訪問完了のお知らせ`)?.mail.text ?? '';
+    const survey = `/r/${done.companyToken}#survey`;
+    expect(completed(done.contact.email)).toContain(
+      `訪問についてのアンケートにご協力ください（訪問ごとに1回、回答から14日間は変更できます）:\n${api.config.publicBaseUrl}${survey}`,
+    );
+    expect(completed(done.contact.email)).toContain('Please tell us how the visit went');
+    expect(completed(done.expert.email)).not.toContain('アンケート');
+    const missedMail = sink.to(missed.contact.email).map((m) => m.mail.text ?? '');
+    expect(missedMail.join('\n')).not.toContain('アンケート');
   });
 });
 

@@ -585,6 +585,6 @@ describe('GET /v1/sessions/:id/slots: where a visit can move', () => {
     expect((await act(v, 'cancel')).status).toBe(200);
     const res = await slotsOf(v);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ slots: [] });
+    expect(res.body).toEqual({ slots: [], fullFiscalYears: [] });
   });
 });

@@ -202,3 +202,33 @@ describe('the notifications page', () => {
     expect(again).toMatchObject({ status: 'pending', attempts: 0 });
   });
 });
+
+describe('the matches', () => {
+  it('word each part of the score in the page’s language, and list whom a conflict keeps away', async () => {
+    const number = corporateNumber();
+    await createExpert(api, {
+      name: '利益 相反',
+      email: 'conflicted@example.jp',
+      conflicts: [number],
+    });
+    await createExpert(api, { name: '候補 一郎', email: 'candidate@example.jp' });
+    const applied = await applyAs(api, { corporateNumber: number });
+    const path = `/staff/requests/${applied.request.id}`;
+
+    const ja = await staff.get(path);
+    expect(ja.html).toContain('同一中分類（E24 金属製品製造業）');
+    expect(ja.html).toMatch(/相談テーマ \d件中 \d件に対応/);
+    expect(ja.html).toContain('愛知県に訪問');
+    expect(ja.html).toContain('利益相反のため候補にしない専門家');
+    expect(ja.html).toContain('利益 相反');
+    // The API's own reasons are not what the page shows.
+    expect(ja.html).not.toMatch(/topics \d\/\d|on site in|this FY|earliest 20/);
+
+    const en = await staff.get(`${path}?lang=en`);
+    expect(en.html).toMatch(/Covers \d of \d requested topics/);
+    expect(en.html).toContain('On site in Aichi');
+    expect(en.html).toContain('A conflict of interest they declared');
+    const japanese = /[^\n]{0,60}(愛知県|同一|対応範囲|、|・)[^\n]{0,60}/.exec(en.html);
+    expect(japanese?.[0]).toBeUndefined();
+  });
+});

@@ -377,12 +377,15 @@ describe('/staff', () => {
 
   it('refuses a wrong token, and a company token', async () => {
     const browser = browserOf(api);
-    const wrong = await browser.post('/staff/sign-in', { token: 'not-a-token' });
-    expect(wrong.status).toBe(401);
+    const wrong = await browser.submit('/staff/sign-in', { token: 'not-a-token' });
+    expect(wrong.location).toBe('/staff/sign-in?next=%2Fstaff');
     expect(wrong.html).toContain('トークンが正しくないか');
+    expect(wrong.html).toContain('<title>エラー: ');
+    // Said once: the form again is plain.
+    expect((await browser.get('/staff/sign-in')).html).not.toContain('トークンが正しくないか');
     const token = await applyThroughForm(browser, { 'company.corporateNumber': '' });
-    const company = await browser.post('/staff/sign-in', { token });
-    expect(company.status).toBe(401);
+    const company = await browser.submit('/staff/sign-in', { token });
+    expect(company.html).toContain('トークンが正しくないか');
     expect(browser.cookies.has('haken_staff')).toBe(false);
   });
 
@@ -468,8 +471,9 @@ describe('/staff', () => {
     const browser = browserOf(api);
     const csrf = await signIn(browser);
     const stolen = new Map(browser.cookies);
-    const out = await browser.post('/staff/sign-out', { csrf });
-    expect(out.headers.get('location')).toBe('/staff/sign-in?notice=signed-out');
+    const out = await browser.submit('/staff/sign-out', { csrf });
+    expect(out.location).toBe('/staff/sign-in');
+    expect(out.html).toContain('サインアウトしました。');
     expect(browser.cookies.has('haken_staff')).toBe(false);
     // The cookie a thief kept no longer works.
     const replay = await api.app.request('/staff', {

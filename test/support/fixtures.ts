@@ -1,7 +1,7 @@
 import type { TestApi } from './api.ts';
 
 /** A valid application body, with the windows placed relative to the harness clock. */
-export function application(api: TestApi, overrides: Record<string, unknown> = {}) {
+export function application(api: Pick<TestApi, 'now'>, overrides: Record<string, unknown> = {}) {
   const day = 24 * 3600_000;
   const base = api.now().getTime();
   return {

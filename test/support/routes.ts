@@ -1,11 +1,14 @@
 import type { TestApi } from './api.ts';
 import { application, applyAccepted, createExpert, expert, weekdays9to17 } from './fixtures.ts';
+import { allAt, survey } from './outcomes.ts';
 import { issueToken } from './tokens.ts';
 
 /** Real ids and tokens for the routes table to aim at. */
 export type RouteContext = {
   expertId: string;
   requestId: string;
+  /** The company record of the request, which the office accepted. */
+  companyId: string;
   tokenId: string;
   companyToken: string;
   expertToken: string;
@@ -19,6 +22,7 @@ export async function routeContext(api: TestApi): Promise<RouteContext> {
   return {
     expertId,
     requestId: applied.request.id,
+    companyId: applied.request.company.id,
     tokenId: spare.id,
     companyToken: applied.accessToken,
     expertToken: expertToken.token,
@@ -151,6 +155,41 @@ export const routes: RouteSpec[] = [
     notSent: 'needs a session',
   },
   { method: 'POST', path: '/v1/sessions/{id}/no-show', as: 'staff' },
+  { method: 'GET', path: '/v1/sessions/{id}/survey', as: 'company' },
+  {
+    method: 'POST',
+    path: '/v1/sessions/{id}/survey',
+    as: 'company',
+    body: () => survey(),
+    wrongType: { field: 'satisfaction', value: '5' },
+    textField: 'comment',
+    notSent: 'needs a completed visit; the survey suite answers surveys',
+  },
+  {
+    method: 'GET',
+    path: '/v1/requests/{id}/readiness',
+    as: 'company',
+    id: (ctx) => ctx.requestId,
+  },
+  {
+    method: 'PUT',
+    path: '/v1/requests/{id}/readiness',
+    as: 'company',
+    id: (ctx) => ctx.requestId,
+    body: () => ({ phase: 'before', levels: allAt(1) }),
+    wrongType: { field: 'phase', value: 1 },
+    notSent: 'the cancel route’s case withdraws the request; the readiness suite gives readiness',
+  },
+  { method: 'GET', path: '/v1/companies/{id}', as: 'staff', id: (ctx) => ctx.companyId },
+  {
+    method: 'POST',
+    path: '/v1/companies/{id}/certifications',
+    as: 'staff',
+    id: (ctx) => ctx.companyId,
+    body: () => ({ date: '2026-10-01', bodyId: 'jqa', number: 'TIM-0001' }),
+    wrongType: { field: 'status', value: true },
+    textField: 'number',
+  },
   {
     method: 'PUT',
     path: '/v1/sessions/{id}/meeting-url',
@@ -271,6 +310,12 @@ export const routes: RouteSpec[] = [
     path: '/v1/reports/usage',
     as: 'staff',
     badQuery: { query: 'to=twenty', path: 'to' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/reports/outcomes',
+    as: 'staff',
+    badQuery: { query: 'breakdown=everything', path: 'breakdown' },
   },
   {
     method: 'GET',

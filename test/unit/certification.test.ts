@@ -4,6 +4,8 @@ import {
   CERTIFICATION_NUMBER_MAX,
   certificationBodies,
   certificationBody,
+  certificationConflict,
+  certificationConflictReason,
   certificationOutcome,
   daysToCertification,
   isCertificationBodyId,
@@ -195,5 +197,40 @@ describe('certificationOutcome', () => {
       certifiedAfterVisit: 0,
       medianDaysToCertification: null,
     });
+  });
+});
+
+describe('certificationConflict', () => {
+  const certified = { bodyId: 'jqa', status: 'certified' as const };
+  const auditing = { bodyId: 'jqa', status: 'auditing' as const };
+  const other = { bodyId: 'jicqa', status: 'certified' as const };
+
+  it('conflicts an expert of a body with a company that body certified', () => {
+    expect(certificationConflict('jqa', [other, certified])).toEqual({
+      bodyId: 'jqa',
+      status: 'certified',
+    });
+  });
+
+  it('conflicts them as soon as the body is auditing the company', () => {
+    expect(certificationConflict('jqa', [auditing])).toEqual({ bodyId: 'jqa', status: 'auditing' });
+    // Audited, then certified: the certificate is the reason given.
+    expect(certificationConflict('jqa', [auditing, certified])?.status).toBe('certified');
+  });
+
+  it('leaves an expert free of companies other bodies certified, and experts of no body', () => {
+    expect(certificationConflict('jqa', [other])).toBeNull();
+    expect(certificationConflict('jqa', [])).toBeNull();
+    expect(certificationConflict(null, [certified, auditing, other])).toBeNull();
+    expect(certificationConflict('nobody', [{ bodyId: 'nobody', status: 'certified' }])).toBeNull();
+  });
+
+  it('names the body and what it did in the reason', () => {
+    expect(certificationConflictReason({ bodyId: 'jqa', status: 'certified' })).toBe(
+      '利益相反: 一般財団法人日本品質保証機構が認証した企業',
+    );
+    expect(certificationConflictReason({ bodyId: 'jdmia', status: 'auditing' })).toBe(
+      '利益相反: 一般社団法人日本金型工業会が審査中の企業',
+    );
   });
 });

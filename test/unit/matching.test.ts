@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Interval } from '../../src/domain/intervals.js';
 import {
   bestExpertPerSlot,
+  conflictOf,
   type MatchCandidate,
   type MatchExpert,
   type MatchRequest,
@@ -17,7 +18,12 @@ const slot = (date: string, time: string, hours = 2): Interval => ({
 });
 
 const request: MatchRequest = {
-  company: { industryCode: 'E24', prefectureCode: '23', corporateNumber: '7000012050002' },
+  company: {
+    industryCode: 'E24',
+    prefectureCode: '23',
+    corporateNumber: '7000012050002',
+    certifications: [],
+  },
   topics: ['identify', 'classify', 'manager'],
   format: 'either',
   followUpExpertId: null,
@@ -40,6 +46,7 @@ function candidate(
       active: true,
       maxVisitsPerMonth: 4,
       conflicts: [],
+      certificationBodyId: null,
       ...expert,
     },
     visitsThisFiscalYear: 0,
@@ -194,11 +201,43 @@ describe('rankMatches: score', () => {
         '2 visits this FY',
         'earliest 2026-12-03 10:00 JST',
       ],
+      factors: [
+        { kind: 'industry', fit: 'group', code: 'E24', points: 40 },
+        { kind: 'topics', covered: 2, requested: 3, points: 20 },
+        { kind: 'format', format: 'onsite', prefectureCode: '23', points: 0 },
+        { kind: 'continuity', points: 15 },
+        { kind: 'load', visits: 2, points: 10 / 3 },
+        { kind: 'earliest', start: jst('2026-12-03', '10:00'), points: 5 },
+      ],
       slots: [slot('2026-12-03', '10:00')],
     });
     // 40 + 20 + 10 load + 0 earliest (the latest first slot)
     expect(second?.score).toBe(70);
     expect(second?.reasons).toContain('0 visits this FY');
+    expect(second?.factors).toContainEqual({ kind: 'load', visits: 0, points: 10 });
+  });
+
+  it('leaves out an expert whose accredited body certified the company or is auditing it', () => {
+    const audited = {
+      ...request,
+      company: {
+        ...request.company,
+        certifications: [{ bodyId: 'jqa', status: 'auditing' as const }],
+      },
+    };
+    const jqa = candidate('jqa-auditor', { certificationBodyId: 'jqa' });
+    const other = candidate('jicqa-auditor', { certificationBodyId: 'jicqa' });
+    const plain = candidate('plain');
+    expect(ids(audited, [jqa, other, plain]).sort()).toEqual(['jicqa-auditor', 'plain']);
+    expect(conflictOf(audited, jqa.expert)).toEqual({
+      kind: 'certification',
+      bodyId: 'jqa',
+      status: 'auditing',
+    });
+    expect(conflictOf(request, jqa.expert)).toBeNull();
+    const declared = candidate('declared', { conflicts: ['7000012050002'] });
+    expect(conflictOf(request, declared.expert)).toEqual({ kind: 'listed' });
+    expect(ids(request, [declared, plain])).toEqual(['plain']);
   });
 
   it('scales the earliest-slot points between the earliest and latest first slots', () => {

@@ -3,9 +3,11 @@ import {
   companyReadiness,
   MAX_READINESS_TOTAL,
   meanLevels,
+  meansOfSums,
   parseReadinessLevels,
   type ReadinessLevels,
   readinessLevelNames,
+  readinessProblem,
   readinessRose,
   readinessTotal,
   summariseReadiness,
@@ -126,6 +128,17 @@ describe('readinessTotal and meanLevels', () => {
   it('has no mean without answers', () => {
     expect(meanLevels([])).toBeNull();
   });
+
+  it('gives the same means from each step’s sum, as the database adds them up', () => {
+    expect(meansOfSums(levels(4, 2, 9, 0, 0, 0, 0, 0, 9), 3)).toEqual(
+      meanLevels([
+        levels(1, 0, 3, 0, 0, 0, 0, 0, 3),
+        levels(1, 1, 3, 0, 0, 0, 0, 0, 3),
+        levels(2, 1, 3, 0, 0, 0, 0, 0, 3),
+      ]),
+    );
+    expect(meansOfSums(levels(0, 0, 0, 0, 0, 0, 0, 0, 0), 0)).toBeNull();
+  });
 });
 
 describe('readinessRose', () => {
@@ -217,5 +230,54 @@ describe('summariseReadiness', () => {
       compared: 0,
       rose: 0,
     });
+  });
+});
+
+describe('readinessProblem', () => {
+  const visit = new Date('2021-06-10T01:00:00Z');
+  const before = new Date('2021-06-10T00:59:59Z');
+  const facts = (
+    status: Parameters<typeof readinessProblem>[1]['status'],
+    firstVisitStart: Date | null = null,
+    firstAnsweredAt: Date | null = null,
+  ) => ({ status, firstVisitStart, firstAnsweredAt });
+
+  it('takes the baseline from the application until the first visit begins', () => {
+    for (const status of ['received', 'accepted'] as const) {
+      expect(readinessProblem('before', facts(status), visit), status).toBeNull();
+    }
+    expect(readinessProblem('before', facts('scheduled', visit), before)).toBeNull();
+    expect(readinessProblem('before', facts('scheduled', visit), visit)).toBe(
+      'The readiness before the visits is taken until the first visit begins (2021-06-10T01:00:00.000Z)',
+    );
+    expect(readinessProblem('before', facts('completed', visit), visit)).not.toBeNull();
+  });
+
+  it('judges the baseline by the time it is given, not by what the request became', () => {
+    // Given the day after applying; the request was completed later.
+    expect(readinessProblem('before', facts('completed', visit), before)).toBeNull();
+  });
+
+  it('takes no baseline for a request declined or withdrawn', () => {
+    expect(readinessProblem('before', facts('declined'), before)).toMatch(/declined request/);
+    expect(readinessProblem('before', facts('cancelled'), before)).toMatch(/cancelled request/);
+  });
+
+  it('asks after the visits once the request is completed, not before', () => {
+    expect(readinessProblem('after', facts('completed', visit), visit)).toBeNull();
+    for (const status of ['received', 'accepted', 'scheduled', 'declined', 'cancelled'] as const) {
+      expect(readinessProblem('after', facts(status, visit), visit), status).toMatch(
+        new RegExp(`this request is ${status}`),
+      );
+    }
+  });
+
+  it('lets the answer after change for 14 × 24 hours from the first, then locks it', () => {
+    const first = new Date('2021-06-12T03:00:00Z');
+    const done = facts('completed', visit, first);
+    expect(readinessProblem('after', done, new Date('2021-06-26T02:59:59Z'))).toBeNull();
+    expect(readinessProblem('after', done, new Date('2021-06-26T03:00:00Z'))).toBe(
+      'The readiness after the visits could be changed for 14 days, until 2021-06-26T03:00:00.000Z',
+    );
   });
 });

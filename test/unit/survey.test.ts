@@ -7,6 +7,7 @@ import {
   surveyEditableUntil,
   surveyLocked,
   surveyProblem,
+  surveySummary,
 } from '../../src/domain/survey.ts';
 import { DAY_MS } from '../../src/domain/time.ts';
 
@@ -169,6 +170,23 @@ describe('summariseSurveys', () => {
       wantsMore: 0,
     });
     expect(summariseSurveys([], 3).responseRate).toBe(0);
+  });
+
+  it('gives the same figures from counts, as the database keeps them', () => {
+    expect(
+      surveySummary(
+        { responses: 5, satisfied: 3, resolved: { yes: 2, partly: 2, no: 1 }, wantsMore: 3 },
+        8,
+      ),
+    ).toEqual({
+      responses: 5,
+      responseRate: 0.625,
+      satisfied: 3,
+      satisfiedShare: 0.6,
+      resolved: { yes: 2, partly: 2, no: 1 },
+      resolvedShare: 0.4,
+      wantsMore: 3,
+    });
   });
 
   it('rounds shares to three decimals', () => {

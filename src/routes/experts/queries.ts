@@ -76,6 +76,7 @@ export function presentExpert(row: ExpertRow, availability: Availability): Exper
     maxVisitsPerMonth: row.maxVisitsPerMonth,
     travelBufferMinutes: row.travelBufferMinutes,
     conflicts: row.conflicts,
+    certificationBodyId: row.certificationBodyId as ExpertBody['certificationBodyId'],
     active: row.active,
     feeExempt: row.feeExempt,
     availability: {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { MAX_TRAVEL_BUFFER_MINUTES } from '../../domain/booking.ts';
+import { certificationBodyIds } from '../../domain/certification.ts';
 import { isValidCorporateNumber } from '../../domain/corporate-number.ts';
 import { isIndustryCode, isTopic, prefecture } from '../../domain/taxonomy.ts';
 import { Instant, singleLine } from '../../http/schemas.ts';
@@ -39,6 +40,9 @@ const fields = {
   maxVisitsPerMonth: z.number().int().min(0).max(100),
   travelBufferMinutes: z.number().int().min(0).max(MAX_TRAVEL_BUFFER_MINUTES),
   conflicts: unique(z.string().refine(isValidCorporateNumber, 'is not a valid 法人番号'), 200),
+  // The accredited body the expert audits for: matching keeps them away from the companies it
+  // certified or is auditing.
+  certificationBodyId: z.enum(certificationBodyIds).nullable(),
   active: z.boolean(),
   feeExempt: z.boolean().openapi({
     description:
@@ -59,6 +63,7 @@ export const ExpertInput = z
     maxVisitsPerMonth: fields.maxVisitsPerMonth.default(8),
     travelBufferMinutes: fields.travelBufferMinutes.default(60),
     conflicts: fields.conflicts.default([]),
+    certificationBodyId: fields.certificationBodyId.default(null),
     active: fields.active.default(true),
     feeExempt: fields.feeExempt.default(false),
   })
@@ -118,6 +123,10 @@ export const ExpertSchema = z
     maxVisitsPerMonth: z.number().int(),
     travelBufferMinutes: z.number().int(),
     conflicts: z.array(z.string()),
+    certificationBodyId: z.enum(certificationBodyIds).nullable().openapi({
+      description:
+        'The certification body the expert is linked to: not sent to companies it certified or is auditing',
+    }),
     active: z.boolean(),
     feeExempt: z.boolean(),
     availability: AvailabilitySchema,

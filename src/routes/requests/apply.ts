@@ -25,6 +25,7 @@ import {
 } from '../../http/schemas.ts';
 import { enqueue } from '../../notify/enqueue.ts';
 import { checkIntake } from '../budget/checks.ts';
+import { storeReadiness } from '../readiness/queries.ts';
 import { hasOpenRequest } from './company-record.ts';
 import { acceptRequest } from './decide.ts';
 import { presentRequest } from './queries.ts';
@@ -76,6 +77,9 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
           checkWindows(input, deps);
           await checkIntake(tx, input, deps.clock());
           const received = await createRequest(tx, input, deps);
+          if (input.readiness) {
+            await storeReadiness(tx, received.id, 'before', input.readiness, deps.clock());
+          }
           await tx.insert(tokens).values({
             hash: hashSecret(accessToken),
             role: 'company',
@@ -89,7 +93,11 @@ export function registerApply(app: OpenAPIHono<AppEnv>) {
             action: 'request.created',
             entityType: 'request',
             entityId: received.id,
-            data: { format: input.format, topics: input.topics },
+            data: {
+              format: input.format,
+              topics: input.topics,
+              ...(input.readiness ? { readiness: input.readiness } : {}),
+            },
           });
           await enqueue(tx, 'request.received', { now: deps.clock(), requestId: received.id });
           const row = (await autoAccepts(tx, received, deps.config))

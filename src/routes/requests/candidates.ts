@@ -16,6 +16,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Config } from '../../config.ts';
 import {
   busyBlocks,
+  certifications,
   companies,
   expertMonthlyVisits,
   type requests,
@@ -43,9 +44,10 @@ import {
 } from '../../domain/availability.ts';
 import { type Interval, merge, overlaps } from '../../domain/intervals.ts';
 import {
+  type Conflict,
+  conflictOf,
   type MatchCandidate,
   type MatchRequest,
-  mayVisit,
   visitFormat,
 } from '../../domain/matching.ts';
 import {
@@ -88,6 +90,8 @@ export type Pool = {
   /** The preferred windows inside the bookable range, in time order. */
   windows: Interval[];
   experts: ExpertRow[];
+  /** Experts who could serve the format but have a conflict of interest with the company. */
+  excluded: { expert: ExpertRow; conflict: Conflict }[];
   availability: Map<string, Availability>;
   load: Map<string, { year: number; months: Record<string, number> }>;
   ownVisits: Interval[];
@@ -121,6 +125,7 @@ export async function loadPool(
       industryCode: request.industryCode,
       prefectureCode: request.prefectureCode,
       corporateNumber,
+      certifications: [],
     },
     topics: request.topics,
     format: request.format,
@@ -132,6 +137,7 @@ export async function loadPool(
     bookable,
     windows,
     experts: [],
+    excluded: [],
     availability: new Map(),
     load: new Map(),
     ownVisits: [],
@@ -156,11 +162,16 @@ export async function loadPool(
   // One round trip: the queries run with this process's copy of the experts, checked in the
   // same round; should it be stale, it is read again and the round repeated.
   const round = async (directory: Directory, checked: boolean) => {
+    // Conflicts of interest are judged once the company's certifications are read, in this
+    // same round: until then the experts who could serve the format are read for.
     const experts = directory.experts.filter(
-      (e) => (!options.expertId || e.id === options.expertId) && mayVisit(matchRequest, e) !== null,
+      (e) =>
+        (!options.expertId || e.id === options.expertId) &&
+        e.active &&
+        visitFormat(matchRequest, e) !== null,
     );
     const ids = `{${experts.map((e) => e.id).join(',')}}`;
-    const [seen, read, load, moved, followUp, companyVisits] = await Promise.all([
+    const [seen, read, load, moved, followUp, companyVisits, certified] = await Promise.all([
       checked ? directory.changes : changesSeen(q),
       prefetch ? prefetch(experts, windows) : Promise.resolve(undefined),
       // The load in one pass over the months of every expert in the pool.
@@ -205,16 +216,25 @@ export async function loadPool(
             overlapsAny(sessions.start, sessions.end, near(windows)),
           ),
         ),
+      q
+        .select({ bodyId: certifications.bodyId, status: certifications.status })
+        .from(certifications)
+        .where(eq(certifications.companyId, companyOf(request, corporateNumber))),
     ]);
     if (seen !== directory.changes) return null;
-    return { directory, experts, read, load, moved, followUp, companyVisits };
+    return { directory, experts, read, load, moved, followUp, companyVisits, certified };
   };
   const last = lastDirectory(q);
   const result =
     (last && (await round(last, false))) ?? (await round(await readDirectory(q), true));
   if (!result) throw new Error('unreachable: a directory read in this round is current');
   const { directory, read, load, moved, followUp, companyVisits } = result;
-  pool.experts = result.experts;
+  matchRequest.company.certifications = result.certified;
+  for (const expert of result.experts) {
+    const conflict = conflictOf(matchRequest, expert);
+    if (conflict) pool.excluded.push({ expert, conflict });
+    else pool.experts.push(expert);
+  }
   matchRequest.followUpExpertId = followUp[0]?.expertId ?? null;
   pool.availability = availabilityOf(
     pool.experts.map((expert) => ({
@@ -473,7 +493,7 @@ function rangeOverlapsAny(start: PgColumn, end: PgColumn, ranges: Range[]): SQL 
  * before that (staff weighing a received application) the record its corporate number would
  * be linked to, if there is one.
  */
-function companyOf(request: RequestRow, corporateNumber: string | null): SQL {
+export function companyOf(request: RequestRow, corporateNumber: string | null): SQL {
   if (request.companyId) return sql`${request.companyId}::uuid`;
   return sql`(select ${companies.id} from ${companies} where ${companies.corporateNumber} = ${corporateNumber})`;
 }

@@ -64,7 +64,7 @@ export async function rankRequest(
   wanted: Wanted,
   /** Pools of at least this many experts are read in stages (tests stage the smallest). */
   stagedFrom = STAGED_FROM,
-): Promise<{ ranked: RankedMatch[]; experts: Map<string, ExpertRow> }> {
+): Promise<{ ranked: RankedMatch[]; experts: Map<string, ExpertRow>; excluded: Pool['excluded'] }> {
   const stages = (windows: Interval[]) => [
     ...STAGES_MS.map((ms) => {
       const cut = afterOfficeTime(windows, ms);
@@ -148,9 +148,10 @@ export async function rankRequest(
   if ('top' in wanted) {
     const shown = ranked.slice(0, wanted.top);
     await slotsIn(shown, pool.windows);
-    return { ranked: shown, experts };
+    return { ranked: shown, experts, excluded: pool.excluded };
   }
-  return { ranked: await everySlotOwner(pool, ranked, experts, known, slotsIn), experts };
+  const owners = await everySlotOwner(pool, ranked, experts, known, slotsIn);
+  return { ranked: owners, experts, excluded: pool.excluded };
 }
 
 /**

@@ -4,6 +4,7 @@ import { isValidCorporateNumber } from '../../domain/corporate-number.ts';
 import { requestStatuses } from '../../domain/request-lifecycle.ts';
 import { isIndustryCode, isTopic, prefecture, topicCodes } from '../../domain/taxonomy.ts';
 import { Instant, InstantInput, multiLine, singleLine } from '../../http/schemas.ts';
+import { ReadinessLevelsInput } from '../readiness/schema.ts';
 import { SessionSchema } from '../sessions/schema.ts';
 
 const CompanyInput = z.strictObject({
@@ -73,6 +74,9 @@ export const ApplicationInput = z
         description:
           'The applicant agrees to the handling of personal information (the /apply form asks)',
       }),
+    // Where the company stands on the nine steps before any visit: optional, the baseline the
+    // outcome report compares the answer after the visits with.
+    readiness: ReadinessLevelsInput.optional(),
   })
   .openapi('Application');
 
@@ -134,5 +138,10 @@ export const SlotListSchema = z
         expert: z.object({ id: z.uuid(), name: z.string(), affiliation: z.string() }),
       }),
     ),
+    fullFiscalYears: z.array(z.number().int()).openapi({
+      description:
+        'Fiscal years in which the company already has its quota of visits ' +
+        '(VISITS_PER_COMPANY_PER_FY): no slot in them is offered, as none could be booked',
+    }),
   })
   .openapi('SlotList');

@@ -117,8 +117,9 @@ export function registerBook(app: OpenAPIHono<AppEnv>) {
           );
         }
         const now = clock();
-        const { expert, corporateNumber } = withExpert(parties);
-        const slot = checkSlot(request, { expert, corporateNumber }, facts, input.start, {
+        const known = withExpert(parties);
+        const { expert } = known;
+        const slot = checkSlot(request, known, facts, input.start, {
           now,
           config,
           anyTime: principal.role === 'staff',

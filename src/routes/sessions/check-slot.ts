@@ -3,7 +3,7 @@ import type { requests } from '../../db/schema.ts';
 import { availableSlots, bookableRange } from '../../domain/availability.ts';
 import { blockedRange, quotaProblem } from '../../domain/booking.ts';
 import { clip } from '../../domain/intervals.ts';
-import { visitFormat } from '../../domain/matching.ts';
+import { conflictOf, visitFormat } from '../../domain/matching.ts';
 import { MINUTE_MS } from '../../domain/time.ts';
 import { ApiError } from '../../http/errors.ts';
 import { availabilityFromRows } from '../experts/queries.ts';
@@ -15,17 +15,16 @@ import type { ExpertRow, Parties, SlotFacts } from './queries.ts';
 type RequestRow = typeof requests.$inferSelect;
 
 /** The parties, once the expert asked for is known to exist (checked after the request). */
-export function withExpert(parties: {
-  corporateNumber: string | null;
-  expert: ExpertRow | undefined;
-}): Parties {
+export function withExpert(
+  parties: Omit<Parties, 'expert'> & { expert: ExpertRow | undefined },
+): Parties {
   const { expert } = parties;
   if (!expert) {
     throw new ApiError('validation-failed', 'expertId: no such expert', [
       { path: 'expertId', message: 'no such expert' },
     ]);
   }
-  return { corporateNumber: parties.corporateNumber, expert };
+  return { ...parties, expert };
 }
 
 /**
@@ -35,7 +34,7 @@ export function withExpert(parties: {
  */
 export function checkSlot(
   request: RequestRow,
-  { corporateNumber, expert }: Parties,
+  { corporateNumber, certifications, expert }: Parties,
   facts: SlotFacts,
   start: Date,
   context: { now: Date; config: Config; anyTime: boolean },
@@ -50,10 +49,10 @@ export function checkSlot(
       'This expert cannot visit this request (inactive, or not in this format and prefecture)',
     );
   }
-  if (corporateNumber && expert.conflicts.includes(corporateNumber)) {
+  if (conflictOf({ company: { corporateNumber, certifications } }, expert)) {
     throw new ApiError(
       'outside-availability',
-      'This expert has a conflict of interest with the company',
+      'This expert has a conflict of interest with the company (declared, or the body they audit for certified or is auditing it)',
     );
   }
 

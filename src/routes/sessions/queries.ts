@@ -2,6 +2,7 @@ import { and, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import { EXCLUSION_VIOLATION, sqlState } from '../../db/errors.ts';
 import {
   busyBlocks,
+  certifications,
   companies,
   dateOverrides,
   experts,
@@ -51,7 +52,12 @@ export async function sessionFor(
 }
 
 export type ExpertRow = typeof experts.$inferSelect;
-export type Parties = { corporateNumber: string | null; expert: ExpertRow };
+export type Parties = {
+  corporateNumber: string | null;
+  /** What accredited bodies have recorded with the company: their experts may not visit. */
+  certifications: { bodyId: string; status: 'auditing' | 'certified' }[];
+  expert: ExpertRow;
+};
 
 /** What a slot's check reads: the expert's hours around it, and the two quota counts. */
 export type SlotFacts = {
@@ -145,6 +151,20 @@ const companyVisits = statement((q) =>
       ),
     ),
 );
+const companyCertifications = statement((q) =>
+  q
+    .select({ bodyId: certifications.bodyId, status: certifications.status })
+    .from(certifications)
+    .where(
+      eq(
+        certifications.companyId,
+        q
+          .select({ id: requests.companyId })
+          .from(requests)
+          .where(eq(requests.id, placeholder('requestId'))),
+      ),
+    ),
+);
 const expertVisits = statement((q) =>
   q
     .select({ n: sql<number>`count(*)::int` })
@@ -187,29 +207,44 @@ export async function lockForSlot(
   const month = tokyoMonthRange(start.getTime());
   const iso = (d: Date) => d.toISOString();
   const replacing = target.replacing ?? null;
-  const [, [request], [company], [expert], weekly, overrides, busy, [companyUse], [expertUse]] =
-    await together(
-      // The connection plans each statement for its parameters (src/db/postgres.ts); these
-      // and the booking's writes look rows up by key, where a plan made once does as well,
-      // and planning them each time was a third of Postgres' work per booking.
-      tx.execute(sql`set local plan_cache_mode = auto`),
-      lockRequest(tx, { requestId }),
-      lockCompany(tx, { requestId }),
-      lockExpert(tx, { expertId }),
-      weeklyOf(tx, { expertId }),
-      overridesNear(tx, { expertId, fromDate: tokyoDate(from), toDate: tokyoDate(to) }),
-      busyNear(tx, { expertId, from: iso(from), to: iso(to) }),
-      companyVisits(tx, { requestId, replacing, fyStart: iso(fy.start), fyEnd: iso(fy.end) }),
-      expertVisits(tx, {
-        expertId,
-        replacing,
-        monthStart: iso(month.start),
-        monthEnd: iso(month.end),
-      }),
-    );
+  const [
+    ,
+    [request],
+    [company],
+    [expert],
+    weekly,
+    overrides,
+    busy,
+    [companyUse],
+    [expertUse],
+    certified,
+  ] = await together(
+    // The connection plans each statement for its parameters (src/db/postgres.ts); these
+    // and the booking's writes look rows up by key, where a plan made once does as well,
+    // and planning them each time was a third of Postgres' work per booking.
+    tx.execute(sql`set local plan_cache_mode = auto`),
+    lockRequest(tx, { requestId }),
+    lockCompany(tx, { requestId }),
+    lockExpert(tx, { expertId }),
+    weeklyOf(tx, { expertId }),
+    overridesNear(tx, { expertId, fromDate: tokyoDate(from), toDate: tokyoDate(to) }),
+    busyNear(tx, { expertId, from: iso(from), to: iso(to) }),
+    companyVisits(tx, { requestId, replacing, fyStart: iso(fy.start), fyEnd: iso(fy.end) }),
+    expertVisits(tx, {
+      expertId,
+      replacing,
+      monthStart: iso(month.start),
+      monthEnd: iso(month.end),
+    }),
+    companyCertifications(tx, { requestId }),
+  );
   return {
     request,
-    parties: { corporateNumber: company?.corporateNumber ?? null, expert },
+    parties: {
+      corporateNumber: company?.corporateNumber ?? null,
+      certifications: certified,
+      expert,
+    },
     facts: {
       weekly,
       overrides,

@@ -205,4 +205,5 @@ tbody tr:last-child td, tbody tr:last-child th { border-bottom: 0; }
 .downloads { display: flex; flex-wrap: wrap; gap: 0.4rem 1.2rem; list-style: none; padding: 0; margin: 0; }
 .token-box { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; word-break: break-all; background: var(--wash); border: 1px dashed var(--line); padding: 0.6rem; border-radius: 4px; }
 @media (max-width: 30rem) { h1 { font-size: 1.35rem; } main { padding: 0.75rem; } }
+input[type="date"] { font: inherit; min-height: 2.75rem; padding: 0.4rem 0.6rem; border: 2px solid var(--ink); border-radius: 4px; background: var(--paper); color: var(--ink); }
 `;

@@ -9,10 +9,13 @@ import { notFoundPage } from '../error-pages.tsx';
 import { type Flash, redirectWith, takeFlash } from '../flash.ts';
 import { type FormValues, readForm } from '../form-values.ts';
 import { formatRange } from '../format.ts';
+import type { Strings } from '../i18n/strings.ts';
 import { renderPage } from '../render.tsx';
 import { parseSlot, type Slot } from '../slot-picker.tsx';
 import { attendanceCall } from './attendance-panel.tsx';
 import { requestIdOfLink } from './company-token.ts';
+import { outcomePanels } from './outcome-panels.tsx';
+import { registerOutcomePages } from './outcome-routes.ts';
 import { StatusPage, type Visit } from './status-page.tsx';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -110,6 +113,7 @@ export function registerRequestPages(ui: Hono<UiEnv>) {
       body: reasonOf(form.get('reason')),
     }),
   );
+  registerOutcomePages(ui);
 }
 
 /**
@@ -153,11 +157,11 @@ async function statusPage(c: Context<UiEnv>, requestId: string, flash: Flash) {
   const session = request.sessions.find((s) => s.status === 'confirmed');
   // A booked visit moves within its expert's slots; an accepted request still to book offers
   // them all; one under review or declined offers none.
-  const slots = session
+  const { slots, fullFiscalYears } = session
     ? await slotsOf(c, `/v1/sessions/${session.id}/slots`, token)
     : request.status === 'accepted'
       ? await slotsOf(c, `/v1/requests/${request.id}/slots`, token)
-      : [];
+      : { slots: [], fullFiscalYears: [] };
   const visit = session ? await visitOf(c, session) : null;
   return renderPage(
     c,
@@ -167,19 +171,27 @@ async function statusPage(c: Context<UiEnv>, requestId: string, flash: Flash) {
       token={token}
       request={request}
       slots={slots}
+      quota={{ fullYears: fullFiscalYears, limit: config.visitsPerCompanyPerFy }}
       visit={visit}
       applied={flash.notice === 'applied' ? `${config.publicBaseUrl}/r/${token}` : undefined}
       office={{ email: config.officeEmail, phone: config.officePhone }}
-      notice={flash.notice === 'applied' ? undefined : t.notices[flash.notice ?? '']}
+      notice={flash.notice === 'applied' ? undefined : noticeText(t, flash.notice)}
       problem={flash.problem}
+      outcomes={await outcomePanels(c, request, token)}
     />,
   );
 }
 
+/** A notice's words: the status page's own, or an outcome form's (survey, readiness). */
+const noticeText = (t: Strings, key: string | undefined) =>
+  key ? (t.notices[key] ?? t.outcomes.notices[key]) : undefined;
+
 async function slotsOf(c: Context<UiEnv>, path: string, token: string) {
-  const res = await c.get('api').json<{ slots: Slot[] }>('GET', path, { token });
+  const res = await c
+    .get('api')
+    .json<{ slots: Slot[]; fullFiscalYears: number[] }>('GET', path, { token });
   if (!res.ok) throw new Error(`slots answered ${res.status} ${res.problem.code}`);
-  return res.body.slots;
+  return res.body;
 }
 
 // The slots the company sees name the expert; so does its booked visit.

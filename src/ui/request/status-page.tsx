@@ -1,9 +1,11 @@
+import type { Child } from 'hono/jsx';
 import { requestTransition } from '../../domain/request-lifecycle.ts';
 import type { RequestBody } from '../../routes/requests/schema.ts';
 import type { SessionBody } from '../../routes/sessions/schema.ts';
 import { Alert, Notice } from '../fields.tsx';
 import { formatRange } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
+import { QuotaNote } from '../quota-note.tsx';
 import { RequestFacts, SessionList } from '../request-facts.tsx';
 import { type Slot, SlotPicker } from '../slot-picker.tsx';
 import { AttendancePanel } from './attendance-panel.tsx';
@@ -16,17 +18,22 @@ export type StatusProps = {
   request: RequestBody;
   /** Bookable slots (a received request) or the visit's expert's other slots (scheduled). */
   slots: Slot[];
+  /** The fiscal years the company has no visit left in: their slots are not offered. */
+  quota: { fullYears: number[]; limit: number };
   visit: Visit | null;
   /** The page's own full address, shown once right after applying. */
   applied?: string;
   office: { email: string; phone?: string };
+  /** The survey and readiness panels (outcome-panels.tsx). */
+  outcomes?: Child;
   notice?: string;
   problem?: string;
 };
 
 /** The company's page: what it applied for, and what it can do next. */
 export function StatusPage(props: StatusProps) {
-  const { t, token, request, slots, visit, applied, office, notice, problem } = props;
+  const { t, token, request, slots, quota, visit, applied, office, outcomes, notice, problem } =
+    props;
   const base = `/r/${token}`;
   const open = requestTransition('cancel', request.status) !== null;
   const past = request.sessions.filter((s) => s.id !== visit?.session.id);
@@ -59,6 +66,7 @@ export function StatusPage(props: StatusProps) {
       {request.status === 'accepted' && (
         <section class="panel" aria-labelledby="choose-title">
           <h2 id="choose-title">{t.chooseSlotTitle}</h2>
+          <QuotaNote t={t} years={quota.fullYears} limit={quota.limit} />
           {slots.length > 0 ? (
             <>
               <p>{t.chooseSlotLead}</p>
@@ -71,18 +79,20 @@ export function StatusPage(props: StatusProps) {
               />
             </>
           ) : (
-            <p>{t.noSlots}</p>
+            quota.fullYears.length === 0 && <p>{t.noSlots}</p>
           )}
         </section>
       )}
 
-      {visit && <VisitPanels t={t} base={base} visit={visit} slots={slots} />}
+      {visit && <VisitPanels t={t} base={base} visit={visit} slots={slots} quota={quota} />}
 
       <AttendancePanel t={t} base={base} request={request} />
 
       {(request.status === 'completed' || request.status === 'cancelled') && (
         <Notice>{t.closedRequest[request.status]}</Notice>
       )}
+
+      {outcomes}
 
       <section class="panel" aria-labelledby="request-title">
         <h2 id="request-title">{t.requestDetails}</h2>
@@ -172,11 +182,13 @@ function VisitPanels({
   base,
   visit,
   slots,
+  quota,
 }: {
   t: Strings;
   base: string;
   visit: Visit;
   slots: Slot[];
+  quota: StatusProps['quota'];
 }) {
   const { session, expert } = visit;
   return (
@@ -214,6 +226,7 @@ function VisitPanels({
 
       <section class="panel" aria-labelledby="reschedule-title">
         <h2 id="reschedule-title">{t.rescheduleTitle}</h2>
+        <QuotaNote t={t} years={quota.fullYears} limit={quota.limit} />
         {slots.length > 0 ? (
           <>
             <p>{t.rescheduleLead}</p>

@@ -39,7 +39,7 @@ export function BarChart({
   const band = plotWidth / Math.max(1, bars.length);
   const y = (value: number) => MARGIN.top + plotHeight - (value / top) * plotHeight;
   const ticks = Array.from({ length: Math.round(top / step) + 1 }, (_, i) => i * step);
-  const description = t.chartDescription(bars.map((b) => b.title).join('、'));
+  const description = t.chartDescription(bars.map((b) => b.title).join(t.listSeparator));
   return (
     // Focusable: on a phone the figure scrolls sideways rather than shrink the text.
     <figure class="chart" tabindex={0} aria-labelledby={`${id}-title`}>

@@ -12,6 +12,7 @@ import { PageNotFound, SignedOut } from '../page-errors.ts';
 import { readSignedIn } from '../signed-in.ts';
 import { BarChart } from './bar-chart.tsx';
 import { BudgetPanel } from './budget-panel.tsx';
+import { outcomeReportSection } from './outcome-report.tsx';
 import { BreakdownTable, ExpertTable, namedRows } from './report-tables.tsx';
 import { requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
@@ -136,6 +137,7 @@ export function registerReportPages(ui: Hono<UiEnv>) {
           />
         </div>
         <ExpertTable t={t} rows={report.byExpert} />
+        {await outcomeReportSection(c, fy)}
 
         <h2>{t.usageTitle}</h2>
         <BreakdownTable

@@ -13,10 +13,18 @@ import { type FormValues, readForm } from '../form-values.ts';
 import { byDay, formatDateTime, formatDay, formatTime, localInputValue } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound } from '../page-errors.ts';
+import { QuotaNote } from '../quota-note.tsx';
 import { RequestFacts, SessionBadge } from '../request-facts.tsx';
 import { asSignedIn, readSignedIn, type SignedInEnv } from '../signed-in.ts';
 import { AuditTrail, auditOf } from './audit-trail.tsx';
+import {
+  type ExcludedExpert,
+  ExcludedList,
+  type FactorBody,
+  FactorList,
+} from './match-factors.tsx';
 import { ForceField } from './over-budget.tsx';
+import { requestOutcomes } from './request-outcomes.tsx';
 import { requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
 import { VisitPanel } from './visit-panel.tsx';
@@ -32,9 +40,11 @@ export type Match = {
   expert: { id: string; name: string; affiliation: string };
   format: 'onsite' | 'online';
   score: number;
-  reasons: string[];
+  factors: FactorBody[];
   slots: { start: string; end: string }[];
 };
+
+type Matches = { matches: Match[]; excluded: ExcludedExpert[]; fullFiscalYears: number[] };
 
 /**
  * One request: what was applied for, the office's decision, its visit with everything staff
@@ -180,13 +190,13 @@ async function requestPage(c: Context<SignedInEnv>) {
   const request = await readSignedIn<RequestBody>(c, `/v1/requests/${id}`);
   const bookable = request.status === 'received' || request.status === 'accepted';
   const visit = request.sessions.find((s) => s.status === 'confirmed') ?? null;
-  const [{ matches }, trail, link] = await Promise.all([
+  const [{ matches, excluded, fullFiscalYears }, trail, link] = await Promise.all([
     bookable
-      ? readSignedIn<{ matches: Match[] }>(
+      ? readSignedIn<Matches>(
           c,
           `/v1/requests/${id}/matches?limit=${more ? MORE_MATCHES : MATCHES}&slotsPerExpert=${allOf ? ALL_SLOTS : SLOTS_PER_EXPERT}`,
         )
-      : { matches: [] as Match[] },
+      : ({ matches: [], excluded: [], fullFiscalYears: [] } satisfies Matches),
     auditOf(c, [
       { type: 'request', id },
       ...request.sessions.map((s) => ({ type: 'session' as const, id: s.id })),
@@ -257,9 +267,11 @@ async function requestPage(c: Context<SignedInEnv>) {
           </ul>
         </section>
       )}
+      {await requestOutcomes(c, request)}
       {bookable && (
         <section aria-labelledby="matches-title">
           <h2 id="matches-title">{t.matchesTitle}</h2>
+          <QuotaNote t={t} years={fullFiscalYears} limit={config.visitsPerCompanyPerFy} />
           {matches.length === 0 ? (
             <p>{t.noMatches}</p>
           ) : (
@@ -292,6 +304,7 @@ async function requestPage(c: Context<SignedInEnv>) {
               />
             </>
           )}
+          <ExcludedList t={t} excluded={excluded} />
         </section>
       )}
       <AuditTrail t={t} events={trail} />
@@ -357,18 +370,15 @@ function MatchCard(props: {
     <li class="match">
       <h3 id={nameId}>
         {match.expert.name}
-        {match.expert.affiliation && <span class="muted">{`（${match.expert.affiliation}）`}</span>}
+        {match.expert.affiliation && (
+          <span class="muted">{t.matching.inParens(match.expert.affiliation)}</span>
+        )}
       </h3>
       <p>
         {`${t.score}: `}
         <span class="score">{match.score}</span>
-        {` ${t.listSeparator.trim() === '、' ? '・' : '·'} ${t.formats[match.format]}`}
       </p>
-      <ul class="reasons" aria-label={t.reasons}>
-        {match.reasons.map((reason) => (
-          <li>{reason}</li>
-        ))}
-      </ul>
+      <FactorList t={t} factors={match.factors} />
       <form method="post" action={`/staff/requests/${requestId}/book`}>
         <CsrfField csrf={csrf} />
         <input type="hidden" name="expertId" value={match.expert.id} />

@@ -3,6 +3,7 @@ import type { UiEnv } from '../context.ts';
 import { registerExpertPages } from './experts.tsx';
 import { registerMoneyPages } from './money-routes.ts';
 import { registerNotificationsPage } from './notifications-page.tsx';
+import { registerOutcomeStaffPages } from './outcome-routes.ts';
 import { registerQueue } from './queue.tsx';
 import { registerReportPages } from './reports-page.tsx';
 import { registerRequestPage } from './request-page.tsx';
@@ -19,4 +20,5 @@ export function registerStaffPages(ui: Hono<UiEnv>) {
   registerNotificationsPage(ui);
   registerReportPages(ui);
   registerMoneyPages(ui);
+  registerOutcomeStaffPages(ui);
 }

@@ -3,18 +3,21 @@ import { principalOf } from '../../http/auth.ts';
 import { ApiError } from '../../http/errors.ts';
 import type { UiEnv } from '../context.ts';
 import { Alert, Notice } from '../fields.tsx';
+import { redirectWith, takeFlash } from '../flash.ts';
 import { readForm } from '../form-values.ts';
 import { registerLinkSignIn } from '../link-sign-in.tsx';
 import { renderPage } from '../render.tsx';
 import { requireStaff, staffArea } from './session.ts';
 
 export function registerSignIn(ui: Hono<UiEnv>) {
-  ui.get('/staff/sign-in', (c) =>
-    signInPage(c, {
-      signedOut: c.req.query('notice') === 'signed-out',
+  ui.get('/staff/sign-in', async (c) => {
+    const flash = await takeFlash(c);
+    return signInPage(c, {
+      notice: c.get('t').notices[flash.notice ?? ''],
+      failed: flash.problem,
       next: staffArea.nextOf(c.req.query('next')),
-    }),
-  );
+    });
+  });
 
   // The token typed in is judged as the API judges a bearer token; the browser then holds a
   // session of its own, which ends with that token, and never the token itself. A wrong token
@@ -28,7 +31,8 @@ export function registerSignIn(ui: Hono<UiEnv>) {
     });
     if (principal?.role !== 'staff') {
       c.set('credentialRefused', true);
-      return signInPage(c, { failed: c.get('t').signInFailed, status: 401, next });
+      const again = `/staff/sign-in?${new URLSearchParams({ next })}`;
+      return redirectWith(c, again, { problem: c.get('t').signInFailed });
     }
     await staffArea.start(c, { role: 'staff', tokenId: principal.tokenId });
     return c.redirect(next, 303);
@@ -38,20 +42,20 @@ export function registerSignIn(ui: Hono<UiEnv>) {
 
   ui.post('/staff/sign-out', requireStaff, async (c) => {
     await staffArea.end(c);
-    return c.redirect('/staff/sign-in?notice=signed-out', 303);
+    return redirectWith(c, '/staff/sign-in', { notice: 'signedOut' });
   });
 }
 
-type Shown = { signedOut?: boolean; failed?: string; status?: 401 | 429; next: string };
+type Shown = { notice?: string; failed?: string; next: string };
 
-function signInPage(c: Context<UiEnv>, { signedOut, failed, status, next }: Shown) {
+function signInPage(c: Context<UiEnv>, { notice, failed, next }: Shown) {
   const t = c.get('t');
   return renderPage(
     c,
-    { title: t.signInTitle, status: status ?? 200, path: '/staff/sign-in' },
+    { title: t.signInTitle, path: '/staff/sign-in', errors: failed !== undefined },
     <>
       <h1>{t.signInTitle}</h1>
-      {signedOut && <Notice>{t.signedOut}</Notice>}
+      {notice && <Notice>{notice}</Notice>}
       {failed && <Alert>{failed}</Alert>}
       <form method="post" action="/staff/sign-in" class="panel">
         <input type="hidden" name="next" value={next} />

@@ -227,7 +227,7 @@ export function registerVisitActions(ui: Hono<UiEnv>) {
         <Confirm
           t={t}
           title={cancel ? t.cancelVisitTitle : t.noShowTitle}
-          lead={`${formatRange(t, visit.start, visit.end)}（${expert.name}）— ${cancel ? t.staffCancelLead : t.noShowLead}`}
+          lead={`${formatRange(t, visit.start, visit.end)}${t.matching.inParens(expert.name)} — ${cancel ? t.staffCancelLead : t.noShowLead}`}
           action={c.req.path}
           button={cancel ? t.cancelVisitButton : t.noShowButton}
           back={`/staff/requests/${requestId}`}

@@ -25,10 +25,13 @@ export async function pageServer(options: {
   demo: boolean;
   engine?: Engine;
   env?: Record<string, string>;
+  /** Data of the suite's own, written before the server starts (a visit in the past, say). */
+  seed?: (database: Database) => Promise<void>;
 }): Promise<ServerProcess> {
   const engine = options.engine ?? 'pglite';
   const seed = async (database: Database) => {
     if (options.demo) await seedDemo({ db: database.db, config: loadConfig({}) });
+    await options.seed?.(database);
   };
   if (engine === 'postgres') {
     const database = await freshPostgres();
