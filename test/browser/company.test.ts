@@ -81,6 +81,7 @@ describe.each(engines)('on %s', (engine) => {
     await page.getByLabel('オンライン', { exact: true }).check();
     await field(page, 'preferredWindows.0.start').fill(windowFrom);
     await field(page, 'preferredWindows.0.end').fill(windowTo);
+    await page.getByLabel('個人情報の取り扱いに同意する').check();
   }
 
   describe('a company in the browser', { timeout: 120_000 }, () => {
@@ -194,6 +195,8 @@ describe.each(engines)('on %s', (engine) => {
       await typeDateTime(page, windowTo);
       expect(await field(page, 'preferredWindows.0.start').inputValue()).toBe(windowFrom);
       expect(await field(page, 'preferredWindows.0.end').inputValue()).toBe(windowTo);
+      await tabTo(page, 'input[name="privacyConsent"]');
+      await keys.press('Space');
       await shot(page, 'apply-keyboard-filled');
       await tabTo(page, 'form[action="/apply"] button[type="submit"]');
       await keys.press('Enter');

@@ -106,6 +106,7 @@ export const en: Strings = {
     durationMinutes: 'Choose the duration.',
     preferredWindows: 'Give at least one period.',
     notes: 'Keep the notes under 4000 characters.',
+    privacyConsent: 'Please agree to how we handle personal information.',
   },
   windowErrors: {
     missing: 'Enter a date and time.',
@@ -543,6 +544,7 @@ export const en: Strings = {
   confirmTitle: 'Please confirm',
   confirmGoBack: 'Go back',
   errorTitlePrefix: 'Error: ',
+  readOnlyLead: 'A read-only account cannot use this page or make this change.',
   errorTitle: 'Something went wrong',
   errorLead: 'Please try again in a moment.',
   notFoundTitle: 'Page not found',

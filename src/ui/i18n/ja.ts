@@ -105,6 +105,7 @@ export const ja = {
     durationMinutes: '所要時間を選択してください。',
     preferredWindows: '希望期間を1件以上入力してください。',
     notes: '補足は4000文字以内で入力してください。',
+    privacyConsent: '個人情報の取り扱いへの同意が必要です。',
   } as Record<string, string>,
   windowErrors: {
     missing: '日時を入力してください。',
@@ -540,6 +541,7 @@ export const ja = {
   confirmTitle: '確認',
   confirmGoBack: '戻る',
   errorTitlePrefix: 'エラー: ',
+  readOnlyLead: '閲覧専用のアカウントでは、この操作やページは使えません。',
   errorTitle: 'エラーが発生しました',
   errorLead: '時間をおいてもう一度お試しください。',
   notFoundTitle: 'ページが見つかりません',
