@@ -16,6 +16,7 @@ export const IDLE_MS = 60 * MINUTE_MS;
 
 export type WebSessionSubject =
   | { role: 'staff'; tokenId: string | null }
+  | { role: 'viewer'; tokenId: string }
   | { role: 'expert'; expertId: string };
 
 /** Starts a session and returns the secret for the cookie (shown nowhere else). */
@@ -28,7 +29,7 @@ export async function startWebSession(
   await db.insert(webSessions).values({
     hash: hashSecret(secret),
     role: subject.role,
-    tokenId: subject.role === 'staff' ? subject.tokenId : null,
+    tokenId: subject.role === 'expert' ? null : subject.tokenId,
     expertId: subject.role === 'expert' ? subject.expertId : null,
     createdAt: now,
     lastSeenAt: now,
@@ -81,6 +82,7 @@ export async function resolveWebSession(
   if (row.role === 'staff' && (row.tokenId || options.bootstrapStaff)) {
     return { role: 'staff', tokenId: row.tokenId };
   }
+  if (row.role === 'viewer' && row.tokenId) return { role: 'viewer', tokenId: row.tokenId };
   return null;
 }
 

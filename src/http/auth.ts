@@ -90,6 +90,7 @@ export async function principalOf(deps: Deps, token: string): Promise<Principal>
     return { role: 'company', tokenId: row.id, requestId: row.requestId };
   }
   if (row.role === 'staff') return { role: 'staff', tokenId: row.id };
+  if (row.role === 'viewer') return { role: 'viewer', tokenId: row.id };
   throw new ApiError('unauthorized', 'The token is unknown, revoked or expired');
 }
 
@@ -111,5 +112,5 @@ export function actorOf(principal: Principal | null): { role: string; id: string
   if (!principal) return { role: 'anonymous', id: null };
   if (principal.role === 'expert') return { role: 'expert', id: principal.expertId };
   if (principal.role === 'company') return { role: 'company', id: principal.requestId };
-  return { role: 'staff', id: principal.tokenId };
+  return { role: principal.role, id: principal.tokenId };
 }

@@ -13,6 +13,8 @@ export type Deps = {
 
 export type Principal =
   | { role: 'staff'; tokenId: string | null }
+  // The ministry's officials: reads only, company contacts masked.
+  | { role: 'viewer'; tokenId: string }
   // An expert signed in on the pages (a web session) holds no token.
   | { role: 'expert'; tokenId: string | null; expertId: string }
   | { role: 'company'; tokenId: string; requestId: string };

@@ -28,5 +28,9 @@ export const notFoundPage = <E extends UiEnv>(c: Context<E>, message?: string) =
 export const forbiddenPage = <E extends UiEnv>(c: Context<E>) =>
   simplePage(c, 403, c.get('t').forbiddenTitle, c.get('t').forbiddenLead);
 
+/** A viewer (read-only) at a page or form that changes something. */
+export const readOnlyPage = <E extends UiEnv>(c: Context<E>) =>
+  simplePage(c, 403, c.get('t').forbiddenTitle, c.get('t').readOnlyLead);
+
 export const errorPage = <E extends UiEnv>(c: Context<E>, status: 413 | 500 = 500) =>
   simplePage(c, status, c.get('t').errorTitle, c.get('t').errorLead);

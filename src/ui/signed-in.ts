@@ -11,7 +11,7 @@ import {
 import type { Principal, Role } from '../http/context.ts';
 import type { ApiResult } from './api-client.ts';
 import type { UiEnv } from './context.ts';
-import { forbiddenPage } from './error-pages.tsx';
+import { forbiddenPage, readOnlyPage } from './error-pages.tsx';
 import { readForm } from './form-values.ts';
 import { PageNotFound, SignedOut } from './page-errors.ts';
 
@@ -69,22 +69,26 @@ export function signedInArea({ cookie, path, roles }: AreaOptions) {
   }
 
   /**
-   * A page of the area: signed in (else to the sign-in page, which brings the browser back
-   * here), and on POST the session's CSRF token in the form (403 if not).
+   * A page of the area for `allowed` roles: signed in (else to the sign-in page, which brings
+   * the browser back here), one of them (403 if not), and on POST the session's CSRF token in
+   * the form (403 if not).
    */
-  const required: MiddlewareHandler<SignedInEnv> = async (c, next) => {
-    const session = await sessionOf(c);
-    if (!session) {
-      const url = new URL(c.req.url);
-      const back = c.req.method === 'GET' ? `${url.pathname}${url.search}` : path;
-      return c.redirect(`${path}/sign-in?next=${encodeURIComponent(back)}`, 303);
-    }
-    if (c.req.method === 'POST' && (await readForm(c)).get('csrf') !== session.csrf) {
-      return forbiddenPage(c);
-    }
-    c.set('session', session);
-    await next();
-  };
+  const guard =
+    (allowed: Role[]): MiddlewareHandler<SignedInEnv> =>
+    async (c, next) => {
+      const session = await sessionOf(c);
+      if (!session) {
+        const url = new URL(c.req.url);
+        const back = c.req.method === 'GET' ? `${url.pathname}${url.search}` : path;
+        return c.redirect(`${path}/sign-in?next=${encodeURIComponent(back)}`, 303);
+      }
+      if (!allowed.includes(session.principal.role)) return readOnlyPage(c);
+      if (c.req.method === 'POST' && (await readForm(c)).get('csrf') !== session.csrf) {
+        return forbiddenPage(c);
+      }
+      c.set('session', session);
+      await next();
+    };
 
   /** Where to go after signing in: a page of this area, or its front page. */
   function nextOf(asked: string | undefined): string {
@@ -92,7 +96,7 @@ export function signedInArea({ cookie, path, roles }: AreaOptions) {
     return asked && inArea.test(asked) && !asked.startsWith(`${path}/sign-`) ? asked : path;
   }
 
-  return { sessionOf, start, end, required, nextOf };
+  return { sessionOf, start, end, required: guard(roles), only: guard, nextOf };
 }
 
 /** An API call as the signed-in browser; a session the API refuses is signed out. */

@@ -26,8 +26,17 @@ const emptyCalendar: FetchFeed = async () => ({
   lastModified: null,
 });
 
-type Who = 'none' | 'bad' | 'revoked' | 'companyA' | 'expertA' | 'companyB' | 'expertB' | 'staff';
-type Role = 'staff' | 'expert' | 'company';
+type Who =
+  | 'none'
+  | 'bad'
+  | 'revoked'
+  | 'companyA'
+  | 'expertA'
+  | 'companyB'
+  | 'expertB'
+  | 'staff'
+  | 'viewer';
+type Role = 'staff' | 'viewer' | 'expert' | 'company';
 const WHO: Who[] = [
   'none',
   'bad',
@@ -37,10 +46,11 @@ const WHO: Who[] = [
   'companyB',
   'expertB',
   'staff',
+  'viewer',
 ];
 const roleOf = (who: Who): Role | null =>
-  who === 'staff'
-    ? 'staff'
+  who === 'staff' || who === 'viewer'
+    ? who
     : who.startsWith('company')
       ? 'company'
       : who.startsWith('expert')
@@ -92,7 +102,9 @@ let A: Tenant;
 let B: Tenant;
 /** Every tenant B made, fresh ones included: what A must never see. */
 const tenantsB: Tenant[] = [];
-const revoked: Record<Role, string> = { staff: '', expert: '', company: '' };
+const revoked: Record<Role, string> = { staff: '', viewer: '', expert: '', company: '' };
+/** The ministry's read-only token. */
+let viewerToken = '';
 let webhookId: string;
 let serial = 0;
 
@@ -291,13 +303,13 @@ const specs: Spec[] = [
   {
     method: 'GET',
     path: '/v1/requests',
-    allow: ['staff'],
+    allow: ['staff', 'viewer'],
     target: () => ({ path: '/v1/requests' }),
   },
   {
     method: 'GET',
     path: '/v1/requests/{id}',
-    allow: ['staff', 'company'],
+    allow: ['staff', 'viewer', 'company'],
     owned: true,
     target: (b) => ({ path: `/v1/requests/${b.requestId}` }),
   },
@@ -364,7 +376,7 @@ const specs: Spec[] = [
   {
     method: 'GET',
     path: '/v1/sessions/{id}',
-    allow: ['staff', 'expert', 'company'],
+    allow: ['staff', 'viewer', 'expert', 'company'],
     owned: true,
     target: (b) => ({ path: `/v1/sessions/${sessionOf(b)}` }),
   },
@@ -436,7 +448,7 @@ const specs: Spec[] = [
   {
     method: 'GET',
     path: '/v1/sessions/{id}/survey',
-    allow: ['staff', 'company'],
+    allow: ['staff', 'viewer', 'company'],
     owned: true,
     target: (b) => ({ path: `/v1/sessions/${sessionOf(b)}/survey` }),
   },
@@ -456,7 +468,7 @@ const specs: Spec[] = [
   {
     method: 'GET',
     path: '/v1/requests/{id}/readiness',
-    allow: ['staff', 'company'],
+    allow: ['staff', 'viewer', 'company'],
     owned: true,
     target: (b) => ({ path: `/v1/requests/${b.requestId}/readiness` }),
   },
@@ -488,7 +500,7 @@ const specs: Spec[] = [
   {
     method: 'GET',
     path: '/v1/reports/outcomes',
-    allow: ['staff'],
+    allow: ['staff', 'viewer'],
     target: () => ({ path: '/v1/reports/outcomes?fiscalYear=2026' }),
   },
   {
@@ -503,17 +515,22 @@ const specs: Spec[] = [
     allow: ['staff'],
     target: () => ({ path: '/v1/experts', body: expert({ email: 'new.expert@example.jp' }) }),
   },
-  { method: 'GET', path: '/v1/experts', allow: ['staff'], target: () => ({ path: '/v1/experts' }) },
+  {
+    method: 'GET',
+    path: '/v1/experts',
+    allow: ['staff', 'viewer'],
+    target: () => ({ path: '/v1/experts' }),
+  },
   {
     method: 'GET',
     path: '/v1/experts/{id}',
-    allow: ['staff'],
+    allow: ['staff', 'viewer'],
     target: (b) => ({ path: `/v1/experts/${b.expertId}` }),
   },
   {
     method: 'GET',
     path: '/v1/experts/{id}/sessions',
-    allow: ['staff'],
+    allow: ['staff', 'viewer'],
     target: (b) => ({ path: `/v1/experts/${b.expertId}/sessions` }),
   },
   {
@@ -626,13 +643,13 @@ const specs: Spec[] = [
   {
     method: 'GET',
     path: '/v1/reports/utilisation',
-    allow: ['staff'],
+    allow: ['staff', 'viewer'],
     target: () => ({ path: '/v1/reports/utilisation?fiscalYear=2026' }),
   },
   {
     method: 'GET',
     path: '/v1/reports/usage',
-    allow: ['staff'],
+    allow: ['staff', 'viewer'],
     target: () => ({ path: '/v1/reports/usage?from=2025&to=2026' }),
   },
   { method: 'GET', path: '/v1/audit', allow: ['staff'], target: () => ({ path: '/v1/audit' }) },
@@ -898,9 +915,11 @@ beforeAll(async () => {
   B = await tenant('B');
   webhookId = await webhook();
   // A revoked token of each role. Company tokens have no revoking route: revoke one in SQL.
+  viewerToken = (await issueToken(api, { role: 'viewer' })).token;
   const staff = await issueToken(api, { role: 'staff' });
+  const viewer = await issueToken(api, { role: 'viewer' });
   const expertB = await issueToken(api, { role: 'expert', expertId: B.expertId });
-  for (const issued of [staff, expertB]) {
+  for (const issued of [staff, viewer, expertB]) {
     expect((await api.call('DELETE', `/v1/tokens/${issued.id}`)).status).toBe(204);
   }
   const other = await applyAs(api);
@@ -908,7 +927,12 @@ beforeAll(async () => {
     .update(tokens)
     .set({ revokedAt: api.now() })
     .where(eq(tokens.requestId, other.request.id));
-  Object.assign(revoked, { staff: staff.token, expert: expertB.token, company: other.accessToken });
+  Object.assign(revoked, {
+    staff: staff.token,
+    viewer: viewer.token,
+    expert: expertB.token,
+    company: other.accessToken,
+  });
 }, 120_000);
 afterAll(() => api.close());
 
@@ -942,6 +966,8 @@ function tokenOf(spec: Spec, who: Who, b: Tenant): string | null {
       return b.expertToken;
     case 'staff':
       return STAFF_TOKEN;
+    case 'viewer':
+      return viewerToken;
   }
 }
 
@@ -1032,6 +1058,11 @@ describe('the matrix', () => {
         for (const secret of secretsOfB())
           if (res.text.includes(secret)) leaks.push(`${who}: ${secret}`);
       }
+      // A viewer reads the programme, never a company's contact person.
+      if (who === 'viewer') {
+        for (const contact of [A.contactEmail, B.contactEmail, b.contactEmail])
+          if (res.text.includes(contact)) leaks.push(`viewer: ${contact}`);
+      }
       // B's resource is 404 to A exactly as an unknown id is.
       if (want === 404 && spec.path.includes('{id}')) {
         const unknown = await send(
@@ -1061,6 +1092,7 @@ describe('the matrix', () => {
   it('judges the token before the body: no token 401, another role 403, whatever is sent', async () => {
     const tokens: Record<Role, string> = {
       staff: STAFF_TOKEN,
+      viewer: viewerToken,
       expert: B.expertToken,
       company: B.companyToken,
     };

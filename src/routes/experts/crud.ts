@@ -43,7 +43,7 @@ const listExperts = createRoute({
   path: '/v1/experts',
   tags: ['experts'],
   summary: 'Experts in the order they were registered (staff)',
-  security: bearer('staff'),
+  security: bearer('staff', 'viewer'),
   request: {
     query: z.strictObject({
       active: z.enum(['true', 'false']).optional(),
@@ -64,7 +64,7 @@ const getExpert = createRoute({
   path: '/v1/experts/{id}',
   tags: ['experts'],
   summary: 'One expert with availability (staff)',
-  security: bearer('staff'),
+  security: bearer('staff', 'viewer'),
   request: { params: IdParam },
   responses: { 200: jsonResponse('The expert', ExpertSchema), ...commonErrors },
 });
@@ -117,7 +117,7 @@ export function registerExpertCrud(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(listExperts, async (c) => {
-    requireRole(c, 'staff');
+    requireRole(c, 'staff', 'viewer');
     const { db } = c.get('deps');
     const query = c.req.valid('query');
     const cursor = decodeCursor(query.cursor);
@@ -145,7 +145,7 @@ export function registerExpertCrud(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(getExpert, async (c) => {
-    requireRole(c, 'staff');
+    requireRole(c, 'staff', 'viewer');
     const { db } = c.get('deps');
     const [body] = await loadExperts(db, [await expertById(db, c.req.valid('param').id)]);
     return c.json(body as Expert, 200);

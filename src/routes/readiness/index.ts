@@ -22,7 +22,7 @@ const getRoute = createRoute({
   path: '/v1/requests/{id}/readiness',
   tags: ['outcomes'],
   summary: 'Readiness over the nine steps before and after the visits (staff, its company)',
-  security: bearer('staff', 'company'),
+  security: bearer('staff', 'viewer', 'company'),
   request: { params: IdParam },
   responses: {
     200: jsonResponse('Both phases, and which can be answered now', ReadinessSchema),
@@ -49,7 +49,7 @@ const putRoute = createRoute({
 
 export function registerReadiness(app: OpenAPIHono<AppEnv>) {
   app.openapi(getRoute, async (c) => {
-    const principal = requireRole(c, 'staff', 'company');
+    const principal = requireRole(c, 'staff', 'viewer', 'company');
     const { db, clock } = c.get('deps');
     const request = await requestFor(db, principal, c.req.valid('param').id);
     return c.json(presentReadiness(request, await readinessOf(db, request), clock()), 200);

@@ -18,7 +18,7 @@ const route = createRoute({
   path: '/v1/reports/usage',
   tags: ['reports'],
   summary: 'Visits per fiscal year, years without visits included (staff)',
-  security: bearer('staff'),
+  security: bearer('staff', 'viewer'),
   request: {
     query: z.strictObject({
       from: FiscalYearInput.optional().openapi({
@@ -46,7 +46,7 @@ const route = createRoute({
 
 export function registerUsage(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    requireRole(c, 'staff');
+    requireRole(c, 'staff', 'viewer');
     const { db, clock } = c.get('deps');
     const query = c.req.valid('query');
     const to = query.to ?? Math.max(fiscalYearOf(clock()), query.from ?? FIRST_YEAR);

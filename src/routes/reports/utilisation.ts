@@ -15,7 +15,7 @@ const route = createRoute({
   path: '/v1/reports/utilisation',
   tags: ['reports'],
   summary: 'Visits and utilisation of one fiscal year, as JSON or one breakdown as CSV (staff)',
-  security: bearer('staff'),
+  security: bearer('staff', 'viewer'),
   request: {
     query: z.strictObject({
       fiscalYear: FiscalYearInput.optional().openapi({
@@ -43,7 +43,7 @@ const route = createRoute({
 
 export function registerUtilisation(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    requireRole(c, 'staff');
+    requireRole(c, 'staff', 'viewer');
     const { db, clock } = c.get('deps');
     const query = c.req.valid('query');
     const fy = query.fiscalYear ?? fiscalYearOf(clock());

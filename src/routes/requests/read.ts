@@ -8,6 +8,7 @@ import type { AppEnv } from '../../http/context.ts';
 import { decodeCursor, page } from '../../http/cursor.ts';
 import { bearer, commonErrors, IdParam, jsonResponse, PageQuery } from '../../http/schemas.ts';
 import { FiscalYearInput } from '../reports/schema.ts';
+import { requestAs } from './masking.ts';
 import { loadRequests, requestBodyFor } from './queries.ts';
 import { RequestSchema } from './schema.ts';
 
@@ -16,7 +17,7 @@ const getRoute = createRoute({
   path: '/v1/requests/{id}',
   tags: ['requests'],
   summary: 'One request with its sessions (staff, or the company that applied)',
-  security: bearer('staff', 'company'),
+  security: bearer('staff', 'viewer', 'company'),
   request: { params: IdParam },
   responses: { 200: jsonResponse('The request', RequestSchema), ...commonErrors },
 });
@@ -26,7 +27,7 @@ const listRoute = createRoute({
   path: '/v1/requests',
   tags: ['requests'],
   summary: 'The request queue, newest first (staff)',
-  security: bearer('staff'),
+  security: bearer('staff', 'viewer'),
   request: {
     query: z.strictObject({
       status: z.enum(requestStatuses).optional(),
@@ -66,14 +67,14 @@ const listRoute = createRoute({
 
 export function registerRead(app: OpenAPIHono<AppEnv>) {
   app.openapi(getRoute, async (c) => {
-    const principal = requireRole(c, 'staff', 'company');
+    const principal = requireRole(c, 'staff', 'viewer', 'company');
     const { db } = c.get('deps');
     const body = await requestBodyFor(db, principal, c.req.valid('param').id);
-    return c.json(body, 200);
+    return c.json(requestAs(principal.role, body), 200);
   });
 
   app.openapi(listRoute, async (c) => {
-    requireRole(c, 'staff');
+    const { role } = requireRole(c, 'staff', 'viewer');
     const { db } = c.get('deps');
     const query = c.req.valid('query');
     const cursor = decodeCursor(query.cursor);
@@ -109,7 +110,11 @@ export function registerRead(app: OpenAPIHono<AppEnv>) {
       id: r.id,
     }));
     return c.json(
-      { items: await loadRequests(db, items), nextCursor, total: Number(counted?.n ?? 0) },
+      {
+        items: (await loadRequests(db, items)).map((body) => requestAs(role, body)),
+        nextCursor,
+        total: Number(counted?.n ?? 0),
+      },
       200,
     );
   });

@@ -15,6 +15,7 @@ import {
   PageQuery,
 } from '../../http/schemas.ts';
 import { expertById } from '../experts/queries.ts';
+import { maskedContact } from '../requests/masking.ts';
 import { calendarSessions, organizer } from './calendar-rows.ts';
 import { presentSession } from './present.ts';
 import { sessionFor } from './queries.ts';
@@ -25,7 +26,7 @@ const getRoute = createRoute({
   path: '/v1/sessions/{id}',
   tags: ['sessions'],
   summary: 'One visit (staff, its expert, its company)',
-  security: bearer('staff', 'expert', 'company'),
+  security: bearer('staff', 'viewer', 'expert', 'company'),
   request: { params: IdParam },
   responses: { 200: jsonResponse('The session', SessionSchema), ...commonErrors },
 });
@@ -73,7 +74,7 @@ const expertVisitsRoute = createRoute({
   path: '/v1/experts/{id}/sessions',
   tags: ['experts'],
   summary: 'An expert’s visits with their details, in time order (staff)',
-  security: bearer('staff'),
+  security: bearer('staff', 'viewer'),
   request: { params: IdParam, query: VisitQuery },
   responses: {
     200: jsonResponse(
@@ -102,7 +103,7 @@ const mineRoute = createRoute({
 
 export function registerSessionReads(app: OpenAPIHono<AppEnv>) {
   app.openapi(getRoute, async (c) => {
-    const principal = requireRole(c, 'staff', 'expert', 'company');
+    const principal = requireRole(c, 'staff', 'viewer', 'expert', 'company');
     const row = await sessionFor(c.get('deps').db, principal, c.req.valid('param').id);
     return c.json(presentSession(row), 200);
   });
@@ -126,10 +127,16 @@ export function registerSessionReads(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(expertVisitsRoute, async (c) => {
-    requireRole(c, 'staff');
+    const { role } = requireRole(c, 'staff', 'viewer');
     const { db } = c.get('deps');
     const expert = await expertById(db, c.req.valid('param').id);
-    return c.json(await visitsOf(db, expert.id, c.req.valid('query')), 200);
+    const visits = await visitsOf(db, expert.id, c.req.valid('query'));
+    if (role !== 'viewer') return c.json(visits, 200);
+    const items = visits.items.map((v) => ({
+      ...v,
+      visit: { ...v.visit, contact: maskedContact(v.visit.contact) },
+    }));
+    return c.json({ ...visits, items }, 200);
   });
 }
 

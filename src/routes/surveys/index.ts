@@ -25,7 +25,7 @@ const getRoute = createRoute({
   summary:
     'The survey of a visit: whether it can be answered, and the answers (staff, its company)',
   description: 'The expert rating is shown to staff only.',
-  security: bearer('staff', 'company'),
+  security: bearer('staff', 'viewer', 'company'),
   request: { params: IdParam },
   responses: { 200: jsonResponse('The survey', SurveySchema), ...commonErrors },
 });
@@ -51,7 +51,7 @@ const postRoute = createRoute({
 
 export function registerSurveys(app: OpenAPIHono<AppEnv>) {
   app.openapi(getRoute, async (c) => {
-    const principal = requireRole(c, 'staff', 'company');
+    const principal = requireRole(c, 'staff', 'viewer', 'company');
     const { db, clock } = c.get('deps');
     const session = await sessionFor(db, principal, c.req.valid('param').id);
     const row = await surveyOf(db, session.id);

@@ -33,9 +33,16 @@ const Expiry = {
   }),
 };
 
+// A token says what it is at a glance (in a log, a password manager): hks, hkv, hke.
+const TOKEN_PREFIXES = { staff: 'hks', viewer: 'hkv', expert: 'hke' } as const;
+
 const TokenInput = z
   .discriminatedUnion('role', [
     z.strictObject({ role: z.literal('staff'), ...Expiry }),
+    z.strictObject({ role: z.literal('viewer'), ...Expiry }).openapi({
+      description:
+        'Read-only, for the ministry: reports, requests, visits, experts; contacts masked',
+    }),
     z.strictObject({ role: z.literal('expert'), expertId: z.uuid(), ...Expiry }),
   ])
   .openapi('TokenInput');
@@ -43,7 +50,7 @@ const TokenInput = z
 const TokenInfo = z
   .object({
     id: z.uuid(),
-    role: z.enum(['staff', 'expert', 'company']),
+    role: z.enum(['staff', 'viewer', 'expert', 'company']),
     expertId: z.uuid().nullable(),
     requestId: z.uuid().nullable(),
     label: z.string(),
@@ -56,7 +63,7 @@ const TokenInfo = z
 const IssuedToken = z
   .object({
     id: z.uuid(),
-    role: z.enum(['staff', 'expert']),
+    role: z.enum(['staff', 'viewer', 'expert']),
     expertId: z.uuid().nullable(),
     label: z.string(),
     expiresAt: Instant.nullable(),
@@ -72,7 +79,7 @@ const list = createRoute({
   security: bearer('staff'),
   request: {
     query: z.strictObject({
-      role: z.enum(['staff', 'expert', 'company']).optional(),
+      role: z.enum(['staff', 'viewer', 'expert', 'company']).optional(),
       expertId: z.uuid().optional(),
       ...PageQuery,
     }),
@@ -129,7 +136,10 @@ export function registerTokens(app: OpenAPIHono<AppEnv>) {
       .from(tokens)
       .where(
         and(
-          inArray(tokens.role, query.role ? [query.role] : ['staff', 'expert', 'company']),
+          inArray(
+            tokens.role,
+            query.role ? [query.role] : ['staff', 'viewer', 'expert', 'company'],
+          ),
           query.expertId ? eq(tokens.expertId, query.expertId) : undefined,
           isNull(tokens.revokedAt),
           or(isNull(tokens.expiresAt), gt(tokens.expiresAt, now)),
@@ -151,7 +161,7 @@ export function registerTokens(app: OpenAPIHono<AppEnv>) {
       {
         items: items.map((t) => ({
           id: t.id,
-          role: t.role as 'staff' | 'expert' | 'company',
+          role: t.role as 'staff' | 'viewer' | 'expert' | 'company',
           expertId: t.expertId,
           requestId: t.requestId,
           label: t.label,
@@ -174,7 +184,7 @@ export function registerTokens(app: OpenAPIHono<AppEnv>) {
       throw invalid('expiresAt', 'must be in the future');
     }
     const expiresAt = input.expiresAt ?? null;
-    const prefix = input.role === 'staff' ? 'hks' : 'hke';
+    const prefix = TOKEN_PREFIXES[input.role];
     const actor = actorOf(principal);
     const secrets = await replayableSecrets(db, config.feedSecret);
     const { secret: token, nonce } = await secrets.fresh(prefix);
@@ -230,7 +240,7 @@ export function registerTokens(app: OpenAPIHono<AppEnv>) {
     const { db, clock } = c.get('deps');
     const { id } = c.req.valid('param');
     await transaction(db, async (tx) => {
-      // Company and feed tokens belong to their own flows; only staff and expert tokens are here.
+      // Company and feed tokens belong to their own flows; staff, viewer and expert ones are here.
       const now = clock();
       const [row] = await tx
         .update(tokens)
@@ -239,7 +249,7 @@ export function registerTokens(app: OpenAPIHono<AppEnv>) {
           and(
             eq(tokens.id, id),
             isNull(tokens.revokedAt),
-            inArray(tokens.role, ['staff', 'expert']),
+            inArray(tokens.role, ['staff', 'viewer', 'expert']),
           ),
         )
         .returning({ id: tokens.id, expertId: tokens.expertId });

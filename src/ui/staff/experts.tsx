@@ -16,7 +16,7 @@ import { industryName, prefectureName, SessionBadge, topicName } from '../reques
 import { asSignedIn, readSignedIn, type SignedInEnv } from '../signed-in.ts';
 import { AuditTrail, auditOf } from './audit-trail.tsx';
 import { ExpertForm, expertErrors, expertFromForm, expertValues } from './expert-form.tsx';
-import { requireStaff } from './session.ts';
+import { canChange, requireReader, requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
 
 const PAGE_SIZE = 100;
@@ -34,7 +34,7 @@ const firstFew = (t: Strings, items: string[]) =>
 
 /** The office's expert pages: the list, a new expert, each expert's profile, hours and access. */
 export function registerExpertPages(ui: Hono<UiEnv>) {
-  ui.get('/staff/experts', requireStaff, async (c) => {
+  ui.get('/staff/experts', requireReader, async (c) => {
     const t = c.get('t');
     const cursor = c.req.query('cursor');
     const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
@@ -50,11 +50,13 @@ export function registerExpertPages(ui: Hono<UiEnv>) {
       <>
         <h1>{t.expertsTitle}</h1>
         {flash.notice && <Notice>{t.notices[flash.notice]}</Notice>}
-        <p>
-          <a class="button" href="/staff/experts/new">
-            {t.newExpert}
-          </a>
-        </p>
+        {canChange(c) && (
+          <p>
+            <a class="button" href="/staff/experts/new">
+              {t.newExpert}
+            </a>
+          </p>
+        )}
         <section class="table-wrap" aria-label={t.expertsTitle} tabindex={0}>
           <table>
             <thead>
@@ -144,7 +146,7 @@ export function registerExpertPages(ui: Hono<UiEnv>) {
     });
   });
 
-  ui.get('/staff/experts/:id', requireStaff, (c) => expertPage(c));
+  ui.get('/staff/experts/:id', requireReader, (c) => expertPage(c));
 
   ui.get('/staff/experts/:id/edit', requireStaff, async (c) => {
     const t = c.get('t');
@@ -248,13 +250,14 @@ async function expertPage(c: Context<SignedInEnv>) {
   const { db, clock, config } = c.get('deps');
   const now = clock();
   const flash = await takeFlash(c);
+  const staff = canChange(c);
   const [expert, visits, trail, link] = await Promise.all([
     readSignedIn<ExpertBody>(c, `/v1/experts/${id}`),
     readSignedIn<{ items: Visit[] }>(
       c,
       `/v1/experts/${id}/sessions?from=${encodeURIComponent(now.toISOString())}&status=confirmed&limit=${VISITS}`,
     ),
-    auditOf(c, [{ type: 'expert', id }]),
+    staff ? auditOf(c, [{ type: 'expert', id }]) : Promise.resolve([]),
     flash.notice === 'invited' ? latestSignInUrl(db, config, id, now) : Promise.resolve(undefined),
   ]);
   const today = dayOf(now.getTime());
@@ -305,20 +308,22 @@ async function expertPage(c: Context<SignedInEnv>) {
           <dt>{t.active}</dt>
           <dd>{expert.active ? t.activeYes : t.activeNo}</dd>
         </dl>
-        <p class="actions">
-          <a class="button secondary" href={`/staff/experts/${id}/edit`}>
-            {t.editExpert}
-          </a>
-          {expert.active ? (
-            <a class="button danger" href={`/staff/experts/${id}/deactivate`}>
-              {t.deactivateExpert}
+        {staff && (
+          <p class="actions">
+            <a class="button secondary" href={`/staff/experts/${id}/edit`}>
+              {t.editExpert}
             </a>
-          ) : (
-            <a href={`/staff/experts/${id}/reactivate`}>{t.reactivateExpert}</a>
-          )}
-        </p>
+            {expert.active ? (
+              <a class="button danger" href={`/staff/experts/${id}/deactivate`}>
+                {t.deactivateExpert}
+              </a>
+            ) : (
+              <a href={`/staff/experts/${id}/reactivate`}>{t.reactivateExpert}</a>
+            )}
+          </p>
+        )}
       </section>
-      {expert.active && (
+      {staff && expert.active && (
         <section class="panel" aria-labelledby="invite-title">
           <h2 id="invite-title">{t.inviteTitle}</h2>
           <p>{t.inviteLead}</p>
@@ -347,24 +352,26 @@ async function expertPage(c: Context<SignedInEnv>) {
           </ul>
         )}
       </section>
-      <section aria-labelledby="hours-title">
-        <h2 id="hours-title">{t.availabilityTitle}</h2>
-        <div class="panel">
-          <AvailabilityForm
-            t={t}
-            action={`/staff/experts/${id}/availability`}
-            csrf={csrf}
-            values={
-              flash.values
-                ? formValues(flash.values)
-                : availabilityValues(expert.availability, today)
-            }
-            errors={errors}
-            today={today}
-          />
-        </div>
-      </section>
-      <AuditTrail t={t} events={trail} />
+      {staff && (
+        <section aria-labelledby="hours-title">
+          <h2 id="hours-title">{t.availabilityTitle}</h2>
+          <div class="panel">
+            <AvailabilityForm
+              t={t}
+              action={`/staff/experts/${id}/availability`}
+              csrf={csrf}
+              values={
+                flash.values
+                  ? formValues(flash.values)
+                  : availabilityValues(expert.availability, today)
+              }
+              errors={errors}
+              today={today}
+            />
+          </div>
+        </section>
+      )}
+      {staff && <AuditTrail t={t} events={trail} />}
     </>,
   );
 }

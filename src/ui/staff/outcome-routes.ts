@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { UiEnv } from '../context.ts';
 import { PageNotFound, SignedOut } from '../page-errors.ts';
 import { companyPage, recordCertification } from './company-page.tsx';
-import { requireStaff } from './session.ts';
+import { requireReader, requireStaff } from './session.ts';
 
 /** The office's outcome pages: a company's record and certifications, and the report's CSV. */
 export function registerOutcomeStaffPages(ui: Hono<UiEnv>) {
@@ -10,7 +10,7 @@ export function registerOutcomeStaffPages(ui: Hono<UiEnv>) {
   ui.post('/staff/companies/:id/certifications', requireStaff, recordCertification);
 
   // The API's CSV as it is (UTF-8 with BOM, its file name), for a link a browser can follow.
-  ui.get('/staff/reports/outcomes.csv', requireStaff, async (c) => {
+  ui.get('/staff/reports/outcomes.csv', requireReader, async (c) => {
     const query = new URLSearchParams({
       fiscalYear: c.req.query('fiscalYear') ?? '',
       breakdown: c.req.query('breakdown') ?? '',

@@ -8,7 +8,7 @@ import { formatDateTime, formatRange } from '../format.ts';
 import { named } from '../i18n/strings.ts';
 import { industryName, prefectureName, RequestBadge } from '../request-facts.tsx';
 import { readSignedIn } from '../signed-in.ts';
-import { requireStaff } from './session.ts';
+import { requireReader } from './session.ts';
 import { staffPage } from './staff-page.tsx';
 
 const PAGE_SIZE = 50;
@@ -25,7 +25,7 @@ const FILTERS = ['status', 'fiscalYear', 'prefectureCode', 'industry', 'q', 'ord
  * form, so every view is a link.
  */
 export function registerQueue(ui: Hono<UiEnv>) {
-  ui.get('/staff', requireStaff, async (c) => {
+  ui.get('/staff', requireReader, async (c) => {
     const t = c.get('t');
     const asked = Object.fromEntries(
       FILTERS.map((name) => [name, (c.req.query(name) ?? '').trim()]),

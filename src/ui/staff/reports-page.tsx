@@ -14,7 +14,7 @@ import { BarChart } from './bar-chart.tsx';
 import { BudgetPanel } from './budget-panel.tsx';
 import { outcomeReportSection } from './outcome-report.tsx';
 import { BreakdownTable, ExpertTable, namedRows } from './report-tables.tsx';
-import { requireStaff } from './session.ts';
+import { canChange, requireReader } from './session.ts';
 import { staffPage } from './staff-page.tsx';
 
 // The certification began in FY2018 (in force 2018-09-25): the picker starts there.
@@ -38,7 +38,7 @@ function fiscalYearFrom(value: string | undefined, current: number): number {
 }
 
 export function registerReportPages(ui: Hono<UiEnv>) {
-  ui.get('/staff/reports', requireStaff, async (c) => {
+  ui.get('/staff/reports', requireReader, async (c) => {
     const t = c.get('t');
     const current = fiscalYearOf(c.get('deps').clock());
     const fy = fiscalYearFrom(c.req.query('fiscalYear'), current);
@@ -87,7 +87,7 @@ export function registerReportPages(ui: Hono<UiEnv>) {
           />
         </ul>
 
-        <BudgetPanel c={c} fiscalYear={fy} />
+        {canChange(c) && <BudgetPanel c={c} fiscalYear={fy} />}
         <h2>{t.chartTitle(fy, report.label)}</h2>
         <BarChart
           t={t}
@@ -154,7 +154,7 @@ export function registerReportPages(ui: Hono<UiEnv>) {
   });
 
   // The API's CSV as it is (UTF-8 with BOM, its file name), for a link a browser can follow.
-  ui.get('/staff/reports/csv', requireStaff, async (c) => {
+  ui.get('/staff/reports/csv', requireReader, async (c) => {
     const query = new URLSearchParams({
       fiscalYear: c.req.query('fiscalYear') ?? '',
       breakdown: c.req.query('breakdown') ?? '',

@@ -25,7 +25,7 @@ import {
 } from './match-factors.tsx';
 import { ForceField } from './over-budget.tsx';
 import { requestOutcomes } from './request-outcomes.tsx';
-import { requireStaff } from './session.ts';
+import { canChange, requireReader, requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
 import { VisitPanel } from './visit-panel.tsx';
 
@@ -51,7 +51,7 @@ type Matches = { matches: Match[]; excluded: ExcludedExpert[]; fullFiscalYears: 
  * do to it, and while it can be booked the ranked experts with their free times.
  */
 export function registerRequestPage(ui: Hono<UiEnv>) {
-  ui.get('/staff/requests/:id', requireStaff, (c) => requestPage(c));
+  ui.get('/staff/requests/:id', requireReader, (c) => requestPage(c));
 
   ui.post('/staff/requests/:id/book', requireStaff, async (c) => {
     const form = await readForm(c);
@@ -188,7 +188,9 @@ async function requestPage(c: Context<SignedInEnv>) {
   const more = c.req.query('experts') === 'more';
   const allOf = c.req.query('slots');
   const request = await readSignedIn<RequestBody>(c, `/v1/requests/${id}`);
-  const bookable = request.status === 'received' || request.status === 'accepted';
+  // A viewer reads the request and its visits; the office's actions and history are staff's.
+  const staff = canChange(c);
+  const bookable = staff && (request.status === 'received' || request.status === 'accepted');
   const visit = request.sessions.find((s) => s.status === 'confirmed') ?? null;
   const [{ matches, excluded, fullFiscalYears }, trail, link] = await Promise.all([
     bookable
@@ -197,10 +199,12 @@ async function requestPage(c: Context<SignedInEnv>) {
           `/v1/requests/${id}/matches?limit=${more ? MORE_MATCHES : MATCHES}&slotsPerExpert=${allOf ? ALL_SLOTS : SLOTS_PER_EXPERT}`,
         )
       : ({ matches: [], excluded: [], fullFiscalYears: [] } satisfies Matches),
-    auditOf(c, [
-      { type: 'request', id },
-      ...request.sessions.map((s) => ({ type: 'session' as const, id: s.id })),
-    ]),
+    staff
+      ? auditOf(c, [
+          { type: 'request', id },
+          ...request.sessions.map((s) => ({ type: 'session' as const, id: s.id })),
+        ])
+      : Promise.resolve([]),
     flash.notice === 'linkIssued'
       ? companyStatusUrl(c.get('deps').db, c.get('deps').config, id)
       : Promise.resolve(undefined),
@@ -227,8 +231,10 @@ async function requestPage(c: Context<SignedInEnv>) {
           </p>
         </section>
       )}
-      {request.status === 'received' && <ReviewPanel t={t} requestId={request.id} csrf={csrf} />}
-      {visit && <VisitPanel t={t} request={request} visit={visit} csrf={csrf} />}
+      {staff && request.status === 'received' && (
+        <ReviewPanel t={t} requestId={request.id} csrf={csrf} />
+      )}
+      {staff && visit && <VisitPanel t={t} request={request} visit={visit} csrf={csrf} />}
       <section class="panel" aria-labelledby="facts-title">
         <h2 id="facts-title">{t.requestDetails}</h2>
         <RequestFacts t={t} request={request} />
@@ -244,14 +250,16 @@ async function requestPage(c: Context<SignedInEnv>) {
             )}
           </dl>
         )}
-        <p class="actions">
-          <a href={`/staff/requests/${id}/access-token`}>{t.accessLinkButton}</a>
-          {(request.status === 'received' ||
-            request.status === 'accepted' ||
-            request.status === 'scheduled') && (
-            <a href={`/staff/requests/${id}/withdraw`}>{t.withdrawButton}</a>
-          )}
-        </p>
+        {staff && (
+          <p class="actions">
+            <a href={`/staff/requests/${id}/access-token`}>{t.accessLinkButton}</a>
+            {(request.status === 'received' ||
+              request.status === 'accepted' ||
+              request.status === 'scheduled') && (
+              <a href={`/staff/requests/${id}/withdraw`}>{t.withdrawButton}</a>
+            )}
+          </p>
+        )}
       </section>
       {request.sessions.length > 0 && (
         <section class="panel" aria-labelledby="sessions-title">
@@ -307,7 +315,7 @@ async function requestPage(c: Context<SignedInEnv>) {
           <ExcludedList t={t} excluded={excluded} />
         </section>
       )}
-      <AuditTrail t={t} events={trail} />
+      {staff && <AuditTrail t={t} events={trail} />}
     </>,
   );
 }

@@ -29,12 +29,17 @@ export function registerSignIn(ui: Hono<UiEnv>) {
       if (error instanceof ApiError && error.code === 'unauthorized') return null;
       throw error;
     });
-    if (principal?.role !== 'staff') {
+    if (principal?.role !== 'staff' && principal?.role !== 'viewer') {
       c.set('credentialRefused', true);
       const again = `/staff/sign-in?${new URLSearchParams({ next })}`;
       return redirectWith(c, again, { problem: c.get('t').signInFailed });
     }
-    await staffArea.start(c, { role: 'staff', tokenId: principal.tokenId });
+    await staffArea.start(
+      c,
+      principal.role === 'viewer'
+        ? { role: 'viewer', tokenId: principal.tokenId }
+        : { role: 'staff', tokenId: principal.tokenId },
+    );
     return c.redirect(next, 303);
   });
 

@@ -16,7 +16,7 @@ const route = createRoute({
   tags: ['reports'],
   summary:
     'Outcomes of one fiscal year: surveys, readiness before and after, certifications, by industry (staff)',
-  security: bearer('staff'),
+  security: bearer('staff', 'viewer'),
   request: {
     query: z.strictObject({
       fiscalYear: FiscalYearInput.optional().openapi({
@@ -44,7 +44,7 @@ const route = createRoute({
 
 export function registerOutcomeReport(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    requireRole(c, 'staff');
+    requireRole(c, 'staff', 'viewer');
     const { db, clock } = c.get('deps');
     const query = c.req.valid('query');
     const fy = query.fiscalYear ?? fiscalYearOf(clock());
