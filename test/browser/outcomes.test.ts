@@ -8,6 +8,7 @@ import { STAFF_TOKEN } from '../support/api.ts';
 import { application, expert } from '../support/fixtures.ts';
 import { levels } from '../support/outcomes.ts';
 import type { ServerProcess } from '../support/server.ts';
+import { expectAxeClean } from './support/axe.ts';
 import { launchChromium, newPage, screenshot } from './support/chromium.ts';
 import { engines, pageServer } from './support/server.ts';
 
@@ -126,6 +127,7 @@ describe.each(engines)('outcomes in the browser, on %s', { timeout: 120_000 }, (
       return problems;
     })()`);
     expect(problems).toEqual([]);
+    await expectAxeClean(page, page.url());
   }
 
   it('answers the survey of the completed visit from the status page', async () => {

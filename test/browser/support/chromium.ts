@@ -12,7 +12,7 @@ export const ARTIFACTS = fileURLToPath(
 );
 
 export const DESKTOP = { width: 1280, height: 900 };
-export const PHONE = { width: 390, height: 844 };
+export const PHONE = { width: 375, height: 812 };
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: EXECUTABLE, args: ARGS });
