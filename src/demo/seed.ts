@@ -63,7 +63,8 @@ export type DemoOptions = {
 };
 export type DemoTokens = {
   staff: string;
-  expert: { id: string; name: string; token: string };
+  /** The expert's API token, and a one-time link to their pages (valid 24 hours). */
+  expert: { id: string; name: string; token: string; signInUrl: string };
   company: { requestId: string; name: string; token: string };
 };
 export type DemoSummary = {
@@ -298,11 +299,17 @@ export async function seedDemo(deps: DemoDeps, options: DemoOptions = {}): Promi
     });
     const first = demoExperts[0] as DemoExpert;
     const firstId = expertIds.get(first.email) as string;
+    const invitation = await call<{ url: string }>('POST', `/v1/experts/${firstId}/invitations`);
     const waiting = received[0];
     if (!waiting) throw new Error('demo plan: no application is waiting');
     summary.tokens = {
       staff: staff.token,
-      expert: { id: firstId, name: first.name, token: expertTokens.get(firstId) as string },
+      expert: {
+        id: firstId,
+        name: first.name,
+        token: expertTokens.get(firstId) as string,
+        signInUrl: invitation.url,
+      },
       company: waiting,
     };
   }

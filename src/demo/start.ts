@@ -52,8 +52,10 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: process.en
       `FY${summary.current.fiscalYear}: ${summary.current.visits} visits, ${summary.current.scheduled} booked, ` +
       `${summary.requests.received ?? 0} applications waiting`,
     '',
+    `  staff pages    ${base}/staff  (sign in with the staff token)`,
     `  staff token    ${tokens.staff}`,
-    `  expert token   ${tokens.expert.token}  (${tokens.expert.name})`,
+    `  expert pages   ${tokens.expert.signInUrl}  (${tokens.expert.name}; one-time link, 24 hours)`,
+    `  expert token   ${tokens.expert.token}`,
     `  company token  ${tokens.company.token}  (${tokens.company.name})`,
     '',
     `  curl -s ${staff} '${base}/v1/reports/utilisation?fiscalYear=${DEMO_HISTORY_FY}'`,
