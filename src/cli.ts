@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { hashSecret, newSecret } from './auth/secrets.ts';
+import { isIssuedRole, TOKEN_PREFIXES } from './auth/token-prefixes.ts';
 import { loadConfig } from './config.ts';
 import { audit } from './db/audit.ts';
 import { openDatabase } from './db/client.ts';
@@ -15,7 +16,7 @@ import { reportText } from './routes/reports/tables.ts';
 
 const usage = `usage: npm run cli -- <command>
   migrate                                   apply database migrations
-  token create --role staff|expert [--expert ID] [--label TEXT]
+  token create --role staff|viewer|expert [--expert ID] [--label TEXT]
                                             issue a token and print it (shown once);
                                             token:create is the same
   report [--fy N]                           print the utilisation report of fiscal year N
@@ -47,25 +48,26 @@ async function main(): Promise<number> {
           label: { type: 'string' },
         },
       });
-      if (values.role !== 'staff' && values.role !== 'expert') {
-        console.error('--role must be staff or expert');
+      const role = values.role;
+      if (!isIssuedRole(role)) {
+        console.error('--role must be staff, viewer or expert');
         return 2;
       }
-      if (values.role === 'expert' && !values.expert) {
+      if (role === 'expert' && !values.expert) {
         console.error('--expert ID is required for an expert token');
         return 2;
       }
       const database = await openDatabase(config);
       await migrate(database);
-      const token = newSecret(values.role === 'staff' ? 'hks' : 'hke');
-      const expertId = values.role === 'expert' ? (values.expert ?? null) : null;
+      const token = newSecret(TOKEN_PREFIXES[role]);
+      const expertId = role === 'expert' ? (values.expert ?? null) : null;
       await transaction(database.db, async (tx) => {
         if (expertId) await expertById(tx, expertId);
         const [row] = await tx
           .insert(tokens)
           .values({
             hash: hashSecret(token),
-            role: values.role as 'staff' | 'expert',
+            role,
             expertId,
             label: values.label ?? 'cli',
           })
@@ -76,7 +78,7 @@ async function main(): Promise<number> {
           action: 'token.issued',
           entityType: 'token',
           entityId: row?.id ?? '',
-          data: { role: values.role, expertId },
+          data: { role, expertId },
         });
       });
       await database.close();

@@ -10,7 +10,7 @@ import { startServer } from '../support/server.ts';
 
 // The first minute: a newcomer runs the server with no STAFF_TOKEN. It prints a one-time
 // staff sign-in link; following it signs the browser in; afterwards no link is printed, and the
-// CLI issues staff tokens.
+// CLI issues staff and viewer tokens.
 
 const run = promisify(execFile);
 let env: Record<string, string>;
@@ -78,7 +78,7 @@ describe('the first start', { timeout: 120_000 }, () => {
     }
   });
 
-  it('prints no link once staff can sign in, and the CLI issues a staff token', async () => {
+  it('prints no link once staff can sign in, and the CLI issues staff and viewer tokens', async () => {
     const server = await startServer({ env: { ...env, STAFF_TOKEN: '' }, readyTimeoutMs: 60_000 });
     try {
       await new Promise((r) => setTimeout(r, 500));
@@ -93,12 +93,30 @@ describe('the first start', { timeout: 120_000 }, () => {
     );
     const token = stdout.trim().split('\n').at(-1) ?? '';
     expect(token).toMatch(/^hks_[A-Za-z0-9_-]{43}$/);
+    const viewer = await run(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'token', 'create', '--role', 'viewer'],
+      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env } },
+    );
+    const viewerToken = viewer.stdout.trim().split('\n').at(-1) ?? '';
+    expect(viewerToken).toMatch(/^hkv_[A-Za-z0-9_-]{43}$/);
     const served = await startServer({ env: { ...env, STAFF_TOKEN: '' }, readyTimeoutMs: 60_000 });
     try {
       const res = await fetch(`${served.url}/v1/requests`, {
         headers: { authorization: `Bearer ${token}` },
       });
       expect(res.status).toBe(200);
+      // The viewer reads, and may not change anything.
+      const read = await fetch(`${served.url}/v1/requests`, {
+        headers: { authorization: `Bearer ${viewerToken}` },
+      });
+      expect(read.status).toBe(200);
+      const issue = await fetch(`${served.url}/v1/tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${viewerToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'staff' }),
+      });
+      expect(issue.status).toBe(403);
     } finally {
       await served.stop();
     }

@@ -3,6 +3,7 @@ import { and, desc, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
 import { endExpertAccess } from '../../auth/expert-access.ts';
 import { replayableSecrets } from '../../auth/replayable-secret.ts';
 import { hashSecret } from '../../auth/secrets.ts';
+import { TOKEN_PREFIXES } from '../../auth/token-prefixes.ts';
 import { audit } from '../../db/audit.ts';
 import { tokens } from '../../db/schema.ts';
 import { transaction } from '../../db/transaction.ts';
@@ -34,8 +35,6 @@ const Expiry = {
 };
 
 // A token says what it is at a glance (in a log, a password manager): hks, hkv, hke.
-const TOKEN_PREFIXES = { staff: 'hks', viewer: 'hkv', expert: 'hke' } as const;
-
 const TokenInput = z
   .discriminatedUnion('role', [
     z.strictObject({ role: z.literal('staff'), ...Expiry }),
