@@ -28,6 +28,8 @@ import { allAt, completeVisit, levels, survey } from '../support/outcomes.ts';
 
 let api: TestApi;
 let report: Reply;
+/** Records a certificate for company A after its visits: a late change to FY2026. */
+let certifyLate: () => Promise<void>;
 const answers: {
   satisfaction: 1 | 2 | 3 | 4 | 5;
   resolved: 'yes' | 'partly' | 'no';
@@ -135,6 +137,7 @@ beforeAll(async () => {
   await certify(d, { date: '2027-03-01', bodyId: 'jicqa' });
   await certify(c, { date: '2026-06-01', bodyId: 'jqa' });
   await certify(c, { date: '2027-02-01', bodyId: 'jaco', status: 'auditing' });
+  certifyLate = () => certify(a1, { date: '2027-03-05', bodyId: 'jqa' });
 
   const x = await visit(X, jst('2027-04-05', '10:00'), allAt(0));
   await completeVisit(api, x.session);
@@ -292,5 +295,19 @@ describe('the outcome report as CSV', () => {
 
   it('refuses an unknown table', async () => {
     expect((await csv('everything')).status).toBe(400);
+  });
+});
+
+describe('the outcome report, kept until it changes', () => {
+  it('is served again while nothing changes, and sees a later certificate at once', async () => {
+    const again = await api.call('GET', '/v1/reports/outcomes?fiscalYear=2026');
+    expect(again.body).toEqual(report.body);
+    await certifyLate();
+    const after = await api.call('GET', '/v1/reports/outcomes?fiscalYear=2026');
+    // A's first visit was 2026-12-02: 93 days to 2027-03-05; the median of 43, 84 and 93.
+    expect(after.body.certification).toEqual({
+      certifiedAfterVisit: 3,
+      medianDaysToCertification: 84,
+    });
   });
 });

@@ -7,6 +7,7 @@ import { industryDivisions } from '../../../domain/taxonomy.ts';
 import { fiscalYearLabel, fiscalYearRange } from '../../../domain/time.ts';
 import { stepCodes } from '../../../domain/topics.ts';
 import { ApiError } from '../../../http/errors.ts';
+import { cachedReport } from '../cache.ts';
 import type { OutcomeFigures, OutcomeReport } from './schema.ts';
 
 // The outcome report in one statement, aggregated in Postgres: one range scan of the fiscal
@@ -63,7 +64,11 @@ type Row = Sums & {
   median_days: number | null;
 };
 
-export async function outcomeReport(q: Queryable, fy: number): Promise<OutcomeReport> {
+export function outcomeReport(q: Queryable, fy: number): Promise<OutcomeReport> {
+  return cachedReport(q, 'outcomes', fy, (tx) => computeOutcomes(tx, fy));
+}
+
+async function computeOutcomes(q: Queryable, fy: number): Promise<OutcomeReport> {
   const period = fiscalYearRange(fy);
   const found = await rowsOf<Row>(
     q,
