@@ -53,7 +53,7 @@ describe('GET /openapi.json', () => {
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const list = doc.paths['/v1/requests'].get;
     // The roles a route is for, as OpenAPI 3.1 allows for a non-OAuth scheme.
-    expect(list.security).toEqual([{ bearer: ['staff'] }]);
+    expect(list.security).toEqual([{ bearer: ['staff', 'viewer'] }]);
     expect(doc.paths['/v1/requests/{id}/sessions'].post.security).toEqual([
       { bearer: ['staff', 'company'] },
     ]);

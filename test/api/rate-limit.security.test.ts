@@ -267,9 +267,10 @@ describe('a server process', () => {
         TRUST_PROXY: trustProxy,
         FEED_SYNC_MINUTES: '1440',
       },
+      readyTimeoutMs: 60_000,
     });
     [bySocket, byProxy] = await Promise.all([startServer(env('false')), startServer(env('true'))]);
-  });
+  }, 90_000);
   afterAll(() => Promise.all([bySocket?.stop(), byProxy?.stop()]));
 
   const guess = (server: ServerProcess, forwardedFor: string) =>
