@@ -214,6 +214,7 @@ export const en: Strings = {
   navRequests: 'Applications',
   navExperts: 'Experts',
   navNotifications: 'Notifications',
+  navMoney: 'Fees & travel',
   navReports: 'Reports',
   queueTitle: 'Applications',
   queueTabs: 'Filter by status',
@@ -573,6 +574,7 @@ export const en: Strings = {
     feesLink: 'Rates and budget',
     claimsLink: 'Travel claims',
     paymentsLink: 'Fee and travel payments',
+    moneyPages: 'Fees and travel pages',
     budgetTitle: (label) => `Budget of ${label}`,
     budgetDescription: (amount, parts, remaining) =>
       `Of a budget of ${amount}: ${parts}. ${remaining} remains.`,
@@ -653,6 +655,10 @@ export const en: Strings = {
     adjustAmountHint: (claimed) => `Less than the ${claimed} claimed`,
     adjustReasonHint: 'The expert is told',
     adjustButton: 'Approve adjusted',
+    approveConfirmLead: (expert, claimed) =>
+      `This approves ${expert}’s travel claim as claimed, ${claimed}. The expert is told by email, and the decision is final.`,
+    adjustConfirmLead: (expert, claimed, approved, reason) =>
+      `This approves ${expert}’s travel claim of ${claimed} at ${approved}. The expert is told by email with the reason “${reason}”, and the decision is final.`,
     paymentsTitle: (month) => `Fee and travel payments (${month})`,
     paymentsCaption: (label, month) => `Payments of ${month} (${label})`,
     noVisitsThisMonth: 'No visit was completed this month.',
@@ -679,6 +685,9 @@ export const en: Strings = {
     transferDate: 'Transfer date',
     transferDateHint: 'Empty: two bank days from today',
     exportButton: (amount) => `Export the payments (${amount})`,
+    exportConfirmTitle: (month) => `Export the payments of ${month}`,
+    exportConfirmLead: (amount, payees, transferDate) =>
+      `This marks ${amount} to ${payees} ${payees === 1 ? 'expert' : 'experts'} as paid and writes the 全銀 bank transfer file (transfer date ${transferDate ?? 'two bank days from today'}). Visits marked paid cannot be unmarked.`,
     nothingDue: 'Nothing new is payable this month.',
     csvDownload: 'Payments (CSV)',
     zenginDownload: (sequence, date, amount) =>

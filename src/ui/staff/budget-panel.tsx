@@ -32,7 +32,7 @@ export function BudgetBar({ t, budget }: { t: Strings; budget: BudgetBody }) {
   const id = `budget-${budget.fiscalYear}`;
   const description = m.budgetDescription(
     yen(t, amount),
-    parts.map((p) => `${p.label} ${yen(t, p.value)}`).join('、'),
+    parts.map((p) => `${p.label} ${yen(t, p.value)}`).join(t.listSeparator),
     yen(t, budget.remainingYen ?? 0),
   );
   return (
