@@ -701,6 +701,9 @@ export const en: Strings = {
       exported: 'The payments are exported; their visits are paid.',
       nothingNew: 'Nothing new to pay: the last export stands.',
       confirmedForCompany: 'The visit is confirmed for the company.',
+      claimSubmitted: 'Your travel claim is sent. The office will decide it.',
+      claimChanged: 'Your travel claim is changed.',
+      receiptAttached: 'The receipt is attached.',
     },
     problems: {
       'rates-frozen': 'A payment of this fiscal year has been exported: its rates cannot change.',
@@ -734,6 +737,20 @@ export const en: Strings = {
     upTo: (amount) => `Up to ¥${amount}`,
     claimSubmit: 'Claim travel',
     claimUpdate: 'Change the claim',
+    claimTravelLink: 'Claim travel',
+    myClaimsTitle: 'Your travel claims',
+    noMyClaims: 'You have no travel claims yet.',
+    claimAfterReport: 'Travel can be claimed once the visit report is filed.',
+    claimWaiting:
+      'The office is checking it. Until it decides, you can change the claim and attach receipts.',
+    receiptFile: 'Receipt file',
+    receiptHint: 'A PDF, JPEG or PNG file of at most 5 MB. One file at a time.',
+    attachReceipt: 'Attach the receipt',
+    receiptMissing: 'Choose a file to attach.',
+    receiptTooLarge: 'The file is larger than 5 MB. Choose one of at most 5 MB.',
+    receiptWrongType: 'Choose a PDF, JPEG or PNG file.',
+    receiptUnreadable:
+      'The file is empty, or not the PDF, JPEG or PNG it says it is. Choose another.',
   },
   outcomes: {
     notices: {

@@ -701,6 +701,9 @@ export const ja = {
       exported: '支払データを出力しました。対象の訪問は支払済みになりました。',
       nothingNew: '新たに支払うものはありません。前回の出力をそのまま使えます。',
       confirmedForCompany: '企業に代わって実施を確認しました。',
+      claimSubmitted: '旅費を請求しました。事務局の決定をお待ちください。',
+      claimChanged: '旅費の請求を修正しました。',
+      receiptAttached: '領収書を添付しました。',
     } as Record<string, string>,
     problems: {
       'rates-frozen': 'この年度の支払データを出力済みのため、単価は変更できません。',
@@ -735,6 +738,19 @@ export const ja = {
     upTo: (amount: string) => `上限 ${amount}円`,
     claimSubmit: '旅費を請求する',
     claimUpdate: '請求を修正する',
+    claimTravelLink: '旅費を請求する',
+    myClaimsTitle: '旅費請求の一覧',
+    noMyClaims: '旅費請求はまだありません。',
+    claimAfterReport: '旅費は、訪問報告を提出した後に請求できます。',
+    claimWaiting: '事務局が確認しています。決定までは請求を修正し、領収書を追加できます。',
+    receiptFile: '領収書のファイル',
+    receiptHint: 'PDF、JPEG、PNG のいずれかで、1ファイル5MBまで。1回に1ファイルずつ添付します。',
+    attachReceipt: '領収書を添付する',
+    receiptMissing: '添付するファイルを選んでください。',
+    receiptTooLarge: 'ファイルが5MBを超えています。5MB以内にしてください。',
+    receiptWrongType: 'PDF、JPEG、PNG のいずれかのファイルを選んでください。',
+    receiptUnreadable:
+      'ファイルの中身が PDF、JPEG、PNG のいずれでもないか、空です。別のファイルを選んでください。',
   },
   outcomes: {
     notices: {

@@ -94,9 +94,12 @@ function sentBack(c: Context<SignedInEnv>, fy: number, problem: Problem, form: F
       .replace(/^withholdingAboveBp$/, 'withholdingAbovePercent');
     errors[field] = e.message;
   }
+  // Fields named: the error summary says what to fix; else the refusal's own words.
+  const named = Object.keys(errors).length > 0;
   return redirectWith(c, here(fy), {
-    problem: c.get('t').money.problems[problem.code] ?? problem.detail,
-    errors,
+    ...(named
+      ? { errors }
+      : { problem: c.get('t').money.problems[problem.code] ?? problem.detail }),
     values: form.fields(),
   });
 }

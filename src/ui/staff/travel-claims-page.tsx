@@ -204,9 +204,12 @@ function claimId(c: Context<SignedInEnv>): string {
 function refused(c: Context<SignedInEnv>, problem: Problem, form?: FormValues) {
   if (problem.status === 404) throw new PageNotFound();
   if (problem.status >= 500) throw new Error(`claim decision answered ${problem.status}`);
+  const errors = Object.fromEntries((problem.errors ?? []).map((e) => [e.path, e.message]));
+  // Fields named: the error summary says what to fix; else the refusal's own words.
   return redirectWith(c, claimPath(claimId(c)), {
-    problem: c.get('t').money.problems[problem.code] ?? problem.detail,
-    errors: Object.fromEntries((problem.errors ?? []).map((e) => [e.path, e.message])),
+    ...(Object.keys(errors).length > 0
+      ? { errors }
+      : { problem: c.get('t').money.problems[problem.code] ?? problem.detail }),
     ...(form ? { values: form.fields() } : {}),
   });
 }
