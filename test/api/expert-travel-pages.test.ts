@@ -119,7 +119,7 @@ describe('the expert’s travel claim', () => {
     expect(filed.html).toContain('旅費を請求しました。');
     const [stored] = (await api.call('GET', '/v1/travel-claims')).body.items;
     expect(stored).toMatchObject({ claimedYen: 4_460, allowanceYen: 2_000, status: 'submitted' });
-    expect(text(filed.html)).toContain('承認待ち');
+    expect(text(filed.html)).toContain('事務局の確認待ち');
   });
 
   it('takes a receipt as a multipart upload, and refuses what is not one', async () => {
@@ -165,11 +165,11 @@ describe('the expert’s travel claim', () => {
     });
     expect(adjusted.status, adjusted.text).toBe(200);
     const page = await expert.get(`/expert/visits/${visit.session.id}/travel`);
-    expect(text(page.html)).toContain('修正承認');
+    expect(text(page.html)).toContain('金額を修正して承認');
     expect(text(page.html)).toContain('往路は回数券の額で精算');
     expect(page.html).not.toContain('name="legs.0.from"');
     expect(page.html).not.toContain('name="receipt"');
     const list = await expert.get('/expert/travel-claims');
-    expect(text(list.html)).toContain('4,460円 4,000円 修正承認 往路は回数券の額で精算');
+    expect(text(list.html)).toContain('4,460円 4,000円 金額を修正して承認 往路は回数券の額で精算');
   });
 });

@@ -64,7 +64,7 @@ async function claimOf(c: Context<SignedInEnv>, visitId: string) {
 function ClaimStatus({ t, claim }: { t: Strings; claim: TravelClaimBody }) {
   return (
     <span class={`badge ${claim.status === 'submitted' ? 'received' : 'completed'}`}>
-      {t.money.claimStatus[claim.status]}
+      {t.money.myClaimStatus[claim.status]}
     </span>
   );
 }
@@ -94,9 +94,9 @@ export function registerExpertTravelClaims(ui: Hono<UiEnv>) {
         {page.items.length === 0 ? (
           <p>{m.noMyClaims}</p>
         ) : (
-          <div class="table-wrap">
+          <section class="table-wrap" aria-labelledby="my-claims-caption" tabindex={0}>
             <table id="my-claims">
-              <caption>{m.myClaimsTitle}</caption>
+              <caption id="my-claims-caption">{m.myClaimsTitle}</caption>
               <thead>
                 <tr>
                   <th scope="col">{m.visit}</th>
@@ -133,7 +133,7 @@ export function registerExpertTravelClaims(ui: Hono<UiEnv>) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
         {page.nextCursor && (
           <p class="actions">

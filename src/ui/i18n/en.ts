@@ -738,6 +738,11 @@ export const en: Strings = {
     claimSubmit: 'Claim travel',
     claimUpdate: 'Change the claim',
     claimTravelLink: 'Claim travel',
+    myClaimStatus: {
+      submitted: 'Waiting for the office',
+      approved: 'Approved',
+      adjusted: 'Approved at an adjusted amount',
+    },
     myClaimsTitle: 'Your travel claims',
     noMyClaims: 'You have no travel claims yet.',
     claimAfterReport: 'Travel can be claimed once the visit report is filed.',

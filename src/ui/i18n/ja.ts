@@ -739,6 +739,11 @@ export const ja = {
     claimSubmit: '旅費を請求する',
     claimUpdate: '請求を修正する',
     claimTravelLink: '旅費を請求する',
+    myClaimStatus: {
+      submitted: '事務局の確認待ち',
+      approved: '承認済み',
+      adjusted: '金額を修正して承認',
+    } as Record<'submitted' | 'approved' | 'adjusted', string>,
     myClaimsTitle: '旅費請求の一覧',
     noMyClaims: '旅費請求はまだありません。',
     claimAfterReport: '旅費は、訪問報告を提出した後に請求できます。',

@@ -36,7 +36,8 @@ export function BudgetBar({ t, budget }: { t: Strings; budget: BudgetBody }) {
     yen(t, budget.remainingYen ?? 0),
   );
   return (
-    <figure class="chart" aria-labelledby={`${id}-title`}>
+    // Focusable: on a phone the bar scrolls sideways, and a keyboard must reach it to scroll.
+    <figure class="chart" tabindex={0} aria-labelledby={`${id}-title`}>
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         role="img"

@@ -199,9 +199,9 @@ async function paymentsPage(c: Context<SignedInEnv>, fy: number, month: number, 
       {report.experts.length === 0 ? (
         <p>{m.noVisitsThisMonth}</p>
       ) : (
-        <div class="table-wrap">
+        <section class="table-wrap" aria-labelledby="payments-caption" tabindex={0}>
           <table id="payments">
-            <caption>{m.paymentsCaption(report.label, report.month)}</caption>
+            <caption id="payments-caption">{m.paymentsCaption(report.label, report.month)}</caption>
             <thead>
               <tr>
                 <th scope="col">{m.expert}</th>
@@ -269,7 +269,7 @@ async function paymentsPage(c: Context<SignedInEnv>, fy: number, month: number, 
               </tr>
             </tfoot>
           </table>
-        </div>
+        </section>
       )}
 
       {(waiting.length > 0 || report.waiting.undecidedClaims > 0) && (

@@ -76,7 +76,7 @@ export function registerTravelClaimPages(ui: Hono<UiEnv>) {
         {page.items.length === 0 ? (
           <p>{m.noClaims}</p>
         ) : (
-          <div class="table-wrap">
+          <section class="table-wrap" aria-label={m.claimsTitle} tabindex={0}>
             <table>
               <thead>
                 <tr>
@@ -111,7 +111,7 @@ export function registerTravelClaimPages(ui: Hono<UiEnv>) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
         {page.nextCursor && (
           <p class="actions">
@@ -300,9 +300,9 @@ async function claimPage(c: Context<SignedInEnv>, flash: Flash) {
           )}
         </dl>
       </section>
-      <div class="table-wrap">
+      <section class="table-wrap" aria-labelledby="legs-caption" tabindex={0}>
         <table>
-          <caption>{m.legs}</caption>
+          <caption id="legs-caption">{m.legs}</caption>
           <thead>
             <tr>
               <th scope="col">{m.legFrom}</th>
@@ -324,7 +324,7 @@ async function claimPage(c: Context<SignedInEnv>, flash: Flash) {
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       <section class="panel" aria-labelledby="receipts-title">
         <h2 id="receipts-title">{m.receipts}</h2>
         {claim.receipts.length === 0 ? (
