@@ -14,6 +14,8 @@ type CallOptions = {
   /** …the principal of the browser's signed-in web session. */
   principal?: Principal;
   body?: unknown;
+  /** A file sent as the body itself, under its own content type (a receipt), instead of JSON. */
+  file?: { type: string; bytes: Uint8Array };
   idempotencyKey?: string;
 };
 
@@ -45,8 +47,14 @@ export function apiClient(app: ApiApp, c: Context<UiEnv>): Api {
     }
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    let body: string | Uint8Array | undefined;
+    if (options.file) {
+      headers['content-type'] = options.file.type;
+      body = options.file.bytes;
+    } else if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.body);
+    }
     const env = options.principal
       ? { ...(c.env as object | undefined), [PAGE_PRINCIPAL]: options.principal }
       : c.env;

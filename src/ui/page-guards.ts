@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
+import { MAX_RECEIPT_BYTES } from '../domain/travel.ts';
 import { REFUSED_BODY_HEADERS } from '../http/refused-body.ts';
 import type { UiEnv } from './context.ts';
 import { errorPage } from './error-pages.tsx';
@@ -42,11 +43,26 @@ export const sameSitePosts = csrf({
     origin === new URL((c as Context<UiEnv>).get('deps').config.publicBaseUrl).origin,
 });
 
-export const formBodyLimit = bodyLimit({
-  maxSize: MAX_FORM_BYTES,
-  onError: async (c) => {
-    const page = await errorPage(c as Context<UiEnv>, 413);
-    for (const [name, value] of Object.entries(REFUSED_BODY_HEADERS)) page.headers.set(name, value);
-    return page;
-  },
-});
+/** The one page form that carries a file: an expert's receipt (at most 5 MiB) for a claim. */
+const RECEIPT_UPLOAD = /^\/expert\/visits\/[^/]+\/travel\/receipts$/;
+
+const limitOf = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: async (c) => {
+      const page = await errorPage(c as Context<UiEnv>, 413);
+      for (const [name, value] of Object.entries(REFUSED_BODY_HEADERS)) {
+        page.headers.set(name, value);
+      }
+      return page;
+    },
+  });
+const pageForm = limitOf(MAX_FORM_BYTES);
+// The receipt with room for the rest of the multipart body (its CSRF field, part headers).
+const receiptForm = limitOf(MAX_RECEIPT_BYTES + MAX_FORM_BYTES);
+
+/** A page form's body: 64 KiB, or a receipt's 5 MiB on the receipt upload alone. */
+export const formBodyLimit: MiddlewareHandler<UiEnv> = (c, next) =>
+  c.req.method === 'POST' && RECEIPT_UPLOAD.test(c.req.path)
+    ? receiptForm(c, next)
+    : pageForm(c, next);

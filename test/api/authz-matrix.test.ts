@@ -735,7 +735,7 @@ const specs: Spec[] = [
   {
     method: 'GET',
     path: '/v1/fees/{fiscalYear}',
-    allow: ['staff'],
+    allow: ['staff', 'expert'],
     target: () => ({ path: '/v1/fees/2026' }),
   },
   {

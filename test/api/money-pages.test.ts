@@ -53,23 +53,36 @@ describe('the company’s status page', () => {
 });
 
 describe('the staff money pages', () => {
-  it('decide a travel claim: adjusting without a reason is refused on the page', async () => {
+  it('decide a travel claim: adjusting without a reason comes back with the amount kept', async () => {
     const filed = await claim(api, expert.token, visits.confirmed as Visit, 4_320);
+    const path = `/staff/travel-claims/${filed.id}`;
     const list = await staff.get('/staff/travel-claims');
     expect(list.status).toBe(200);
-    expect(list.html).toContain(`/staff/travel-claims/${filed.id}`);
-    const refused = await staff.post(`/staff/travel-claims/${filed.id}/adjust`, {
+    expect(list.html).toContain(path);
+    // The claim page's adjust form leads to a page that says what will happen.
+    const confirm = await staff.get(`${path}/adjust?approvedYen=4%2C000&reason=`);
+    expect(confirm.status).toBe(200);
+    expect(text(confirm.html)).toContain('4,000円 に修正して承認します');
+    const refused = await staff.submit(`${path}/adjust`, {
       csrf,
       approvedYen: '4,000',
       reason: '',
     });
-    expect(refused.status).toBe(400);
+    expect(refused.location).toBe(path);
+    expect(refused.html).toContain('href="#reason"');
     expect(refused.html).toContain('is required');
-    const approved = await staff.post(`/staff/travel-claims/${filed.id}/approve`, { csrf });
-    expect(approved.status).toBe(303);
-    const page = await staff.get(approved.headers.get('location') as string);
-    expect(page.html).toContain('旅費請求を承認しました。');
-    expect(text(page.html)).toContain('承認額 4,320円');
+    expect(fieldValue(refused.html, 'approvedYen')).toBe('4,000');
+    expect((await api.call('GET', `/v1/travel-claims/${filed.id}`)).body.status).toBe('submitted');
+
+    expect(text((await staff.get(`${path}/approve`)).html)).toContain('4,320円 で承認します');
+    const approved = await staff.submit(`${path}/approve`, { csrf });
+    expect(approved.location).toBe(path);
+    expect(approved.html).toContain('旅費請求を承認しました。');
+    expect(text(approved.html)).toContain('承認額 4,320円');
+    // Decided, the confirmation pages lead back to the claim.
+    const again = await staff.get(`${path}/approve`);
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe(path);
   });
 
   it('confirm a visit for its company with a note, then export the month and download its files', async () => {
@@ -85,14 +98,15 @@ describe('the staff money pages', () => {
       comment: '電話で先方に実施を確認',
     });
     expect(confirmed.status).toBe(303);
-    const exported = await staff.post('/staff/payments/export', {
+    expect(confirmed.headers.get('location')).toBe(month);
+    const asked = await staff.get('/staff/payments/export?fiscalYear=2026&month=12&transferDate=');
+    expect(text(asked.html)).toContain('1名の専門家への合計 22,817円 を支払済みにし');
+    const after = await staff.submit('/staff/payments/export', {
       csrf,
       fiscalYear: '2026',
       month: '12',
     });
-    expect(exported.status).toBe(303);
-    expect(exported.headers.get('location')).toBe(`${month}&notice=exported`);
-    const after = await staff.get(`${month}&notice=exported`);
+    expect(after.location).toBe(month);
     expect(after.html).toContain('支払データを出力しました。');
     // 2 visits of 2 h: ¥20,600 in fees, ¥4,320 travel; withheld 10.21 % of the fees (¥2,103).
     expect(text(after.html)).toContain('20,600円 4,320円 2,103円 22,817円');
@@ -108,12 +122,13 @@ describe('the staff money pages', () => {
     const records = parseZenginFile(Buffer.from(await file.arrayBuffer()), 'crlf');
     expect(records[1]).toMatchObject({ 受取人名: 'ｻﾄｳ ﾊﾅｺ'.padEnd(30), 振込金額: '0000022817' });
 
-    const again = await staff.post('/staff/payments/export', {
+    const again = await staff.submit('/staff/payments/export', {
       csrf,
       fiscalYear: '2026',
       month: '12',
     });
-    expect(again.headers.get('location')).toBe(`${month}&notice=nothingNew`);
+    expect(again.location).toBe(month);
+    expect(again.html).toContain('新たに支払うものはありません。');
   });
 
   it('show the frozen rates, and set the budget shown as a bar on the reports page', async () => {
@@ -146,9 +161,16 @@ describe('the staff money pages', () => {
       lodgingCapYen: '0',
       travelEstimateYen: '5000',
     };
-    const bad = await staff.post('/staff/fees/2027/rates', { ...form, unitMinutes: '0' });
-    expect(bad.status).toBe(400);
+    const bad = await staff.submit('/staff/fees/2027/rates', {
+      ...form,
+      unitMinutes: '0',
+      hourlyRateYen: 'abc',
+    });
+    expect(bad.location).toBe('/staff/fees?fiscalYear=2027');
     expect(bad.html).toContain('href="#unitMinutes"');
+    expect(bad.html).toContain('href="#hourlyRateYen"');
+    expect(fieldValue(bad.html, 'hourlyRateYen')).toBe('abc');
+    expect(fieldValue(bad.html, 'dailyCapYen')).toBe('33000');
     const ok = await staff.post('/staff/fees/2027/rates', form);
     expect(ok.status).toBe(303);
     expect((await api.call('GET', '/v1/fees/2027')).body).toMatchObject({

@@ -106,6 +106,13 @@ describe('the pages as a viewer', () => {
     const reports = await browser.get('/staff/reports?fiscalYear=2026');
     expect(reports.status).toBe(200);
     expect(reports.html).not.toContain('/staff/fees');
+    // The navigation leads only where a viewer may go: no notifications, no money pages.
+    const nav = /<nav aria-label="サイト内メニュー">.*?<\/nav>/s.exec(reports.html)?.[0] ?? '';
+    expect(nav.match(/href="[^"]+"/g)).toEqual([
+      'href="/staff"',
+      'href="/staff/experts"',
+      'href="/staff/reports"',
+    ]);
   });
 
   it('is refused a page that changes things, and a form posted anyway', async () => {
@@ -115,6 +122,10 @@ describe('the pages as a viewer', () => {
     for (const path of [
       '/staff/experts/new',
       '/staff/notifications',
+      '/staff/payments',
+      '/staff/travel-claims',
+      '/staff/fees',
+      '/staff/payments/export?fiscalYear=2026&month=12',
       `/staff/requests/${visit.request.id}/withdraw`,
     ]) {
       const page = await browser.get(path);

@@ -21,8 +21,9 @@ const getRoute = createRoute({
   method: 'get',
   path: '/v1/fees/{fiscalYear}',
   tags: ['money'],
-  summary: 'A fiscal year’s fee and travel rates; the defaults until set (staff)',
-  security: bearer('staff'),
+  summary:
+    'A fiscal year’s fee and travel rates; the defaults until set (staff; experts read the travel limits they claim within)',
+  security: bearer('staff', 'expert'),
   request: { params: FiscalYearParam },
   responses: { 200: jsonResponse('The rates', FeeRatesSchema), ...commonErrors },
 });
@@ -43,7 +44,7 @@ const putRoute = createRoute({
 
 export function registerFees(app: OpenAPIHono<AppEnv>) {
   app.openapi(getRoute, async (c) => {
-    requireRole(c, 'staff');
+    requireRole(c, 'staff', 'expert');
     const { db } = c.get('deps');
     return c.json(await feeRatesBody(db, c.req.valid('param').fiscalYear), 200);
   });

@@ -211,6 +211,9 @@ function VisitCard(props: { t: Strings; visit: Visit; csrf: string; now: string 
         <a href={`${base}/calendar.ics`} download>
           {t.addToCalendar}
         </a>
+        {visit.format === 'onsite' && visit.status === 'completed' && (
+          <a href={`${base}/travel`}>{t.money.claimTravelLink}</a>
+        )}
         {visit.status === 'confirmed' && started && (
           <>
             <a class="button" href={`${base}/report`}>

@@ -214,6 +214,7 @@ export const en: Strings = {
   navRequests: 'Applications',
   navExperts: 'Experts',
   navNotifications: 'Notifications',
+  navMoney: 'Fees & travel',
   navReports: 'Reports',
   queueTitle: 'Applications',
   queueTabs: 'Filter by status',
@@ -573,6 +574,7 @@ export const en: Strings = {
     feesLink: 'Rates and budget',
     claimsLink: 'Travel claims',
     paymentsLink: 'Fee and travel payments',
+    moneyPages: 'Fees and travel pages',
     budgetTitle: (label) => `Budget of ${label}`,
     budgetDescription: (amount, parts, remaining) =>
       `Of a budget of ${amount}: ${parts}. ${remaining} remains.`,
@@ -653,6 +655,10 @@ export const en: Strings = {
     adjustAmountHint: (claimed) => `Less than the ${claimed} claimed`,
     adjustReasonHint: 'The expert is told',
     adjustButton: 'Approve adjusted',
+    approveConfirmLead: (expert, claimed) =>
+      `This approves ${expert}’s travel claim as claimed, ${claimed}. The expert is told by email, and the decision is final.`,
+    adjustConfirmLead: (expert, claimed, approved, reason) =>
+      `This approves ${expert}’s travel claim of ${claimed} at ${approved}. The expert is told by email with the reason “${reason}”, and the decision is final.`,
     paymentsTitle: (month) => `Fee and travel payments (${month})`,
     paymentsCaption: (label, month) => `Payments of ${month} (${label})`,
     noVisitsThisMonth: 'No visit was completed this month.',
@@ -679,6 +685,9 @@ export const en: Strings = {
     transferDate: 'Transfer date',
     transferDateHint: 'Empty: two bank days from today',
     exportButton: (amount) => `Export the payments (${amount})`,
+    exportConfirmTitle: (month) => `Export the payments of ${month}`,
+    exportConfirmLead: (amount, payees, transferDate) =>
+      `This marks ${amount} to ${payees} ${payees === 1 ? 'expert' : 'experts'} as paid and writes the 全銀 bank transfer file (transfer date ${transferDate ?? 'two bank days from today'}). Visits marked paid cannot be unmarked.`,
     nothingDue: 'Nothing new is payable this month.',
     csvDownload: 'Payments (CSV)',
     zenginDownload: (sequence, date, amount) =>
@@ -692,6 +701,9 @@ export const en: Strings = {
       exported: 'The payments are exported; their visits are paid.',
       nothingNew: 'Nothing new to pay: the last export stands.',
       confirmedForCompany: 'The visit is confirmed for the company.',
+      claimSubmitted: 'Your travel claim is sent. The office will decide it.',
+      claimChanged: 'Your travel claim is changed.',
+      receiptAttached: 'The receipt is attached.',
     },
     problems: {
       'rates-frozen': 'A payment of this fiscal year has been exported: its rates cannot change.',
@@ -725,6 +737,25 @@ export const en: Strings = {
     upTo: (amount) => `Up to ¥${amount}`,
     claimSubmit: 'Claim travel',
     claimUpdate: 'Change the claim',
+    claimTravelLink: 'Claim travel',
+    myClaimStatus: {
+      submitted: 'Waiting for the office',
+      approved: 'Approved',
+      adjusted: 'Approved at an adjusted amount',
+    },
+    myClaimsTitle: 'Your travel claims',
+    noMyClaims: 'You have no travel claims yet.',
+    claimAfterReport: 'Travel can be claimed once the visit report is filed.',
+    claimWaiting:
+      'The office is checking it. Until it decides, you can change the claim and attach receipts.',
+    receiptFile: 'Receipt file',
+    receiptHint: 'A PDF, JPEG or PNG file of at most 5 MB. One file at a time.',
+    attachReceipt: 'Attach the receipt',
+    receiptMissing: 'Choose a file to attach.',
+    receiptTooLarge: 'The file is larger than 5 MB. Choose one of at most 5 MB.',
+    receiptWrongType: 'Choose a PDF, JPEG or PNG file.',
+    receiptUnreadable:
+      'The file is empty, or not the PDF, JPEG or PNG it says it is. Choose another.',
   },
   outcomes: {
     notices: {

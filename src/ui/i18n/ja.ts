@@ -214,6 +214,7 @@ export const ja = {
   navRequests: '申込一覧',
   navExperts: '専門家',
   navNotifications: '通知',
+  navMoney: '謝金・旅費',
   navReports: '実績レポート',
   queueTitle: '申込一覧',
   queueTabs: '状況で絞り込む',
@@ -570,6 +571,7 @@ export const ja = {
     feesLink: '単価・予算',
     claimsLink: '旅費請求',
     paymentsLink: '謝金・旅費の支払',
+    moneyPages: '謝金・旅費のページ',
     budgetTitle: (label: string) => `${label}の予算`,
     budgetDescription: (amount: string, parts: string, remaining: string) =>
       `予算 ${amount} のうち、${parts}。残り ${remaining}。`,
@@ -653,6 +655,10 @@ export const ja = {
     adjustAmountHint: (claimed: string) => `請求額（${claimed}）より少ない額`,
     adjustReasonHint: '専門家に伝わります',
     adjustButton: '修正して承認する',
+    approveConfirmLead: (expert: string, claimed: string) =>
+      `${expert} さんの旅費請求を請求どおり ${claimed} で承認します。決定は専門家にメールで通知され、変更できません。`,
+    adjustConfirmLead: (expert: string, claimed: string, approved: string, reason: string) =>
+      `${expert} さんの旅費請求（請求額 ${claimed}）を ${approved} に修正して承認します。修正の理由「${reason}」とともに専門家にメールで通知され、変更できません。`,
     paymentsTitle: (month: string) => `謝金・旅費の支払（${month}）`,
     paymentsCaption: (label: string, month: string) => `${label} ${month} の支払`,
     noVisitsThisMonth: 'この月に完了した訪問はありません。',
@@ -679,6 +685,9 @@ export const ja = {
     transferDate: '振込指定日',
     transferDateHint: '空欄なら2営業日後',
     exportButton: (amount: string) => `支払データを出力する（${amount}）`,
+    exportConfirmTitle: (month: string) => `支払データの出力（${month}）`,
+    exportConfirmLead: (amount: string, payees: number, transferDate: string | null) =>
+      `${payees}名の専門家への合計 ${amount} を支払済みにし、全銀協形式の振込ファイルを作成します（振込指定日 ${transferDate ?? '2営業日後'}）。支払済みにした訪問は元に戻せません。`,
     nothingDue: 'この月に新たに支払えるものはありません。',
     csvDownload: '支払一覧（CSV）',
     zenginDownload: (sequence: number, date: string, amount: string) =>
@@ -692,6 +701,9 @@ export const ja = {
       exported: '支払データを出力しました。対象の訪問は支払済みになりました。',
       nothingNew: '新たに支払うものはありません。前回の出力をそのまま使えます。',
       confirmedForCompany: '企業に代わって実施を確認しました。',
+      claimSubmitted: '旅費を請求しました。事務局の決定をお待ちください。',
+      claimChanged: '旅費の請求を修正しました。',
+      receiptAttached: '領収書を添付しました。',
     } as Record<string, string>,
     problems: {
       'rates-frozen': 'この年度の支払データを出力済みのため、単価は変更できません。',
@@ -726,6 +738,24 @@ export const ja = {
     upTo: (amount: string) => `上限 ${amount}円`,
     claimSubmit: '旅費を請求する',
     claimUpdate: '請求を修正する',
+    claimTravelLink: '旅費を請求する',
+    myClaimStatus: {
+      submitted: '事務局の確認待ち',
+      approved: '承認済み',
+      adjusted: '金額を修正して承認',
+    } as Record<'submitted' | 'approved' | 'adjusted', string>,
+    myClaimsTitle: '旅費請求の一覧',
+    noMyClaims: '旅費請求はまだありません。',
+    claimAfterReport: '旅費は、訪問報告を提出した後に請求できます。',
+    claimWaiting: '事務局が確認しています。決定までは請求を修正し、領収書を追加できます。',
+    receiptFile: '領収書のファイル',
+    receiptHint: 'PDF、JPEG、PNG のいずれかで、1ファイル5MBまで。1回に1ファイルずつ添付します。',
+    attachReceipt: '領収書を添付する',
+    receiptMissing: '添付するファイルを選んでください。',
+    receiptTooLarge: 'ファイルが5MBを超えています。5MB以内にしてください。',
+    receiptWrongType: 'PDF、JPEG、PNG のいずれかのファイルを選んでください。',
+    receiptUnreadable:
+      'ファイルの中身が PDF、JPEG、PNG のいずれでもないか、空です。別のファイルを選んでください。',
   },
   outcomes: {
     notices: {

@@ -32,11 +32,12 @@ export function BudgetBar({ t, budget }: { t: Strings; budget: BudgetBody }) {
   const id = `budget-${budget.fiscalYear}`;
   const description = m.budgetDescription(
     yen(t, amount),
-    parts.map((p) => `${p.label} ${yen(t, p.value)}`).join('、'),
+    parts.map((p) => `${p.label} ${yen(t, p.value)}`).join(t.listSeparator),
     yen(t, budget.remainingYen ?? 0),
   );
   return (
-    <figure class="chart" aria-labelledby={`${id}-title`}>
+    // Focusable: on a phone the bar scrolls sideways, and a keyboard must reach it to scroll.
+    <figure class="chart" tabindex={0} aria-labelledby={`${id}-title`}>
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         role="img"

@@ -1,5 +1,4 @@
 import type { Context, Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { fiscalYearOf } from '../../domain/time.ts';
 import type { Problem } from '../../http/errors.ts';
 import type { BudgetBody } from '../../routes/budget/schema.ts';
@@ -7,23 +6,17 @@ import type { FeeRatesBody } from '../../routes/fees/schema.ts';
 import { CsrfField } from '../area-page.tsx';
 import type { UiEnv } from '../context.ts';
 import { Alert, ErrorSummary, Field, type FieldErrors, Notice } from '../fields.tsx';
-import { type FormValues, readForm } from '../form-values.ts';
+import { type Flash, redirectWith, takeFlash } from '../flash.ts';
+import { type FormValues, formValues, readForm } from '../form-values.ts';
 import { PageNotFound } from '../page-errors.ts';
 import { asSignedIn, readSignedIn, type SignedInEnv } from '../signed-in.ts';
-import { BudgetFigures, MoneyLinks } from './budget-panel.tsx';
+import { BudgetFigures } from './budget-panel.tsx';
+import { moneyPage } from './money-page.tsx';
 import { requireStaff } from './session.ts';
-import { staffPage } from './staff-page.tsx';
 
 // A fiscal year's rates (謝金・旅費) and budget, set by the office. Percentages are shown and
-// typed as people say them (10.21); the API keeps basis points (1021).
-
-type Shown = {
-  notice?: string;
-  problem?: string;
-  errors?: FieldErrors;
-  status?: ContentfulStatusCode;
-  values?: FormValues;
-};
+// typed as people say them (10.21); the API keeps basis points (1021). Both forms answer with
+// a redirect back here: a notice, or the form's errors all at once with what was typed.
 
 const YEN_FIELDS = [
   'hourlyRateYen',
@@ -55,10 +48,10 @@ export function fiscalYearParam(value: string | undefined, current: number): num
 }
 
 export function registerFeesPage(ui: Hono<UiEnv>) {
-  ui.get('/staff/fees', requireStaff, (c) => {
+  ui.get('/staff/fees', requireStaff, async (c) => {
     const current = fiscalYearOf(c.get('deps').clock());
     const fy = fiscalYearParam(c.req.query('fiscalYear'), current);
-    return feesPage(c, fy, { notice: c.get('t').money.notices[c.req.query('notice') ?? ''] });
+    return feesPage(c, fy, await takeFlash(c));
   });
 
   ui.post('/staff/fees/:fiscalYear/rates', requireStaff, async (c) => {
@@ -72,8 +65,8 @@ export function registerFeesPage(ui: Hono<UiEnv>) {
       withholdTravel: form.get('withholdTravel') === 'on',
     };
     const res = await asSignedIn(c, 'PUT', `/v1/fees/${fy}`, body);
-    if (res.ok) return c.redirect(`/staff/fees?fiscalYear=${fy}&notice=ratesSaved`, 303);
-    return answer(c, fy, res.problem, form);
+    if (res.ok) return redirectWith(c, here(fy), { notice: 'ratesSaved' });
+    return sentBack(c, fy, res.problem, form);
   });
 
   ui.post('/staff/fees/:fiscalYear/budget', requireStaff, async (c) => {
@@ -84,13 +77,15 @@ export function registerFeesPage(ui: Hono<UiEnv>) {
       amountYen: wholeNumber(form.get('amountYen')),
       intakeClosesOn: closes === '' ? null : closes,
     });
-    if (res.ok) return c.redirect(`/staff/fees?fiscalYear=${fy}&notice=budgetSaved`, 303);
-    return answer(c, fy, res.problem, form);
+    if (res.ok) return redirectWith(c, here(fy), { notice: 'budgetSaved' });
+    return sentBack(c, fy, res.problem, form);
   });
 }
 
-/** The page again with the API's refusal: its message, and each field it names. */
-function answer(c: Context<SignedInEnv>, fy: number, problem: Problem, values: FormValues) {
+const here = (fy: number) => `/staff/fees?fiscalYear=${fy}`;
+
+/** Back to the page with the API's refusal: its message, each field it names, what was typed. */
+function sentBack(c: Context<SignedInEnv>, fy: number, problem: Problem, form: FormValues) {
   if (problem.status >= 500) throw new Error(`fees answered ${problem.status} ${problem.code}`);
   const errors: FieldErrors = {};
   for (const e of problem.errors ?? []) {
@@ -99,15 +94,17 @@ function answer(c: Context<SignedInEnv>, fy: number, problem: Problem, values: F
       .replace(/^withholdingAboveBp$/, 'withholdingAbovePercent');
     errors[field] = e.message;
   }
-  return feesPage(c, fy, {
-    problem: c.get('t').money.problems[problem.code] ?? problem.detail,
-    errors,
-    status: problem.status as ContentfulStatusCode,
-    values,
+  // Fields named: the error summary says what to fix; else the refusal's own words.
+  const named = Object.keys(errors).length > 0;
+  return redirectWith(c, here(fy), {
+    ...(named
+      ? { errors }
+      : { problem: c.get('t').money.problems[problem.code] ?? problem.detail }),
+    values: form.fields(),
   });
 }
 
-async function feesPage(c: Context<SignedInEnv>, fy: number, shown: Shown) {
+async function feesPage(c: Context<SignedInEnv>, fy: number, flash: Flash) {
   const t = c.get('t');
   const m = t.money;
   const [rates, budget] = await Promise.all([
@@ -116,8 +113,12 @@ async function feesPage(c: Context<SignedInEnv>, fy: number, shown: Shown) {
   ]);
   const csrf = c.get('session').csrf;
   const current = fiscalYearOf(c.get('deps').clock());
-  const errors = shown.errors ?? {};
-  const value = (name: string, stored: string) => shown.values?.get(name) || stored;
+  const errors = flash.errors ?? {};
+  // The form sent back shows what was typed; the page's other form, what is stored.
+  const sent = flash.values ? formValues(flash.values) : undefined;
+  const sentRates = sent !== undefined && 'hourlyRateYen' in sent.fields();
+  const value = (name: string, stored: string) =>
+    sent && name in sent.fields() ? sent.get(name) : stored;
   const yenField = (name: (typeof YEN_FIELDS)[number], label: string, hint?: string) => (
     <Field
       t={t}
@@ -137,16 +138,14 @@ async function feesPage(c: Context<SignedInEnv>, fy: number, shown: Shown) {
       )}
     />
   );
-  return staffPage(
+  const notice = flash.notice && m.notices[flash.notice];
+  return moneyPage(
     c,
-    { title: m.feesTitle(rates.label), area: 'reports', status: shown.status ?? 200 },
+    { title: m.feesTitle(rates.label), tab: 'fees', errors: Object.keys(errors).length > 0 },
     <>
-      <p>
-        <a href={`/staff/reports?fiscalYear=${fy}`}>{m.backToReports}</a>
-      </p>
       <h1>{m.feesTitle(rates.label)}</h1>
-      {shown.notice && <Notice>{shown.notice}</Notice>}
-      {shown.problem && <Alert>{shown.problem}</Alert>}
+      {notice && <Notice>{notice}</Notice>}
+      {flash.problem && <Alert>{flash.problem}</Alert>}
       <ErrorSummary title={m.checkFields} errors={errors} />
       <form method="get" action="/staff/fees" class="inline-form panel">
         <div class="field">
@@ -280,7 +279,7 @@ async function feesPage(c: Context<SignedInEnv>, fy: number, shown: Shown) {
                 <input
                   type="checkbox"
                   name="withholdTravel"
-                  checked={rates.withholdTravel}
+                  checked={sentRates ? sent?.get('withholdTravel') === 'on' : rates.withholdTravel}
                   disabled={rates.frozen}
                 />
                 {m.withholdTravel}
@@ -296,7 +295,6 @@ async function feesPage(c: Context<SignedInEnv>, fy: number, shown: Shown) {
           {!rates.frozen && <button type="submit">{m.saveRates}</button>}
         </form>
       </section>
-      <MoneyLinks t={t} fiscalYear={fy} />
     </>,
   );
 }

@@ -1,27 +1,27 @@
 import type { Context, Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { fiscalYearOf, tokyoDate } from '../../domain/time.ts';
 import type { Problem } from '../../http/errors.ts';
 import type { PaymentReport } from '../../routes/payments/schema.ts';
 import { CsrfField } from '../area-page.tsx';
+import { Confirm } from '../confirm.tsx';
 import type { UiEnv } from '../context.ts';
 import { Alert, Notice } from '../fields.tsx';
+import { type Flash, redirectWith, takeFlash } from '../flash.ts';
 import { readForm } from '../form-values.ts';
 import { formatDateTime, formatRange } from '../format.ts';
 import { PageNotFound, SignedOut } from '../page-errors.ts';
 import { asSignedIn, readSignedIn, type SignedInEnv } from '../signed-in.ts';
 import { yen } from './budget-panel.tsx';
 import { fiscalYearParam } from './fees-page.tsx';
+import { moneyPage } from './money-page.tsx';
 import { requireStaff } from './session.ts';
-import { staffPage } from './staff-page.tsx';
 
 // A month's payments: what each expert is paid, what waits (a visit to confirm, a claim to
-// decide), the export that pays it, and its CSV and 全銀 file.
+// decide), the export that pays it (after a page that says what it will pay), and its CSV and
+// 全銀 file. Every form answers with a redirect back to the month, carrying what happened.
 
 const FISCAL_MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-type Shown = { notice?: string; problem?: string; status?: ContentfulStatusCode };
 
 function monthParam(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
@@ -43,11 +43,45 @@ function period(c: Context<SignedInEnv>, source: (name: string) => string | unde
 const here = (fy: number, month: number) => `/staff/payments?fiscalYear=${fy}&month=${month}`;
 
 export function registerPaymentPages(ui: Hono<UiEnv>) {
-  ui.get('/staff/payments', requireStaff, (c) => {
+  ui.get('/staff/payments', requireStaff, async (c) => {
     const { fy, month } = period(c, (name) => c.req.query(name));
-    return paymentsPage(c, fy, month, {
-      notice: c.get('t').money.notices[c.req.query('notice') ?? ''],
-    });
+    return paymentsPage(c, fy, month, await takeFlash(c));
+  });
+
+  // Exporting marks the month's visits paid, which cannot be undone: this page says what it
+  // will pay first, and its form does it.
+  ui.get('/staff/payments/export', requireStaff, async (c) => {
+    const t = c.get('t');
+    const m = t.money;
+    const { fy, month } = period(c, (name) => c.req.query(name));
+    const transferDate = c.req.query('transferDate') ?? '';
+    const report = await readSignedIn<PaymentReport>(
+      c,
+      `/v1/reports/payments?fiscalYear=${fy}&month=${month}`,
+    );
+    const payees = report.experts.filter((e) => e.dueNetYen > 0).length;
+    return moneyPage(
+      c,
+      { title: m.exportConfirmTitle(report.month), tab: 'payments' },
+      <Confirm
+        t={t}
+        title={m.exportConfirmTitle(report.month)}
+        lead={m.exportConfirmLead(
+          yen(t, report.totals.dueNetYen),
+          payees,
+          transferDate === '' ? null : transferDate,
+        )}
+        action="/staff/payments/export"
+        button={m.exportButton(yen(t, report.totals.dueNetYen))}
+        back={here(fy, month)}
+        hidden={{
+          csrf: c.get('session').csrf,
+          fiscalYear: String(fy),
+          month: String(month),
+          transferDate,
+        }}
+      />,
+    );
   });
 
   ui.post('/staff/payments/export', requireStaff, async (c) => {
@@ -60,8 +94,9 @@ export function registerPaymentPages(ui: Hono<UiEnv>) {
       ...(transferDate ? { transferDate } : {}),
     });
     if (res.ok) {
-      const notice = res.status === 201 ? 'exported' : 'nothingNew';
-      return c.redirect(`${here(fy, month)}&notice=${notice}`, 303);
+      return redirectWith(c, here(fy, month), {
+        notice: res.status === 201 ? 'exported' : 'nothingNew',
+      });
     }
     return refused(c, fy, month, res.problem);
   });
@@ -75,7 +110,7 @@ export function registerPaymentPages(ui: Hono<UiEnv>) {
       agree: true,
       comment: form.get('comment'),
     });
-    if (res.ok) return c.redirect(`${here(fy, month)}&notice=confirmedForCompany`, 303);
+    if (res.ok) return redirectWith(c, here(fy, month), { notice: 'confirmedForCompany' });
     return refused(c, fy, month, res.problem);
   });
 
@@ -99,15 +134,18 @@ function refused(c: Context<SignedInEnv>, fy: number, month: number, problem: Pr
   if (problem.status >= 500 && problem.code !== 'not-available') {
     throw new Error(`payments answered ${problem.status} ${problem.code}`);
   }
+  const t = c.get('t');
   const details = (problem.errors ?? []).map((e) => e.message);
-  const message = c.get('t').money.problems[problem.code] ?? problem.detail;
-  return paymentsPage(c, fy, month, {
-    problem: details.length > 0 ? `${message}（${details.join('、')}）` : message,
-    status: problem.status as ContentfulStatusCode,
+  const message = t.money.problems[problem.code] ?? problem.detail;
+  return redirectWith(c, here(fy, month), {
+    problem:
+      details.length > 0
+        ? `${message}${t.matching.inParens(details.join(t.listSeparator))}`
+        : message,
   });
 }
 
-async function paymentsPage(c: Context<SignedInEnv>, fy: number, month: number, shown: Shown) {
+async function paymentsPage(c: Context<SignedInEnv>, fy: number, month: number, flash: Flash) {
   const t = c.get('t');
   const m = t.money;
   const report = await readSignedIn<PaymentReport>(
@@ -126,16 +164,14 @@ async function paymentsPage(c: Context<SignedInEnv>, fy: number, month: number, 
   );
   const file = (format: 'csv' | 'zengin', sequence?: number) =>
     `/staff/payments/file?fiscalYear=${fy}&month=${month}&format=${format}${sequence ? `&export=${sequence}` : ''}`;
-  return staffPage(
+  const notice = flash.notice && m.notices[flash.notice];
+  return moneyPage(
     c,
-    { title: m.paymentsTitle(report.month), area: 'reports', status: shown.status ?? 200 },
+    { title: m.paymentsTitle(report.month), tab: 'payments' },
     <>
-      <p>
-        <a href={`/staff/reports?fiscalYear=${fy}`}>{m.backToReports}</a>
-      </p>
       <h1>{m.paymentsTitle(report.month)}</h1>
-      {shown.notice && <Notice>{shown.notice}</Notice>}
-      {shown.problem && <Alert>{shown.problem}</Alert>}
+      {notice && <Notice>{notice}</Notice>}
+      {flash.problem && <Alert>{flash.problem}</Alert>}
       <form method="get" action="/staff/payments" class="inline-form panel">
         <div class="field">
           <label for="fiscalYear">{t.fiscalYear}</label>
@@ -163,9 +199,9 @@ async function paymentsPage(c: Context<SignedInEnv>, fy: number, month: number, 
       {report.experts.length === 0 ? (
         <p>{m.noVisitsThisMonth}</p>
       ) : (
-        <div class="table-wrap">
+        <section class="table-wrap" aria-labelledby="payments-caption" tabindex={0}>
           <table id="payments">
-            <caption>{m.paymentsCaption(report.label, report.month)}</caption>
+            <caption id="payments-caption">{m.paymentsCaption(report.label, report.month)}</caption>
             <thead>
               <tr>
                 <th scope="col">{m.expert}</th>
@@ -233,7 +269,7 @@ async function paymentsPage(c: Context<SignedInEnv>, fy: number, month: number, 
               </tr>
             </tfoot>
           </table>
-        </div>
+        </section>
       )}
 
       {(waiting.length > 0 || report.waiting.undecidedClaims > 0) && (
@@ -252,9 +288,10 @@ async function paymentsPage(c: Context<SignedInEnv>, fy: number, month: number, 
                 <li class="match">
                   <h3>{`${visit.companyName} — ${expert.name}`}</h3>
                   <p>
-                    {formatRange(t, visit.start, visit.end)}
-                    {' ・ '}
-                    {visit.fee.waiting === 'disputed' ? m.disputed : m.awaitingConfirmation}
+                    {[
+                      formatRange(t, visit.start, visit.end),
+                      visit.fee.waiting === 'disputed' ? m.disputed : m.awaitingConfirmation,
+                    ].join(t.listSeparator)}
                   </p>
                   {visit.attendanceComment && (
                     <p class="pre-line">{`${m.companyComment}: ${visit.attendanceComment}`}</p>
@@ -289,8 +326,7 @@ async function paymentsPage(c: Context<SignedInEnv>, fy: number, month: number, 
         <h2 id="export-title">{m.exportTitle}</h2>
         <p>{m.exportLead}</p>
         {payable ? (
-          <form method="post" action="/staff/payments/export" class="inline-form">
-            <CsrfField csrf={csrf} />
+          <form method="get" action="/staff/payments/export" class="inline-form">
             <input type="hidden" name="fiscalYear" value={String(fy)} />
             <input type="hidden" name="month" value={String(month)} />
             <div class="field">

@@ -3,10 +3,14 @@ import type { Child } from 'hono/jsx';
 import { areaPage } from '../area-page.tsx';
 import type { PageOptions } from '../render.tsx';
 import type { SignedInEnv } from '../signed-in.ts';
+import { canChange } from './session.ts';
 
-type Area = 'requests' | 'experts' | 'notifications' | 'reports';
+type Area = 'requests' | 'experts' | 'notifications' | 'money' | 'reports';
 
-/** A page of the staff area, with its navigation. */
+/**
+ * A page of the staff area, with its navigation. A viewer (the ministry's officials) is not
+ * shown the links to pages that are the office's alone: notifications and the money pages.
+ */
 export function staffPage(
   c: Context<SignedInEnv>,
   options: Omit<PageOptions, 'nav'> & { area: Area },
@@ -19,7 +23,12 @@ export function staffPage(
       links: [
         { key: 'requests', href: '/staff', label: t.navRequests },
         { key: 'experts', href: '/staff/experts', label: t.navExperts },
-        { key: 'notifications', href: '/staff/notifications', label: t.navNotifications },
+        ...(canChange(c)
+          ? [
+              { key: 'notifications', href: '/staff/notifications', label: t.navNotifications },
+              { key: 'money', href: '/staff/payments', label: t.navMoney },
+            ]
+          : []),
         { key: 'reports', href: '/staff/reports', label: t.navReports },
       ],
       current: options.area,

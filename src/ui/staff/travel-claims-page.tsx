@@ -1,33 +1,33 @@
 import type { Context, Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { travelModeLabels } from '../../domain/travel.ts';
 import {
   type TravelClaimStatus,
   travelClaimStatuses,
   travelClaimTransition,
 } from '../../domain/travel-claim-lifecycle.ts';
+import type { Problem } from '../../http/errors.ts';
 import type { TravelClaimBody } from '../../routes/travel-claims/schema.ts';
-import { CsrfField } from '../area-page.tsx';
+import { Confirm } from '../confirm.tsx';
 import type { UiEnv } from '../context.ts';
-import { Alert, Field, type FieldErrors, Notice } from '../fields.tsx';
-import { readForm } from '../form-values.ts';
+import { Alert, ErrorSummary, Field, Notice } from '../fields.tsx';
+import { type Flash, redirectWith, takeFlash } from '../flash.ts';
+import { type FormValues, formValues, readForm } from '../form-values.ts';
 import { formatDateTime, formatRange } from '../format.ts';
 import { named } from '../i18n/strings.ts';
 import { PageNotFound, SignedOut } from '../page-errors.ts';
 import { asSignedIn, readSignedIn, type SignedInEnv } from '../signed-in.ts';
 import { yen } from './budget-panel.tsx';
+import { moneyPage } from './money-page.tsx';
 import { requireStaff } from './session.ts';
-import { staffPage } from './staff-page.tsx';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE_SIZE = 50;
 
-type Shown = {
-  notice?: string;
-  problem?: string;
-  errors?: FieldErrors;
-  status?: ContentfulStatusCode;
-};
+/** The amount as typed (full-width digits and commas allowed), or the text as it was. */
+function amountOf(value: string): number | string {
+  const plain = value.normalize('NFKC').replace(/[,\s円¥]/g, '');
+  return /^\d+$/.test(plain) ? Number(plain) : value;
+}
 
 function ClaimBadge({ c, status }: { c: Context<SignedInEnv>; status: TravelClaimStatus }) {
   return (
@@ -54,9 +54,9 @@ export function registerTravelClaimPages(ui: Hono<UiEnv>) {
       `/v1/travel-claims?${query}`,
     );
     const tabs = [...travelClaimStatuses, 'all'] as const;
-    return staffPage(
+    return moneyPage(
       c,
-      { title: m.claimsTitle, area: 'reports' },
+      { title: m.claimsTitle, tab: 'claims' },
       <>
         <h1>{m.claimsTitle}</h1>
         <nav aria-label={m.claimsTabs}>
@@ -76,7 +76,7 @@ export function registerTravelClaimPages(ui: Hono<UiEnv>) {
         {page.items.length === 0 ? (
           <p>{m.noClaims}</p>
         ) : (
-          <div class="table-wrap">
+          <section class="table-wrap" aria-label={m.claimsTitle} tabindex={0}>
             <table>
               <thead>
                 <tr>
@@ -111,7 +111,7 @@ export function registerTravelClaimPages(ui: Hono<UiEnv>) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
         {page.nextCursor && (
           <p class="actions">
@@ -126,27 +126,57 @@ export function registerTravelClaimPages(ui: Hono<UiEnv>) {
     );
   });
 
-  ui.get('/staff/travel-claims/:id', requireStaff, (c) =>
-    claimPage(c, { notice: c.get('t').money.notices[c.req.query('notice') ?? ''] }),
-  );
+  ui.get('/staff/travel-claims/:id', requireStaff, async (c) => claimPage(c, await takeFlash(c)));
+
+  // A decision is final and tells the expert: each has a page saying what it will do first,
+  // whose form does it. Adjusting comes here from the claim page's form with its amount and
+  // reason, carried on as the confirming form's fields.
+  ui.get('/staff/travel-claims/:id/approve', requireStaff, async (c) => {
+    const t = c.get('t');
+    const claim = await readSignedIn<TravelClaimBody>(c, `/v1/travel-claims/${claimId(c)}`);
+    return decisionPage(c, claim, {
+      lead: t.money.approveConfirmLead(claim.expert.name, yen(t, claim.claimedYen)),
+      action: `/staff/travel-claims/${claim.id}/approve`,
+      button: t.money.approveButton(yen(t, claim.claimedYen)),
+      hidden: {},
+    });
+  });
 
   ui.post('/staff/travel-claims/:id/approve', requireStaff, async (c) => {
     const id = claimId(c);
     const res = await asSignedIn(c, 'POST', `/v1/travel-claims/${id}/approve`);
-    if (res.ok) return c.redirect(`/staff/travel-claims/${id}?notice=claimApproved`, 303);
+    if (res.ok) return redirectWith(c, claimPath(id), { notice: 'claimApproved' });
     return refused(c, res.problem);
+  });
+
+  ui.get('/staff/travel-claims/:id/adjust', requireStaff, async (c) => {
+    const t = c.get('t');
+    const claim = await readSignedIn<TravelClaimBody>(c, `/v1/travel-claims/${claimId(c)}`);
+    const approvedYen = c.req.query('approvedYen') ?? '';
+    const reason = c.req.query('reason') ?? '';
+    const amount = amountOf(approvedYen);
+    return decisionPage(c, claim, {
+      lead: t.money.adjustConfirmLead(
+        claim.expert.name,
+        yen(t, claim.claimedYen),
+        typeof amount === 'number' ? yen(t, amount) : amount,
+        reason,
+      ),
+      action: `/staff/travel-claims/${claim.id}/adjust`,
+      button: t.money.adjustButton,
+      hidden: { approvedYen, reason },
+    });
   });
 
   ui.post('/staff/travel-claims/:id/adjust', requireStaff, async (c) => {
     const id = claimId(c);
     const form = await readForm(c);
-    const amount = form.get('approvedYen').normalize('NFKC').replace(/[,\s]/g, '');
     const res = await asSignedIn(c, 'POST', `/v1/travel-claims/${id}/adjust`, {
-      approvedYen: /^\d+$/.test(amount) ? Number(amount) : amount,
+      approvedYen: amountOf(form.get('approvedYen')),
       reason: form.get('reason'),
     });
-    if (res.ok) return c.redirect(`/staff/travel-claims/${id}?notice=claimAdjusted`, 303);
-    return refused(c, res.problem);
+    if (res.ok) return redirectWith(c, claimPath(id), { notice: 'claimAdjusted' });
+    return refused(c, res.problem, form);
   });
 
   // The API's download as it is: attachment, nosniff, a sandboxing CSP.
@@ -162,47 +192,76 @@ export function registerTravelClaimPages(ui: Hono<UiEnv>) {
   });
 }
 
+const claimPath = (id: string) => `/staff/travel-claims/${id}`;
+
 function claimId(c: Context<SignedInEnv>): string {
   const id = c.req.param('id') ?? '';
   if (!UUID.test(id)) throw new PageNotFound();
   return id;
 }
 
-function refused(
-  c: Context<SignedInEnv>,
-  problem: {
-    status: number;
-    code: string;
-    detail: string;
-    errors?: { path: string; message: string }[];
-  },
-) {
+/** Back to the claim with the API's refusal, the fields it names and what was typed. */
+function refused(c: Context<SignedInEnv>, problem: Problem, form?: FormValues) {
   if (problem.status === 404) throw new PageNotFound();
   if (problem.status >= 500) throw new Error(`claim decision answered ${problem.status}`);
-  return claimPage(c, {
-    problem: c.get('t').money.problems[problem.code] ?? problem.detail,
-    errors: Object.fromEntries((problem.errors ?? []).map((e) => [e.path, e.message])),
-    status: problem.status as ContentfulStatusCode,
+  const errors = Object.fromEntries((problem.errors ?? []).map((e) => [e.path, e.message]));
+  // Fields named: the error summary says what to fix; else the refusal's own words.
+  return redirectWith(c, claimPath(claimId(c)), {
+    ...(Object.keys(errors).length > 0
+      ? { errors }
+      : { problem: c.get('t').money.problems[problem.code] ?? problem.detail }),
+    ...(form ? { values: form.fields() } : {}),
   });
 }
 
-async function claimPage(c: Context<SignedInEnv>, shown: Shown) {
+/** The page that confirms a decision on `claim`, or the claim itself once it is decided. */
+function decisionPage(
+  c: Context<SignedInEnv>,
+  claim: TravelClaimBody,
+  step: { lead: string; action: string; button: string; hidden: Record<string, string> },
+) {
+  const t = c.get('t');
+  if (travelClaimTransition('approve', claim.status) === null) {
+    return c.redirect(claimPath(claim.id), 303);
+  }
+  return moneyPage(
+    c,
+    { title: t.money.claimTitle(claim.expert.name), tab: 'claims' },
+    <Confirm
+      t={t}
+      title={t.money.claimTitle(claim.expert.name)}
+      lead={step.lead}
+      action={step.action}
+      button={step.button}
+      back={claimPath(claim.id)}
+      hidden={{ csrf: c.get('session').csrf, ...step.hidden }}
+    />,
+  );
+}
+
+async function claimPage(c: Context<SignedInEnv>, flash: Flash) {
   const t = c.get('t');
   const m = t.money;
   const claim = await readSignedIn<TravelClaimBody>(c, `/v1/travel-claims/${claimId(c)}`);
-  const csrf = c.get('session').csrf;
-  const errors = shown.errors ?? {};
+  const errors = flash.errors ?? {};
+  const sent = formValues(flash.values);
   const open = travelClaimTransition('approve', claim.status) !== null;
-  return staffPage(
+  const notice = flash.notice && m.notices[flash.notice];
+  return moneyPage(
     c,
-    { title: m.claimTitle(claim.expert.name), area: 'reports', status: shown.status ?? 200 },
+    {
+      title: m.claimTitle(claim.expert.name),
+      tab: 'claims',
+      errors: Object.keys(errors).length > 0,
+    },
     <>
       <p>
         <a href="/staff/travel-claims">{m.backToClaims}</a>
       </p>
       <h1>{m.claimTitle(claim.expert.name)}</h1>
-      {shown.notice && <Notice>{shown.notice}</Notice>}
-      {shown.problem && <Alert>{shown.problem}</Alert>}
+      {notice && <Notice>{notice}</Notice>}
+      {flash.problem && <Alert>{flash.problem}</Alert>}
+      <ErrorSummary title={m.checkFields} errors={errors} />
       <section class="panel" aria-labelledby="claim-facts">
         <h2 id="claim-facts">{m.claimDetails}</h2>
         <dl class="facts">
@@ -241,9 +300,9 @@ async function claimPage(c: Context<SignedInEnv>, shown: Shown) {
           )}
         </dl>
       </section>
-      <div class="table-wrap">
+      <section class="table-wrap" aria-labelledby="legs-caption" tabindex={0}>
         <table>
-          <caption>{m.legs}</caption>
+          <caption id="legs-caption">{m.legs}</caption>
           <thead>
             <tr>
               <th scope="col">{m.legFrom}</th>
@@ -265,7 +324,7 @@ async function claimPage(c: Context<SignedInEnv>, shown: Shown) {
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       <section class="panel" aria-labelledby="receipts-title">
         <h2 id="receipts-title">{m.receipts}</h2>
         {claim.receipts.length === 0 ? (
@@ -287,12 +346,12 @@ async function claimPage(c: Context<SignedInEnv>, shown: Shown) {
         <section class="panel" aria-labelledby="decide-claim">
           <h2 id="decide-claim">{m.decideClaim}</h2>
           <p>{m.decideClaimLead}</p>
-          <form method="post" action={`/staff/travel-claims/${claim.id}/approve`}>
-            <CsrfField csrf={csrf} />
-            <button type="submit">{m.approveButton(yen(t, claim.claimedYen))}</button>
-          </form>
-          <form method="post" action={`/staff/travel-claims/${claim.id}/adjust`} class="stack">
-            <CsrfField csrf={csrf} />
+          <p class="actions">
+            <a class="button" href={`/staff/travel-claims/${claim.id}/approve`}>
+              {m.approveButton(yen(t, claim.claimedYen))}
+            </a>
+          </p>
+          <form method="get" action={`/staff/travel-claims/${claim.id}/adjust`} class="stack">
             <h3>{m.adjustTitle}</h3>
             <Field
               t={t}
@@ -302,7 +361,14 @@ async function claimPage(c: Context<SignedInEnv>, shown: Shown) {
               required
               error={errors.approvedYen}
               control={(wiring) => (
-                <input type="text" inputmode="numeric" class="short" required {...wiring} />
+                <input
+                  type="text"
+                  inputmode="numeric"
+                  class="short"
+                  value={sent.get('approvedYen')}
+                  required
+                  {...wiring}
+                />
               )}
             />
             <Field
@@ -312,7 +378,15 @@ async function claimPage(c: Context<SignedInEnv>, shown: Shown) {
               hint={m.adjustReasonHint}
               required
               error={errors.reason}
-              control={(wiring) => <input type="text" maxlength={1000} required {...wiring} />}
+              control={(wiring) => (
+                <input
+                  type="text"
+                  maxlength={1000}
+                  value={sent.get('reason')}
+                  required
+                  {...wiring}
+                />
+              )}
             />
             <button type="submit" class="secondary">
               {m.adjustButton}
