@@ -95,7 +95,17 @@ export function registerExpertCalendars(ui: Hono<UiEnv>) {
                       </th>
                       <td>{f.lastSyncedAt ? formatDateTime(t, f.lastSyncedAt) : t.never}</td>
                       <td class="num">{f.eventCount}</td>
-                      <td>{f.lastError ?? '—'}</td>
+                      <td>
+                        {f.lastError ? (
+                          // The server's words are English: said in the page language first,
+                          // kept as the detail someone may need to mend the URL.
+                          <>
+                            {t.syncFailed} <span lang="en">({f.lastError})</span>
+                          </>
+                        ) : (
+                          '—'
+                        )}
+                      </td>
                       <td>
                         <form method="post" action={`/expert/calendars/${f.id}/sync`}>
                           <CsrfField csrf={csrf} />

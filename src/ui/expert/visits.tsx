@@ -249,6 +249,7 @@ async function reportPage(c: Context<SignedInEnv>) {
         values={formValues(flash.values)}
         errors={errors}
         requested={mine.items.find((v) => v.id === id)?.visit.topics ?? []}
+        booked={visit}
       />
     </>,
   );

@@ -352,6 +352,8 @@ export const en: Strings = {
   reportLead: 'Record what the visit covered. Filing it marks the visit as completed.',
   topicsCovered: 'Topics covered',
   summary: 'Summary',
+  actualTimes: 'When the visit actually took place (Japan time)',
+  actualTimesHint: 'Leave it as it is if the visit went as booked. The fee is paid on this time.',
   followUpNeeded: 'Another visit is needed',
   submitReport: 'File the report',
   reportFiled: 'The report filed',
@@ -380,6 +382,8 @@ export const en: Strings = {
   reportErrors: {
     summary: 'Write a summary.',
     topicsCovered: 'Check the topics chosen.',
+    actualStart: 'Give a start on the day of the booked visit.',
+    actualEnd: 'Give an end after the start, within 24 hours of it and not in the future.',
   } as Record<string, string>,
   calendarUrlInvalid:
     'Give an iCal URL starting with http(s):// (addresses inside a private network cannot be used).',
@@ -537,6 +541,7 @@ export const en: Strings = {
   lastSync: 'Last sync',
   events: 'Events',
   syncError: 'Error',
+  syncFailed: 'The last sync failed. Check the URL.',
   syncNow: 'Sync now',
   removeCalendar: 'Remove',
   noCalendars: 'No calendar is registered.',

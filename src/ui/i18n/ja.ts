@@ -353,6 +353,8 @@ export const ja = {
   reportLead: '訪問で扱った内容を記録してください。提出すると訪問は「実施済み」になります。',
   topicsCovered: '扱ったテーマ',
   summary: '内容の要約',
+  actualTimes: '実際の訪問時間（日本時間）',
+  actualTimesHint: '予約どおりに行った場合は、そのままで構いません。謝金はこの時間で計算されます。',
   followUpNeeded: '追加の訪問が必要',
   submitReport: '報告を提出する',
   reportFiled: '提出済みの報告',
@@ -381,6 +383,8 @@ export const ja = {
   reportErrors: {
     summary: '内容の要約を入力してください。',
     topicsCovered: 'テーマの選択を確認してください。',
+    actualStart: '開始は、予約した訪問と同じ日の時刻を入力してください。',
+    actualEnd: '終了は、開始より後で24時間以内、かつ現在より前の時刻を入力してください。',
   } as Record<string, string>,
   calendarUrlInvalid:
     'http(s):// で始まる iCal のURLを入力してください（社内ネットワークのアドレスは登録できません）。',
@@ -534,6 +538,7 @@ export const ja = {
   lastSync: '最終同期',
   events: '予定の数',
   syncError: 'エラー',
+  syncFailed: '前回の同期に失敗しました。URLを確認してください。',
   syncNow: '今すぐ同期',
   removeCalendar: '登録を解除',
   noCalendars: '登録されたカレンダーはありません。',
