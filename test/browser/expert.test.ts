@@ -228,6 +228,9 @@ describe.each(engines)(
       /** axe on the page as it stands, a screenshot of it (embedded run), and the words checked. */
       async function check(name: string) {
         await expectAxeClean(page, `${lang} ${name}`);
+        // Nothing wider than the window: at 375 px the page does not scroll sideways.
+        const width = await page.evaluate<number>('document.documentElement.scrollWidth');
+        expect(width, `the width of ${name}`).toBeLessThanOrEqual(journey.viewport.width);
         const main = (await page.locator('main').textContent()) ?? '';
         // The English journey's data is in Latin letters: any Japanese left is an untranslated word.
         if (lang === 'en') expect(main, `Japanese on the English ${name}`).not.toMatch(JAPANESE);
@@ -452,14 +455,24 @@ describe.each(engines)(
         await page.getByRole('button', { name: t.addCalendar }).click();
         await notice('calendarAdded').waitFor();
 
-        const rows = page.locator('section[aria-labelledby="imported-title"] tbody tr');
+        const rows = page.locator('section[aria-labelledby="imported-title"] article');
         expect(await rows.count()).toBe(2);
         const busy = rows.filter({ hasText: '/busy.ics' });
         const gone = rows.filter({ hasText: '/gone.ics' });
-        expect(await busy.locator('td.num').textContent()).toBe('2');
-        expect(await busy.locator('td').first().textContent()).not.toBe(t.never);
+        expect(await busy.locator('.event-count').textContent()).toBe('2');
+        expect(await busy.locator('dd').first().textContent()).not.toBe(t.never);
         // The failed sync is said in the page language, the server's words kept as detail.
         expect(await gone.textContent()).toContain(t.syncFailed);
+        // Every control of a calendar is in view at the journey's width: nothing to scroll to.
+        for (const control of [
+          busy.getByRole('button', { name: t.syncNow }),
+          busy.getByRole('link', { name: t.removeCalendar }),
+        ]) {
+          const box = await control.boundingBox();
+          expect((box?.x ?? 0) + (box?.width ?? Number.POSITIVE_INFINITY)).toBeLessThanOrEqual(
+            journey.viewport.width,
+          );
+        }
         await check('calendars-imported');
 
         const hits = feeds.hitsOn('/busy.ics').length;
