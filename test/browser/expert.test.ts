@@ -377,6 +377,10 @@ describe.each(engines)(
         expect(await field('w.2.0.end').getAttribute('aria-invalid')).toBe('true');
         expect(await field('o.1.end').getAttribute('aria-invalid')).toBe('true');
         expect(await page.title()).toMatch(new RegExp(`^${t.errorTitlePrefix}`));
+        // The summary says which of the alike fields each error is about.
+        const summary = (await page.locator('.alert[role="alert"]').first().textContent()) ?? '';
+        expect(summary).toContain(`${t.weekdays[1]} ${t.rangeN(1)} ${t.to}`);
+        expect(summary).toContain(`${shortDay} ${t.to}`);
         await check('availability-errors');
 
         await field('w.2.0.start').fill('09:00');
@@ -519,6 +523,7 @@ describe.each(engines)(
         await page.getByRole('link', { name: t.navVisits, exact: true }).click();
         await page.locator(`a[href="/expert/visits/${reported}/report"]`).click();
         await page.getByRole('heading', { name: t.reportTitle }).waitFor();
+        expect(await page.locator('main').textContent()).toContain(journey.company);
         await check('report');
 
         // Sent without a summary and with an end before the start: both said at once.

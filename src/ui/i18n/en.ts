@@ -374,6 +374,7 @@ export const en: Strings = {
   overrideHours: 'Only these hours',
   removeOverride: 'Remove',
   saveAvailability: 'Save',
+  availabilityErrorAt: (where: string, message: string) => `${where}: ${message}`,
   availabilityTimeError:
     'Check the times: each range must start before it ends, and ranges of one day must not overlap.',
   availabilityDateError: 'Check the date (from a year ago to two years ahead, each date once).',

@@ -375,6 +375,7 @@ export const ja = {
   overrideHours: 'この時間のみ可',
   removeOverride: '削除',
   saveAvailability: '保存する',
+  availabilityErrorAt: (where: string, message: string) => `${where}：${message}`,
   availabilityTimeError:
     '時刻を確認してください。開始は終了より前にし、同じ日の時間帯が重ならないようにしてください。',
   availabilityDateError: '日付を確認してください（1年前から2年先まで、同じ日付は1回のみ）。',
