@@ -457,7 +457,7 @@ describe.each(engines)(
         await notice('calendarAdded').waitFor();
         await urlField.fill(feeds.url('/gone.ics'));
         await page.getByRole('button', { name: t.addCalendar }).click();
-        await notice('calendarAdded').waitFor();
+        await notice('calendarAddedNotSynced').waitFor();
 
         const rows = page.locator('section[aria-labelledby="imported-title"] article');
         expect(await rows.count()).toBe(2);
@@ -498,6 +498,12 @@ describe.each(engines)(
         expect(stored).toMatchObject({ eventCount: 2, lastError: null });
         expect(Date.parse(stored?.lastSuccessAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
         expect(items.find((f) => f.url.endsWith('/gone.ics'))?.lastError).toMatch(/404/);
+
+        // Syncing the one that fails says so, rather than "Synced".
+        await gone.getByRole('button', { name: t.syncNow }).click();
+        await page.locator('.alert[role="alert"]').getByText(t.syncFailed).waitFor();
+        expect(await notice('calendarSynced').count()).toBe(0);
+        await check('calendar-sync-failed');
 
         for (const path of ['/busy.ics', '/gone.ics']) {
           await rows

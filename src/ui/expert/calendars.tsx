@@ -132,8 +132,15 @@ export function registerExpertCalendars(ui: Hono<UiEnv>) {
 
   ui.post('/expert/calendars', requireExpert, async (c) => {
     const form = await readForm(c);
-    const added = await asSignedIn(c, 'POST', '/v1/me/calendar-feeds', { url: form.get('url') });
-    if (added.ok) return redirectWith(c, '/expert/calendars', { notice: 'calendarAdded' });
+    const added = await asSignedIn<CalendarFeed>(c, 'POST', '/v1/me/calendar-feeds', {
+      url: form.get('url'),
+    });
+    if (added.ok) {
+      // Registered either way; the first sync may still have failed, and the notice says so.
+      return redirectWith(c, '/expert/calendars', {
+        notice: added.body.lastError ? 'calendarAddedNotSynced' : 'calendarAdded',
+      });
+    }
     if (added.status !== 400) throw new Error(`calendar feed answered ${added.status}`);
     return redirectWith(c, '/expert/calendars', {
       errors: { url: c.get('t').calendarUrlInvalid },
@@ -143,9 +150,14 @@ export function registerExpertCalendars(ui: Hono<UiEnv>) {
 
   ui.post('/expert/calendars/:id/sync', requireExpert, async (c) => {
     const id = feedId(c.req.param('id'));
-    const synced = await asSignedIn(c, 'POST', `/v1/me/calendar-feeds/${id}/sync`);
+    const synced = await asSignedIn<CalendarFeed>(c, 'POST', `/v1/me/calendar-feeds/${id}/sync`);
     if (synced.status === 404) throw new PageNotFound();
-    return redirectWith(c, '/expert/calendars', { notice: 'calendarSynced' });
+    if (!synced.ok) throw new Error(`calendar sync answered ${synced.status}`);
+    return redirectWith(
+      c,
+      '/expert/calendars',
+      synced.body.lastError ? { problem: c.get('t').syncFailed } : { notice: 'calendarSynced' },
+    );
   });
 
   ui.get('/expert/calendars/:id/remove', requireExpert, async (c) => {

@@ -178,6 +178,7 @@ export const en: Strings = {
     noShowRecorded: 'The no-show is recorded.',
     feedRotated: 'The subscription URL is new. Add it to your calendar app again.',
     calendarAdded: 'The calendar is registered and synced.',
+    calendarAddedNotSynced: 'The calendar is registered, but its sync failed. See the error below.',
     calendarSynced: 'Synced.',
     calendarRemoved: 'The calendar is removed.',
     availabilitySaved: 'Your hours are saved.',

@@ -177,6 +177,8 @@ export const ja = {
     noShowRecorded: '不在として記録しました。',
     feedRotated: '購読URLを新しくしました。カレンダーアプリに登録し直してください。',
     calendarAdded: 'カレンダーを登録し、同期しました。',
+    calendarAddedNotSynced:
+      'カレンダーを登録しましたが、同期に失敗しました。下のエラーを確認してください。',
     calendarSynced: '同期しました。',
     calendarRemoved: '登録を解除しました。',
     availabilitySaved: '対応可能な時間を保存しました。',
