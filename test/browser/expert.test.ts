@@ -344,6 +344,11 @@ describe.each(engines)(
           expect(await page.locator(`a[href="/expert/visits/${id}/report"]`).count()).toBe(1);
           expect(await page.locator(`a[href="/expert/visits/${id}/no-show"]`).count()).toBe(1);
         }
+        // The coming visit as a calendar file, to import by hand.
+        const ics = await page.request.get(`/expert/visits/${me.upcoming}/calendar.ics`);
+        expect(ics.status()).toBe(200);
+        expect(ics.headers()['content-type']).toMatch(/^text\/calendar/);
+        expect(await ics.text()).toContain('BEGIN:VEVENT');
         await check('visits');
       });
 
@@ -375,6 +380,7 @@ describe.each(engines)(
         // Both mistakes at once, each by its field, the page title saying so.
         expect(await page.locator('[aria-invalid="true"]').count()).toBe(2);
         expect(await field('w.2.0.end').getAttribute('aria-invalid')).toBe('true');
+        expect(await page.evaluate('document.activeElement.closest(".alert") !== null')).toBe(true);
         expect(await field('o.1.end').getAttribute('aria-invalid')).toBe('true');
         expect(await page.title()).toMatch(new RegExp(`^${t.errorTitlePrefix}`));
         // The summary says which of the alike fields each error is about.
@@ -543,6 +549,7 @@ describe.each(engines)(
         await page.getByRole('button', { name: t.submitReport }).click();
         await page.locator('.alert[role="alert"]').first().waitFor();
         expect(await page.locator('[aria-invalid="true"]').count()).toBe(2);
+        expect(await page.evaluate('document.activeElement.closest(".alert") !== null')).toBe(true);
         await check('report-errors');
 
         const began = Date.parse(booked.start) + 15 * 60_000;
