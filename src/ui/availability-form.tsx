@@ -205,6 +205,20 @@ export function AvailabilityForm(props: {
 }
 
 /**
+ * Which of the form's many alike fields `field` is, in words ("Tue range 1 to", "2026-12-26
+ * to"): the error summary lists them all, and the same message twice would not say where.
+ */
+function placeOf(t: Strings, form: FormValues, field: string): string {
+  const [list, index = '', slot = '', part = ''] = field.split('.');
+  if (list === 'w') {
+    const day = t.weekdays[Number(index) - 1] ?? '';
+    return `${day} ${t.rangeN(Number(slot) + 1)} ${part === 'end' ? t.to : t.from}`;
+  }
+  const date = form.get(`o.${index}.date`) || t.overrideDate;
+  return slot === 'date' ? date : `${date} ${slot === 'end' ? t.to : t.from}`;
+}
+
+/**
  * The form's POST: the whole availability to the API (`apiPath`), then back to `pagePath`
  * with a notice, or with the API's errors next to the fields that caused them.
  */
@@ -218,7 +232,10 @@ export async function saveAvailability(c: Context<SignedInEnv>, apiPath: string,
   const errors: FieldErrors = {};
   for (const e of saved.problem.errors ?? []) {
     const field = fieldOf(e.path);
-    errors[field] ??= field.endsWith('.date') ? t.availabilityDateError : t.availabilityTimeError;
+    errors[field] ??= t.availabilityErrorAt(
+      placeOf(t, form, field),
+      field.endsWith('.date') ? t.availabilityDateError : t.availabilityTimeError,
+    );
   }
   return redirectWith(c, pagePath, { errors, values: form.fields() });
 }

@@ -41,6 +41,12 @@ export function localInputValue(instant: number): string {
   return `${tokyoDate(instant)}T${formatTime(instant)}`;
 }
 
+/** A datetime-local value (Japan time) as the API's instant; anything else as it was typed. */
+export function tokyoInputInstant(value: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(value);
+  return match ? `${match[1]}${match[2] ?? ':00'}+09:00` : value;
+}
+
 export const groupDigits = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** A share (0–1) as a percentage with one decimal, or a dash. */

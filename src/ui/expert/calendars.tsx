@@ -72,44 +72,45 @@ export function registerExpertCalendars(ui: Hono<UiEnv>) {
           {imported.items.length === 0 ? (
             <p>{t.noCalendars}</p>
           ) : (
-            <section class="table-wrap" aria-labelledby="imported-title" tabindex={0}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.calendarUrl}</th>
-                    <th scope="col">{t.lastSync}</th>
-                    <th scope="col" class="num">
-                      {t.events}
-                    </th>
-                    <th scope="col">{t.syncError}</th>
-                    <th scope="col">
-                      <span class="visually-hidden">{t.actions}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {imported.items.map((f) => (
-                    <tr>
-                      <th scope="row">
-                        <code>{shortUrl(f.url)}</code>
-                      </th>
-                      <td>{f.lastSyncedAt ? formatDateTime(t, f.lastSyncedAt) : t.never}</td>
-                      <td class="num">{f.eventCount}</td>
-                      <td>{f.lastError ?? '—'}</td>
-                      <td>
-                        <form method="post" action={`/expert/calendars/${f.id}/sync`}>
-                          <CsrfField csrf={csrf} />
-                          <button type="submit" class="secondary">
-                            {t.syncNow}
-                          </button>
-                        </form>
-                        <a href={`/expert/calendars/${f.id}/remove`}>{t.removeCalendar}</a>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
+            // One block a calendar rather than a table: at 375 px every fact and control of it
+            // stays in view, with no sideways scrolling.
+            imported.items.map((f) => {
+              const titleId = `calendar-${f.id}`;
+              return (
+                <article class="panel visit" aria-labelledby={titleId}>
+                  <h3 id={titleId}>
+                    <code>{shortUrl(f.url)}</code>
+                  </h3>
+                  <dl class="facts">
+                    <dt>{t.lastSync}</dt>
+                    <dd>{f.lastSyncedAt ? formatDateTime(t, f.lastSyncedAt) : t.never}</dd>
+                    <dt>{t.events}</dt>
+                    <dd class="event-count">{f.eventCount}</dd>
+                    {f.lastError && (
+                      <>
+                        <dt>{t.syncError}</dt>
+                        {/* The server's words are English: said in the page language first,
+                            kept as the detail someone may need to mend the URL. */}
+                        <dd>
+                          {t.syncFailed} <span lang="en">({f.lastError})</span>
+                        </dd>
+                      </>
+                    )}
+                  </dl>
+                  <div class="actions">
+                    <form method="post" action={`/expert/calendars/${f.id}/sync`}>
+                      <CsrfField csrf={csrf} />
+                      <button type="submit" class="secondary" aria-describedby={titleId}>
+                        {t.syncNow}
+                      </button>
+                    </form>
+                    <a href={`/expert/calendars/${f.id}/remove`} aria-describedby={titleId}>
+                      {t.removeCalendar}
+                    </a>
+                  </div>
+                </article>
+              );
+            })
           )}
           <form method="post" action="/expert/calendars" class="inline-form" novalidate>
             <CsrfField csrf={csrf} />
@@ -131,8 +132,15 @@ export function registerExpertCalendars(ui: Hono<UiEnv>) {
 
   ui.post('/expert/calendars', requireExpert, async (c) => {
     const form = await readForm(c);
-    const added = await asSignedIn(c, 'POST', '/v1/me/calendar-feeds', { url: form.get('url') });
-    if (added.ok) return redirectWith(c, '/expert/calendars', { notice: 'calendarAdded' });
+    const added = await asSignedIn<CalendarFeed>(c, 'POST', '/v1/me/calendar-feeds', {
+      url: form.get('url'),
+    });
+    if (added.ok) {
+      // Registered either way; the first sync may still have failed, and the notice says so.
+      return redirectWith(c, '/expert/calendars', {
+        notice: added.body.lastError ? 'calendarAddedNotSynced' : 'calendarAdded',
+      });
+    }
     if (added.status !== 400) throw new Error(`calendar feed answered ${added.status}`);
     return redirectWith(c, '/expert/calendars', {
       errors: { url: c.get('t').calendarUrlInvalid },
@@ -142,9 +150,14 @@ export function registerExpertCalendars(ui: Hono<UiEnv>) {
 
   ui.post('/expert/calendars/:id/sync', requireExpert, async (c) => {
     const id = feedId(c.req.param('id'));
-    const synced = await asSignedIn(c, 'POST', `/v1/me/calendar-feeds/${id}/sync`);
+    const synced = await asSignedIn<CalendarFeed>(c, 'POST', `/v1/me/calendar-feeds/${id}/sync`);
     if (synced.status === 404) throw new PageNotFound();
-    return redirectWith(c, '/expert/calendars', { notice: 'calendarSynced' });
+    if (!synced.ok) throw new Error(`calendar sync answered ${synced.status}`);
+    return redirectWith(
+      c,
+      '/expert/calendars',
+      synced.body.lastError ? { problem: c.get('t').syncFailed } : { notice: 'calendarSynced' },
+    );
   });
 
   ui.get('/expert/calendars/:id/remove', requireExpert, async (c) => {

@@ -234,6 +234,7 @@ async function reportPage(c: Context<SignedInEnv>) {
     readSignedIn<SessionBody>(c, `/v1/sessions/${id}`),
     readSignedIn<Page>(c, `/v1/me/sessions?limit=100&order=desc`),
   ]);
+  const about = mine.items.find((v) => v.id === id);
   const flash = await takeFlash(c);
   const errors = flash.errors ?? {};
   return expertPage(
@@ -244,14 +245,18 @@ async function reportPage(c: Context<SignedInEnv>) {
         <a href="/expert">{t.navVisits}</a>
       </p>
       <h1>{t.reportTitle}</h1>
-      <p>{`${formatRange(t, visit.start, visit.end)} — ${t.reportLead}`}</p>
+      <p>
+        <strong>{`${formatRange(t, visit.start, visit.end)} ${about?.visit.companyName ?? ''}`}</strong>
+      </p>
+      <p>{t.reportLead}</p>
       <VisitReportForm
         t={t}
         action={c.req.path}
         csrf={c.get('session').csrf}
         values={formValues(flash.values)}
         errors={errors}
-        requested={mine.items.find((v) => v.id === id)?.visit.topics ?? []}
+        requested={about?.visit.topics ?? []}
+        booked={visit}
       />
     </>,
   );

@@ -178,6 +178,7 @@ export const en: Strings = {
     noShowRecorded: 'The no-show is recorded.',
     feedRotated: 'The subscription URL is new. Add it to your calendar app again.',
     calendarAdded: 'The calendar is registered and synced.',
+    calendarAddedNotSynced: 'The calendar is registered, but its sync failed. See the error below.',
     calendarSynced: 'Synced.',
     calendarRemoved: 'The calendar is removed.',
     availabilitySaved: 'Your hours are saved.',
@@ -353,6 +354,8 @@ export const en: Strings = {
   reportLead: 'Record what the visit covered. Filing it marks the visit as completed.',
   topicsCovered: 'Topics covered',
   summary: 'Summary',
+  actualTimes: 'When the visit actually took place (Japan time)',
+  actualTimesHint: 'Leave it as it is if the visit went as booked. The fee is paid on this time.',
   followUpNeeded: 'Another visit is needed',
   submitReport: 'File the report',
   reportFiled: 'The report filed',
@@ -373,6 +376,7 @@ export const en: Strings = {
   overrideHours: 'Only these hours',
   removeOverride: 'Remove',
   saveAvailability: 'Save',
+  availabilityErrorAt: (where: string, message: string) => `${where}: ${message}`,
   availabilityTimeError:
     'Check the times: each range must start before it ends, and ranges of one day must not overlap.',
   availabilityDateError: 'Check the date (from a year ago to two years ahead, each date once).',
@@ -381,6 +385,8 @@ export const en: Strings = {
   reportErrors: {
     summary: 'Write a summary.',
     topicsCovered: 'Check the topics chosen.',
+    actualStart: 'Give a start on the day of the booked visit.',
+    actualEnd: 'Give an end after the start, within 24 hours of it and not in the future.',
   } as Record<string, string>,
   calendarUrlInvalid:
     'Give an iCal URL starting with http(s):// (addresses inside a private network cannot be used).',
@@ -538,6 +544,7 @@ export const en: Strings = {
   lastSync: 'Last sync',
   events: 'Events',
   syncError: 'Error',
+  syncFailed: 'The last sync failed. Check the URL.',
   syncNow: 'Sync now',
   removeCalendar: 'Remove',
   noCalendars: 'No calendar is registered.',

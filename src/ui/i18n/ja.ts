@@ -177,6 +177,8 @@ export const ja = {
     noShowRecorded: '不在として記録しました。',
     feedRotated: '購読URLを新しくしました。カレンダーアプリに登録し直してください。',
     calendarAdded: 'カレンダーを登録し、同期しました。',
+    calendarAddedNotSynced:
+      'カレンダーを登録しましたが、同期に失敗しました。下のエラーを確認してください。',
     calendarSynced: '同期しました。',
     calendarRemoved: '登録を解除しました。',
     availabilitySaved: '対応可能な時間を保存しました。',
@@ -354,6 +356,8 @@ export const ja = {
   reportLead: '訪問で扱った内容を記録してください。提出すると訪問は「実施済み」になります。',
   topicsCovered: '扱ったテーマ',
   summary: '内容の要約',
+  actualTimes: '実際の訪問時間（日本時間）',
+  actualTimesHint: '予約どおりに行った場合は、そのままで構いません。謝金はこの時間で計算されます。',
   followUpNeeded: '追加の訪問が必要',
   submitReport: '報告を提出する',
   reportFiled: '提出済みの報告',
@@ -374,6 +378,7 @@ export const ja = {
   overrideHours: 'この時間のみ可',
   removeOverride: '削除',
   saveAvailability: '保存する',
+  availabilityErrorAt: (where: string, message: string) => `${where}：${message}`,
   availabilityTimeError:
     '時刻を確認してください。開始は終了より前にし、同じ日の時間帯が重ならないようにしてください。',
   availabilityDateError: '日付を確認してください（1年前から2年先まで、同じ日付は1回のみ）。',
@@ -382,6 +387,8 @@ export const ja = {
   reportErrors: {
     summary: '内容の要約を入力してください。',
     topicsCovered: 'テーマの選択を確認してください。',
+    actualStart: '開始は、予約した訪問と同じ日の時刻を入力してください。',
+    actualEnd: '終了は、開始より後で24時間以内、かつ現在より前の時刻を入力してください。',
   } as Record<string, string>,
   calendarUrlInvalid:
     'http(s):// で始まる iCal のURLを入力してください（社内ネットワークのアドレスは登録できません）。',
@@ -535,6 +542,7 @@ export const ja = {
   lastSync: '最終同期',
   events: '予定の数',
   syncError: 'エラー',
+  syncFailed: '前回の同期に失敗しました。URLを確認してください。',
   syncNow: '今すぐ同期',
   removeCalendar: '登録を解除',
   noCalendars: '登録されたカレンダーはありません。',
