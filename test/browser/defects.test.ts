@@ -492,15 +492,23 @@ describe.each(engines)('defects of the first walk, on %s', { timeout: 180_000 },
       const label = (await wrap.getAttribute('aria-label')) ?? '';
       expect(label).not.toBe('');
       expect(await wrap.evaluate((el) => el.tagName)).toBe('SECTION');
-      // Every column can be scrolled into view: the frame scrolls as far as the table is wide.
-      const fits = await wrap.evaluate((el) => {
-        const table = el.querySelector('table');
-        return (
-          window.getComputedStyle(el).overflowX === 'auto' &&
-          el.scrollWidth >= (table?.getBoundingClientRect().width ?? 0) - 1
-        );
+      // Every column can be brought into view: scrolled to its end, the frame shows the last
+      // column whole, and at its start the first.
+      const shown = await wrap.evaluate((el) => {
+        const cells = [...el.querySelectorAll('thead th')];
+        const inside = (cell: (typeof cells)[number] | undefined) => {
+          const box = cell?.getBoundingClientRect();
+          const frame = el.getBoundingClientRect();
+          return box !== undefined && box.left >= frame.left - 1 && box.right <= frame.right + 1;
+        };
+        el.scrollLeft = 0;
+        const first = inside(cells[0]);
+        el.scrollLeft = el.scrollWidth;
+        const last = inside(cells.at(-1));
+        el.scrollLeft = 0;
+        return { first, last };
       });
-      expect(fits).toBe(true);
+      expect(shown, label).toEqual({ first: true, last: true });
     }
     // Row names (experts, prefectures, topics) keep to one line rather than break mid-name.
     const broken = await page.locator('.table-wrap tbody th').evaluateAll((cells) =>
