@@ -213,7 +213,8 @@ export function RadarChart({
           </ul>
         )}
       </div>
-      <div class="table-wrap">
+      {/* Scrolls sideways on a phone, so it takes the focus and is named (as report tables). */}
+      <section class="table-wrap report" aria-label={title} tabindex={0}>
         <table>
           <caption>{title}</caption>
           <thead>
@@ -243,7 +244,7 @@ export function RadarChart({
           </tbody>
         </table>
         <p class="radar-key">{t.readiness.levelKey(levelKey)}</p>
-      </div>
+      </section>
     </figure>
   );
 }

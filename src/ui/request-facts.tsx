@@ -53,6 +53,12 @@ export function RequestFacts({ t, request }: { t: Strings; request: RequestBody 
       <dd>{industryName(t, company.industryCode)}</dd>
       <dt>{t.prefectureShort}</dt>
       <dd>{prefectureName(t, company.prefectureCode)}</dd>
+      {company.address && (
+        <>
+          <dt>{t.address}</dt>
+          <dd>{company.address}</dd>
+        </>
+      )}
       <dt>{t.employees}</dt>
       <dd>{groupDigits(company.employees)}</dd>
       <dt>{t.capital}</dt>
@@ -60,6 +66,7 @@ export function RequestFacts({ t, request }: { t: Strings; request: RequestBody 
       <dt>{t.contact}</dt>
       <dd>
         {contact.name}
+        {contact.nameKana && t.matching.inParens(contact.nameKana)}
         <br />
         {contact.email}
         {contact.phone && (

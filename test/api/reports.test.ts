@@ -462,9 +462,9 @@ describe('GET /v1/reports/utilisation as CSV', () => {
       '\uFEFF専門家ID',
       '専門家',
       '派遣回数',
-      '派遣時間',
-      '稼働可能時間',
-      '稼働率(%)',
+      '派遣時間（時間）',
+      '稼働可能時間（時間）',
+      '稼働率（%）',
     ]);
     expect(expert.rows[1]?.slice(0, 4)).toEqual([experts.x, '専門家 X', '2', '5']);
     for (const [breakdown, rows] of [

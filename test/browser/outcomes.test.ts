@@ -212,7 +212,8 @@ describe.each(engines)('outcomes in the browser, on %s', { timeout: 120_000 }, (
     await shot(page, 'outcomes-staff-request');
 
     await page.goto('/staff/reports');
-    const report = page.getByRole('region', { name: /成果$/ });
+    // The year's outcome report (its tables are regions too, named 業種別の成果 and so on).
+    const report = page.getByRole('region', { name: /年度 成果$/ });
     await report.waitFor();
     expect(await report.locator('#stat-response').textContent()).toBe('100.0%');
     await expectNamedControls(page);

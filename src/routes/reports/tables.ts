@@ -44,7 +44,15 @@ export function breakdownTable(
     case 'expert':
       return {
         title,
-        header: ['専門家ID', '専門家', '派遣回数', '派遣時間', '稼働可能時間', '稼働率(%)'],
+        // The page's headings (bookedHours and the rest in src/ui/i18n/ja.ts), units included.
+        header: [
+          '専門家ID',
+          '専門家',
+          '派遣回数',
+          '派遣時間（時間）',
+          '稼働可能時間（時間）',
+          '稼働率（%）',
+        ],
         rows: report.byExpert.map((e) => [
           e.expertId,
           e.name,
@@ -143,7 +151,7 @@ export function reportText(report: UtilisationReport): string {
     breakdownTable(report, 'topic'),
     {
       ...breakdownTable(report, 'expert'),
-      header: ['専門家', '派遣回数', '派遣時間', '稼働可能時間', '稼働率(%)'],
+      header: breakdownTable(report, 'expert').header.slice(1),
       rows: breakdownTable(report, 'expert').rows.map((row) => row.slice(1)),
     },
   ];

@@ -143,9 +143,10 @@ dl.facts dd { margin: 0; }
 .field.check label { margin: 0; }
 fieldset.day-hours, fieldset.override { border: 0; border-top: 1px solid var(--line); border-radius: 0; padding: 0.6rem 0 0; margin: 0 0 0.6rem; }
 .inline-form input[type="time"], .inline-form input[type="date"] { width: auto; }
-input[type="datetime-local"]::-webkit-calendar-picker-indicator:focus-visible,
-input[type="date"]::-webkit-calendar-picker-indicator:focus-visible,
-input[type="time"]::-webkit-calendar-picker-indicator:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+/* Chromium's picker button inside the field takes the focus without the field matching :focus,
+   and a rule on ::-webkit-calendar-picker-indicator draws nothing: only :focus-within sees it.
+   The field rings then, as when one of its parts has the focus. */
+input[type="datetime-local"]:focus-within, input[type="date"]:focus-within, input[type="time"]:focus-within { outline: 3px solid var(--focus); outline-offset: 2px; box-shadow: 0 0 0 5px var(--ink); }
 .visit h3 { margin-top: 0; }
 .filters { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: 0 1rem; align-items: end; }
 .filters .field { margin-bottom: 0.6rem; }
@@ -174,7 +175,12 @@ tbody tr:last-child td, tbody tr:last-child th { border-bottom: 0; }
 .stat { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 0.7rem 1rem; }
 .stat strong { display: block; font-size: 1.7rem; line-height: 1.2; }
 .chart { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 0.8rem; margin: 0 0 1.2rem; overflow-x: auto; }
-.chart svg { display: block; width: 100%; min-width: 34rem; max-width: 48rem; height: auto; margin: 0 auto; }
+.chart svg { display: block; width: 100%; max-width: 48rem; height: auto; margin: 0 auto; }
+/* The month chart keeps its text legible: on a phone it scrolls sideways (its cue below says so). */
+.chart.bars svg { min-width: 34rem; }
+.scroll-hint { display: none; color: var(--muted); font-size: 0.9rem; text-align: center; margin: 0 0 1.2rem; }
+@media (max-width: 40rem) { .chart.bars { margin-bottom: 0.3rem; } .scroll-hint { display: block; } }
+.report th[scope="row"] { white-space: nowrap; }
 .breakdowns { display: grid; grid-template-columns: repeat(auto-fill, minmax(20rem, 1fr)); gap: 0 1.2rem; align-items: start; }
 .chart .bar { fill: var(--brand); }
 .chart .grid { stroke: var(--line); stroke-width: 1; }

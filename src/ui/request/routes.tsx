@@ -173,7 +173,8 @@ async function statusPage(c: Context<UiEnv>, requestId: string, flash: Flash) {
       slots={slots}
       quota={{ fullYears: fullFiscalYears, limit: config.visitsPerCompanyPerFy }}
       visit={visit}
-      applied={flash.notice === 'applied' ? `${config.publicBaseUrl}/r/${token}` : undefined}
+      address={`${config.publicBaseUrl}/r/${token}`}
+      applied={flash.notice === 'applied'}
       office={{ email: config.officeEmail, phone: config.officePhone }}
       notice={flash.notice === 'applied' ? undefined : noticeText(t, flash.notice)}
       problem={flash.problem}

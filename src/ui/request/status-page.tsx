@@ -21,8 +21,10 @@ export type StatusProps = {
   /** The fiscal years the company has no visit left in: their slots are not offered. */
   quota: { fullYears: number[]; limit: number };
   visit: Visit | null;
-  /** The page's own full address, shown once right after applying. */
-  applied?: string;
+  /** The page's own full address: the link to keep, in the greeting and with the contacts. */
+  address: string;
+  /** Right after applying: the page greets the application once. */
+  applied?: boolean;
   office: { email: string; phone?: string };
   /** The survey and readiness panels (outcome-panels.tsx). */
   outcomes?: Child;
@@ -32,15 +34,27 @@ export type StatusProps = {
 
 /** The company's page: what it applied for, and what it can do next. */
 export function StatusPage(props: StatusProps) {
-  const { t, token, request, slots, quota, visit, applied, office, outcomes, notice, problem } =
-    props;
+  const {
+    t,
+    token,
+    request,
+    slots,
+    quota,
+    visit,
+    address,
+    applied,
+    office,
+    outcomes,
+    notice,
+    problem,
+  } = props;
   const base = `/r/${token}`;
   const open = requestTransition('cancel', request.status) !== null;
   const past = request.sessions.filter((s) => s.id !== visit?.session.id);
   return (
     <>
       <h1>{t.requestTitle}</h1>
-      {applied && <Applied t={t} address={applied} requestId={request.id} />}
+      {applied && <Applied t={t} address={address} requestId={request.id} />}
       {notice && <Notice>{notice}</Notice>}
       {problem && <Alert>{problem}</Alert>}
 
@@ -129,6 +143,13 @@ export function StatusPage(props: StatusProps) {
         <dl class="facts">
           <dt>{t.requestId}</dt>
           <dd class="mono">{request.id}</dd>
+          {/* The link to keep, on every visit and in either language, not only the first. */}
+          <dt>{t.statusLink}</dt>
+          <dd class="token-box">
+            <a href={address} id="page-link">
+              {address}
+            </a>
+          </dd>
           <dt>{t.officeEmail}</dt>
           <dd>
             <a href={`mailto:${office.email}`}>{office.email}</a>

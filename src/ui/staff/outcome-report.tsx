@@ -4,6 +4,7 @@ import { formatShare } from '../format.ts';
 import { named, type Strings } from '../i18n/strings.ts';
 import { RadarChart } from '../radar-chart.tsx';
 import { readSignedIn, type SignedInEnv } from '../signed-in.ts';
+import { ReportTableWrap } from './report-tables.tsx';
 
 /**
  * The outcome report of fiscal year `fy` on the staff reports page, under the utilisation
@@ -76,7 +77,7 @@ function Stat({ label, value, id }: { label: string; value: string; id?: string 
 function IndustryTable({ t, rows }: { t: Strings; rows: OutcomeReport['byIndustry'] }) {
   const o = t.outcomes;
   return (
-    <div class="table-wrap">
+    <ReportTableWrap label={o.byIndustry}>
       <table>
         <caption>{o.byIndustry}</caption>
         <thead>
@@ -120,6 +121,6 @@ function IndustryTable({ t, rows }: { t: Strings; rows: OutcomeReport['byIndustr
           ))}
         </tbody>
       </table>
-    </div>
+    </ReportTableWrap>
   );
 }

@@ -1,5 +1,5 @@
+import type { Child } from 'hono/jsx';
 import type { UtilisationReport } from '../../routes/reports/schema.ts';
-import { formatShare } from '../format.ts';
 import { named, type Strings } from '../i18n/strings.ts';
 
 type Row = { name: string; visits: number };
@@ -14,7 +14,7 @@ export function BreakdownTable(props: {
   const { t, caption, rows, keepZeros } = props;
   const shown = keepZeros ? rows : rows.filter((r) => r.visits > 0);
   return (
-    <div class="table-wrap">
+    <ReportTableWrap label={caption}>
       <table>
         <caption>{caption}</caption>
         <thead>
@@ -34,7 +34,20 @@ export function BreakdownTable(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </ReportTableWrap>
+  );
+}
+
+/**
+ * The frame of a report table: on a phone a wide table scrolls sideways inside it rather than
+ * lose its columns, so it takes the focus (the keyboard scrolls it) and is named for it.
+ * Names in its rows keep to one line (.report, in the stylesheet).
+ */
+export function ReportTableWrap({ label, children }: { label: string; children?: Child }) {
+  return (
+    <section class="table-wrap report" aria-label={label} tabindex={0}>
+      {children}
+    </section>
   );
 }
 
@@ -43,14 +56,17 @@ export const namedRows = (
   items: { code: string; name: { ja: string; en: string }; visits: number }[],
 ) => items.map((item) => ({ name: named(t, item.name), visits: item.visits }));
 
+// The heading carries the unit (稼働率（%）), as in the CSV: the cell is the number alone.
+const percentOf = (share: number | null) => (share === null ? '—' : (share * 100).toFixed(1));
+
 export function ExpertTable({ t, rows }: { t: Strings; rows: UtilisationReport['byExpert'] }) {
   return (
-    <div class="table-wrap">
+    <ReportTableWrap label={t.byExpert}>
       <table>
         <caption>{t.byExpert}</caption>
         <thead>
           <tr>
-            <th scope="col">{t.name}</th>
+            <th scope="col">{t.expertColumn}</th>
             <th scope="col" class="num">
               {t.visitsColumn}
             </th>
@@ -72,11 +88,11 @@ export function ExpertTable({ t, rows }: { t: Strings; rows: UtilisationReport['
               <td class="num">{r.visits}</td>
               <td class="num">{r.hours}</td>
               <td class="num">{r.availableHours}</td>
-              <td class="num">{formatShare(t, r.utilisation)}</td>
+              <td class="num">{percentOf(r.utilisation)}</td>
             </tr>
           ))}
         </tbody>
       </table>
-    </div>
+    </ReportTableWrap>
   );
 }

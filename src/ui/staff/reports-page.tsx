@@ -37,6 +37,22 @@ function fiscalYearFrom(value: string | undefined, current: number): number {
   return Number(value);
 }
 
+/**
+ * The years to pick from, newest first: those since the certification began, and the year
+ * shown even when it lies outside them (?fiscalYear=1999), so the select names the year the
+ * heading does.
+ */
+function yearOptions(
+  years: UsageReport['years'],
+  shown: number,
+  report: UtilisationReport,
+): UsageReport['years'] {
+  const listed = years.some((y) => y.fiscalYear === shown)
+    ? years
+    : [...years, { fiscalYear: shown, label: report.label, visits: report.visits }];
+  return [...listed].sort((a, b) => b.fiscalYear - a.fiscalYear);
+}
+
 export function registerReportPages(ui: Hono<UiEnv>) {
   ui.get('/staff/reports', requireReader, async (c) => {
     const t = c.get('t');
@@ -57,7 +73,7 @@ export function registerReportPages(ui: Hono<UiEnv>) {
           <div class="field">
             <label for="fiscalYear">{t.fiscalYear}</label>
             <select id="fiscalYear" name="fiscalYear">
-              {[...usage.years].reverse().map((y) => (
+              {yearOptions(usage.years, fy, report).map((y) => (
                 <option value={String(y.fiscalYear)} selected={y.fiscalYear === fy}>
                   {`${t.fiscalYearOption(y.fiscalYear, y.label)} — ${t.visits(y.visits)}`}
                 </option>
