@@ -395,7 +395,6 @@ export const en: Strings = {
     'Staff may book any half-hour start in the bookable period. The expert’s free time is checked.',
   freeStartLabel: 'Start (Japan time)',
   bookThisTime: 'Book this time',
-  expertPage: 'The expert’s page',
   backToRequest: 'Back to the application',
   nowAt: 'Now at',
   moveToListed: 'Choose another free time of the same expert',

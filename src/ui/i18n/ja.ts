@@ -396,7 +396,6 @@ export const ja = {
     '事務局は予約可能な期間内の任意の時刻（30分単位）で予約できます。専門家の空きは確認されます。',
   freeStartLabel: '開始日時（日本時間）',
   bookThisTime: 'この日時で予約する',
-  expertPage: '専門家のページ',
   backToRequest: '申込に戻る',
   nowAt: '現在の日時',
   moveToListed: '同じ専門家の空き日時から選ぶ',

@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import { companyStatusUrl } from '../../auth/company-link.ts';
 import { bookableRange } from '../../domain/availability.ts';
 import { MINUTE_MS } from '../../domain/time.ts';
+import type { ExpertBody } from '../../routes/experts/schema.ts';
 import type { RequestBody } from '../../routes/requests/schema.ts';
 import type { SessionBody } from '../../routes/sessions/schema.ts';
 import { CsrfField } from '../area-page.tsx';
@@ -192,7 +193,7 @@ async function requestPage(c: Context<SignedInEnv>) {
   const staff = canChange(c);
   const bookable = staff && (request.status === 'received' || request.status === 'accepted');
   const visit = request.sessions.find((s) => s.status === 'confirmed') ?? null;
-  const [{ matches, excluded, fullFiscalYears }, trail, link] = await Promise.all([
+  const [{ matches, excluded, fullFiscalYears }, trail, link, expert] = await Promise.all([
     bookable
       ? readSignedIn<Matches>(
           c,
@@ -208,6 +209,9 @@ async function requestPage(c: Context<SignedInEnv>) {
     flash.notice === 'linkIssued'
       ? companyStatusUrl(c.get('deps').db, c.get('deps').config, id)
       : Promise.resolve(undefined),
+    staff && visit
+      ? readSignedIn<ExpertBody>(c, `/v1/experts/${visit.expertId}`)
+      : Promise.resolve(null),
   ]);
   const csrf = c.get('session').csrf;
   const { clock, config } = c.get('deps');
@@ -234,7 +238,9 @@ async function requestPage(c: Context<SignedInEnv>) {
       {staff && request.status === 'received' && (
         <ReviewPanel t={t} requestId={request.id} csrf={csrf} />
       )}
-      {staff && visit && <VisitPanel t={t} request={request} visit={visit} csrf={csrf} />}
+      {staff && visit && expert && (
+        <VisitPanel t={t} request={request} visit={visit} expert={expert} csrf={csrf} />
+      )}
       <section class="panel" aria-labelledby="facts-title">
         <h2 id="facts-title">{t.requestDetails}</h2>
         <RequestFacts t={t} request={request} />

@@ -24,9 +24,10 @@ export function VisitPanel(props: {
   t: Strings;
   request: RequestBody;
   visit: SessionBody;
+  expert: Pick<ExpertBody, 'name' | 'affiliation'>;
   csrf: string;
 }) {
-  const { t, request, visit, csrf } = props;
+  const { t, request, visit, expert, csrf } = props;
   const base = `/staff/requests/${request.id}/visits/${visit.id}`;
   return (
     <section class="panel" aria-labelledby="visit-title">
@@ -44,7 +45,8 @@ export function VisitPanel(props: {
         </dd>
         <dt>{t.expert}</dt>
         <dd>
-          <a href={`/staff/experts/${visit.expertId}`}>{t.expertPage}</a>
+          <a href={`/staff/experts/${visit.expertId}`}>{expert.name}</a>
+          {expert.affiliation && t.matching.inParens(expert.affiliation)}
         </dd>
       </dl>
       {visit.format === 'online' && (
