@@ -382,12 +382,16 @@ describe.each(engines)(
         expect(await panel.textContent()).toContain(JOURNEY_EXPERT);
         await look(page, journey, 'visit-booked');
 
-        // Moved to the first time the company asked for, after a page that says what moves.
+        // Moved to the first time the company asked for, after a page that says what moves where.
         await panel.getByRole('link', { name: t.rescheduleTitle }).click();
         await page.getByRole('heading', { name: t.rescheduleTitle, level: 1 }).waitFor();
         await look(page, journey, 'reschedule');
         const to = await page.locator('#move-to option:nth-child(2)').getAttribute('value');
         await page.locator('#move-to').selectOption(to ?? '');
+        await page.getByRole('button', { name: t.rescheduleCheck }).click();
+        await page.getByRole('heading', { name: t.confirmTitle }).waitFor();
+        expect((await read(`/v1/sessions/${visit.id}`)).start).toBe(visit.start);
+        await look(page, journey, 'reschedule-confirm');
         await page.getByRole('button', { name: t.rescheduleButton }).click();
         await notice(page, t.notices.rescheduled ?? '');
         const moved = await read(`/v1/sessions/${visit.id}`);
@@ -542,6 +546,15 @@ describe.each(engines)(
         expect(dead.items.length).toBeGreaterThan(0);
         await page.getByRole('link', { name: t.notificationStatuses.dead }).click();
         await page.waitForURL(/status=dead/);
+        // Why it was given up, in the page's words (the resolver's code after it).
+        const why = await page.locator('tbody tr td:nth-of-type(4)').allTextContents();
+        const worded = [t.notificationErrors.network, t.notificationErrors.timeout];
+        for (const text of why) {
+          expect(
+            worded.some((w) => w && text.startsWith(w)),
+            text,
+          ).toBe(true);
+        }
         await look(page, journey, 'notifications-dead');
         const first = page.locator('tbody tr').first();
         const action = (await first.locator('form').getAttribute('action')) ?? '';

@@ -401,6 +401,9 @@ export const ja = {
   moveToListed: '同じ専門家の空き日時から選ぶ',
   moveToFree: 'または日時を指定する（日本時間）',
   chooseATime: '変更先の日時を選ぶか、指定してください。',
+  rescheduleCheck: '変更内容を確認する',
+  rescheduleConfirmLead: (from: string, to: string) =>
+    `${from} の訪問を ${to} に変更します。申込企業と専門家に通知します。`,
   staffReportLead: '専門家に代わって訪問報告を記録します。提出すると訪問は「実施済み」になります。',
   staffCancelLead:
     '訪問を中止します。申込企業と専門家に通知され、申込は再び予約できる状態に戻ります。',
@@ -484,6 +487,22 @@ export const ja = {
   notificationsLead:
     '申込企業・専門家へのメールとWebhookの送信状況です。送れなかったもの（停止）は、原因を直してから再送できます。',
   notificationStatuses: { pending: '送信待ち', dead: '送信停止' } as Record<string, string>,
+  notificationErrors: {
+    network: '接続できませんでした',
+    timeout: '時間内に応答がありませんでした',
+    http: '受信側がエラーを返しました',
+    'invalid-url': 'URLが正しくありません',
+    'forbidden-address': '内部のアドレスには送れません',
+    smtp: 'メールサーバーのエラー',
+    'email-off': 'メール送信が設定されていません',
+    'no-endpoint': '送信先がありません',
+    'endpoint-deleted': '送信先が削除されました',
+    'link used or expired': 'リンクが使用済みか期限切れです',
+    'no session': '訪問がありません',
+    'superseded: session changed': '訪問が変更されたため送りませんでした',
+    'too late: the visit has begun': '訪問が始まっていたため送りませんでした',
+  } as Record<string, string>,
+  webhook: 'Webhook',
   noNotifications: '該当する通知はありません。',
   notificationWhat: '内容',
   notificationTo: '宛先',

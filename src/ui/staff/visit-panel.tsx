@@ -17,6 +17,7 @@ import { fileVisitReport, VisitReportForm } from '../visit-report.tsx';
 import { requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
 
+const LOCAL_INPUT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The booked visit on its request's page, with what staff can do to it. */
@@ -126,8 +127,7 @@ export function registerVisitActions(ui: Hono<UiEnv>) {
             {flash.problem}
           </div>
         )}
-        <form method="post" action={c.req.path} class="panel stack">
-          <CsrfField csrf={c.get('session').csrf} />
+        <form method="get" action={`${c.req.path}/confirm`} class="panel stack">
           <div class="field">
             <label for="move-to">{t.moveToListed}</label>
             <select id="move-to" name="start">
@@ -153,17 +153,44 @@ export function registerVisitActions(ui: Hono<UiEnv>) {
             />
           </div>
           <div class="actions">
-            <button type="submit">{t.rescheduleButton}</button>
+            <button type="submit">{t.rescheduleCheck}</button>
           </div>
         </form>
       </>,
     );
   });
+  // The time chosen, from the old to the new, before anyone is told of the move.
+  ui.get(`${path}/reschedule/confirm`, requireStaff, async (c) => {
+    const t = c.get('t');
+    const { requestId, sessionId } = ids(c);
+    const chooser = `/staff/requests/${requestId}/visits/${sessionId}/reschedule`;
+    const local = c.req.query('startLocal') ?? '';
+    const at = Date.parse(
+      c.req.query('start') || (LOCAL_INPUT.test(local) ? `${local}:00+09:00` : ''),
+    );
+    if (Number.isNaN(at)) return redirectWith(c, chooser, { problem: t.chooseATime });
+    const visit = await readSignedIn<SessionBody>(c, `/v1/sessions/${sessionId}`);
+    const length = Date.parse(visit.end) - Date.parse(visit.start);
+    return staffPage(
+      c,
+      { title: t.rescheduleTitle, area: 'requests' },
+      <Confirm
+        t={t}
+        title={t.rescheduleTitle}
+        lead={t.rescheduleConfirmLead(
+          formatRange(t, visit.start, visit.end),
+          formatRange(t, at, at + length),
+        )}
+        action={chooser}
+        button={t.rescheduleButton}
+        back={chooser}
+        hidden={{ csrf: c.get('session').csrf, start: new Date(at).toISOString() }}
+      />,
+    );
+  });
   ui.post(`${path}/reschedule`, requireStaff, async (c) => {
     const { requestId, sessionId } = ids(c);
-    const form = await readForm(c);
-    const local = form.get('startLocal');
-    const start = form.get('start') || (local ? `${local}:00+09:00` : '');
+    const start = (await readForm(c)).get('start');
     const moved = await asSignedIn(c, 'POST', `/v1/sessions/${sessionId}/reschedule`, { start });
     if (moved.status === 404) throw new PageNotFound();
     const t = c.get('t');
