@@ -151,7 +151,9 @@ describe('a request’s visit, managed from its page', () => {
     const check = await staff.get(`${base}/reschedule/confirm?startLocal=2026-12-11T10:00`);
     expect(check.html).toContain('2026年12月11日（金） 10:00–12:00 に変更します');
     expect((await api.call('GET', `/v1/sessions/${session.id}`)).body.start).toBe(session.start);
-    const moved = await post(`${base}/reschedule`, { start: fieldValue(check.html, 'start') });
+    const moved = await post(`${base}/reschedule`, {
+      start: fieldValue(check.html, 'start') ?? '',
+    });
     expect(moved.html).toContain('訪問日時を変更しました。');
     expect((await api.call('GET', `/v1/sessions/${session.id}`)).body.start).toBe(
       '2026-12-11T01:00:00.000Z',

@@ -280,6 +280,11 @@ describe.each(engines)(
         await show({ q: journey.company, status: 'all' });
         expect(await rows()).toEqual([journey.company]);
         expect(await page.getByRole('status').first().textContent()).toBe(t.resultCount(1, 1, 1));
+        // On a phone the name keeps a readable width, not two characters a line.
+        await page.setViewportSize(PHONE);
+        const name = await page.locator('tbody th').first().boundingBox();
+        expect(name?.width).toBeGreaterThanOrEqual(144);
+        await page.setViewportSize(journey.viewport);
         await look(page, journey, 'queue-search');
         await show({ q: journey.corporateNumber, status: 'all' });
         expect(await rows()).toEqual([journey.company]);
@@ -446,6 +451,16 @@ describe.each(engines)(
         expect(await trail(t.auditTitle)).toEqual(
           expect.arrayContaining(done.map((a) => t.auditActions[a])),
         );
+        // The expert's trail spans requests: each visit's event links to its request.
+        const audit = page.getByRole('region', { name: t.auditTitle });
+        for (const action of done) {
+          expect(
+            await audit
+              .getByRole('link', { name: t.auditActions[action] })
+              .first()
+              .getAttribute('href'),
+          ).toBe(`/staff/requests/${requestId}`);
+        }
         await look(page, journey, 'expert-audit');
       });
 

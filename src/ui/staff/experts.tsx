@@ -384,7 +384,7 @@ async function expertPage(c: Context<SignedInEnv>) {
           </div>
         </section>
       )}
-      {staff && <AuditTrail t={t} events={trail} />}
+      {staff && <AuditTrail t={t} events={trail} linkVisits />}
     </>,
   );
 }
