@@ -391,6 +391,11 @@ describe.each(engines)(
         await panel.getByRole('link', { name: t.rescheduleTitle }).click();
         await page.getByRole('heading', { name: t.rescheduleTitle, level: 1 }).waitFor();
         await look(page, journey, 'reschedule');
+        // A time given is held to the bookable period, as when booking.
+        const given = page.locator('#move-free');
+        const [min, max] = [await given.getAttribute('min'), await given.getAttribute('max')];
+        expect(Date.parse(`${min}:00+09:00`)).toBeGreaterThan(Date.now());
+        expect(max && min && max > min).toBe(true);
         const to = await page.locator('#move-to option:nth-child(2)').getAttribute('value');
         await page.locator('#move-to').selectOption(to ?? '');
         await page.getByRole('button', { name: t.rescheduleCheck }).click();

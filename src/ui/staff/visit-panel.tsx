@@ -1,4 +1,6 @@
 import type { Context, Hono } from 'hono';
+import { bookableRange } from '../../domain/availability.ts';
+import { MINUTE_MS } from '../../domain/time.ts';
 import type { ExpertBody } from '../../routes/experts/schema.ts';
 import type { RequestBody } from '../../routes/requests/schema.ts';
 import type { SessionBody } from '../../routes/sessions/schema.ts';
@@ -7,7 +9,7 @@ import { Confirm } from '../confirm.tsx';
 import type { UiEnv } from '../context.ts';
 import { redirectWith, takeFlash } from '../flash.ts';
 import { formValues, readForm } from '../form-values.ts';
-import { formatDateTime, formatRange, formatTime } from '../format.ts';
+import { formatDateTime, formatRange, formatTime, localInputValue } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound } from '../page-errors.ts';
 import { prefectureName } from '../request-facts.tsx';
@@ -17,8 +19,22 @@ import { fileVisitReport, VisitReportForm } from '../visit-report.tsx';
 import { requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
 
+const GRID_MS = 30 * MINUTE_MS;
 const LOCAL_INPUT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The bookable period (MIN_NOTICE_HOURS to HORIZON_DAYS ahead) as a datetime-local field's
+ * min and max in Japan time, on the half-hour grid staff book on.
+ */
+export function bookableInputRange(c: Context<SignedInEnv>) {
+  const { clock, config } = c.get('deps');
+  const range = bookableRange(clock(), config);
+  return {
+    min: localInputValue(Math.ceil(range.start / GRID_MS) * GRID_MS),
+    max: localInputValue(Math.floor(range.end / GRID_MS) * GRID_MS),
+  };
+}
 
 /** The booked visit on its request's page, with what staff can do to it. */
 export function VisitPanel(props: {
@@ -148,6 +164,7 @@ export function registerVisitActions(ui: Hono<UiEnv>) {
               type="datetime-local"
               id="move-free"
               name="startLocal"
+              {...bookableInputRange(c)}
               step={1800}
               aria-describedby="move-free-hint"
             />
