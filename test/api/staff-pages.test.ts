@@ -147,8 +147,17 @@ describe('a request’s visit, managed from its page', () => {
     expect(session.start).toBe('2026-12-10T04:00:00.000Z');
 
     const base = `/staff/requests/${request.id}/visits/${session.id}`;
-    const moved = await post(`${base}/reschedule`, { start: '', startLocal: '2026-12-11T10:00' });
+    // The time given is confirmed on a page of its own before the visit moves.
+    const check = await staff.get(`${base}/reschedule/confirm?startLocal=2026-12-11T10:00`);
+    expect(check.html).toContain('2026年12月11日（金） 10:00–12:00 に変更します');
+    expect((await api.call('GET', `/v1/sessions/${session.id}`)).body.start).toBe(session.start);
+    const moved = await post(`${base}/reschedule`, {
+      start: fieldValue(check.html, 'start') ?? '',
+    });
     expect(moved.html).toContain('訪問日時を変更しました。');
+    expect((await api.call('GET', `/v1/sessions/${session.id}`)).body.start).toBe(
+      '2026-12-11T01:00:00.000Z',
+    );
 
     api.setNow(jst('2026-12-11', '13:00'));
     try {
@@ -192,7 +201,7 @@ describe('the notifications page', () => {
       .where(eq(notifications.requestId, request.id))
       .returning();
     const page = await staff.get('/staff/notifications?status=dead');
-    expect(page.html).toContain('smtp EENVELOPE 550');
+    expect(page.html).toContain('メールサーバーのエラー（EENVELOPE 550）');
     const after = await post(`/staff/notifications/${row?.id}/redeliver`, {});
     expect(after.html).toContain('再送します');
     const [again] = await api.db

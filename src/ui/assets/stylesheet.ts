@@ -154,6 +154,8 @@ input[type="datetime-local"]:focus-within, input[type="date"]:focus-within, inpu
 a.button.danger { background: var(--paper); color: var(--error); border-color: var(--error); }
 
 .table-wrap { overflow-x: auto; background: var(--paper); border: 1px solid var(--line); border-radius: 8px; margin: 0 0 1.2rem; }
+/* A company's name in the queue keeps to a readable width on a phone (the table scrolls). */
+.queue th[scope="row"] { min-width: 9rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
 caption { text-align: left; font-weight: 700; padding: 0.6rem 0.8rem 0; }
 th, td { text-align: left; padding: 0.5rem 0.8rem; border-bottom: 1px solid var(--line); vertical-align: top; }

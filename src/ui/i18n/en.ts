@@ -404,12 +404,14 @@ export const en: Strings = {
     'Staff may book any half-hour start in the bookable period. The expert’s free time is checked.',
   freeStartLabel: 'Start (Japan time)',
   bookThisTime: 'Book this time',
-  expertPage: 'The expert’s page',
   backToRequest: 'Back to the application',
   nowAt: 'Now at',
   moveToListed: 'Choose another free time of the same expert',
   moveToFree: 'or give a time (Japan time)',
   chooseATime: 'Choose or give the time to move to.',
+  rescheduleCheck: 'Check the change',
+  rescheduleConfirmLead: (from: string, to: string) =>
+    `The visit at ${from} moves to ${to}. The company and the expert are told.`,
   staffReportLead:
     'Record the visit report for the expert. Filing it marks the visit as completed.',
   staffCancelLead:
@@ -496,6 +498,22 @@ export const en: Strings = {
   notificationsLead:
     'The emails and webhooks to companies and experts. Those given up on can be sent again once the cause is fixed.',
   notificationStatuses: { pending: 'Waiting', dead: 'Given up' } as Record<string, string>,
+  notificationErrors: {
+    network: 'Could not connect',
+    timeout: 'No answer in time',
+    http: 'The receiver answered with an error',
+    'invalid-url': 'The URL is not valid',
+    'forbidden-address': 'Internal addresses are not sent to',
+    smtp: 'Mail server error',
+    'email-off': 'Sending email is not set up',
+    'no-endpoint': 'No endpoint',
+    'endpoint-deleted': 'The endpoint was removed',
+    'link used or expired': 'The link was used or has expired',
+    'no session': 'No visit',
+    'superseded: session changed': 'Not sent: the visit changed',
+    'too late: the visit has begun': 'Not sent: the visit had begun',
+  } as Record<string, string>,
+  webhook: 'Webhook',
   noNotifications: 'Nothing here.',
   notificationWhat: 'Message',
   notificationTo: 'To',

@@ -10,6 +10,7 @@ type AuditEvent = {
   action: string;
   entityType: string;
   entityId: string;
+  data: Record<string, unknown>;
 };
 
 const SHOWN = 50;
@@ -33,8 +34,19 @@ export async function auditOf(
     .slice(0, SHOWN);
 }
 
-/** What happened, who did it and when: the audit trail as a table. */
-export function AuditTrail({ t, events }: { t: Strings; events: AuditEvent[] }) {
+/**
+ * What happened, who did it and when: the audit trail as a table. With `linkVisits` (an
+ * expert's trail, which spans requests) a visit's event links to its request.
+ */
+export function AuditTrail({
+  t,
+  events,
+  linkVisits = false,
+}: {
+  t: Strings;
+  events: AuditEvent[];
+  linkVisits?: boolean;
+}) {
   return (
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">{t.auditTitle}</h2>
@@ -54,7 +66,15 @@ export function AuditTrail({ t, events }: { t: Strings; events: AuditEvent[] }) 
               {events.map((e) => (
                 <tr>
                   <td>{formatDateTime(t, e.at)}</td>
-                  <td>{t.auditActions[e.action] ?? e.action}</td>
+                  <td>
+                    {linkVisits && typeof e.data.requestId === 'string' ? (
+                      <a href={`/staff/requests/${e.data.requestId}`}>
+                        {t.auditActions[e.action] ?? e.action}
+                      </a>
+                    ) : (
+                      (t.auditActions[e.action] ?? e.action)
+                    )}
+                  </td>
                   <td>{t.auditActors[e.actor.role] ?? e.actor.role}</td>
                 </tr>
               ))}

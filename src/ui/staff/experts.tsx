@@ -22,6 +22,7 @@ import { staffPage } from './staff-page.tsx';
 const PAGE_SIZE = 100;
 const LISTED = 4;
 const VISITS = 20;
+const AUDITED_VISITS = 10;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Visit = SessionBody & { visit: { companyName: string } };
@@ -244,6 +245,18 @@ function expertId(c: Context<SignedInEnv>): string {
   return id;
 }
 
+/** What was done to the expert and to their latest visits (booked, moved, reported…). */
+async function expertAudit(c: Context<SignedInEnv>, id: string) {
+  const latest = await readSignedIn<{ items: SessionBody[] }>(
+    c,
+    `/v1/experts/${id}/sessions?order=desc&limit=${AUDITED_VISITS}`,
+  );
+  return auditOf(c, [
+    { type: 'expert', id },
+    ...latest.items.map((v) => ({ type: 'session' as const, id: v.id })),
+  ]);
+}
+
 async function expertPage(c: Context<SignedInEnv>) {
   const t = c.get('t');
   const id = expertId(c);
@@ -257,7 +270,7 @@ async function expertPage(c: Context<SignedInEnv>) {
       c,
       `/v1/experts/${id}/sessions?from=${encodeURIComponent(now.toISOString())}&status=confirmed&limit=${VISITS}`,
     ),
-    staff ? auditOf(c, [{ type: 'expert', id }]) : Promise.resolve([]),
+    staff ? expertAudit(c, id) : Promise.resolve([]),
     flash.notice === 'invited' ? latestSignInUrl(db, config, id, now) : Promise.resolve(undefined),
   ]);
   const today = dayOf(now.getTime());
@@ -371,7 +384,7 @@ async function expertPage(c: Context<SignedInEnv>) {
           </div>
         </section>
       )}
-      {staff && <AuditTrail t={t} events={trail} />}
+      {staff && <AuditTrail t={t} events={trail} linkVisits />}
     </>,
   );
 }

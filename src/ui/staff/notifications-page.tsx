@@ -4,6 +4,7 @@ import type { UiEnv } from '../context.ts';
 import { Alert, Notice } from '../fields.tsx';
 import { redirectWith, takeFlash } from '../flash.ts';
 import { formatDateTime } from '../format.ts';
+import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound } from '../page-errors.ts';
 import { asSignedIn, readSignedIn } from '../signed-in.ts';
 import { requireStaff } from './session.ts';
@@ -84,17 +85,17 @@ export function registerNotificationsPage(ui: Hono<UiEnv>) {
                     <th scope="row">
                       {t.notificationEvents[n.event] ?? n.event}
                       <br />
-                      <span class="muted">{n.kind === 'email' ? t.email : 'Webhook'}</span>
+                      <span class="muted">{n.kind === 'email' ? t.email : t.webhook}</span>
                     </th>
                     <td>
                       {n.requestId ? (
-                        <a href={`/staff/requests/${n.requestId}`}>{n.recipient ?? 'Webhook'}</a>
+                        <a href={`/staff/requests/${n.requestId}`}>{n.recipient ?? t.webhook}</a>
                       ) : (
-                        (n.recipient ?? 'Webhook')
+                        (n.recipient ?? t.webhook)
                       )}
                     </td>
                     <td class="num">{n.attempts}</td>
-                    <td>{n.lastError ?? '—'}</td>
+                    <td>{n.lastError === null ? '—' : errorText(t, n.lastError)}</td>
                     <td>
                       {n.status !== 'pending' && (
                         <form method="post" action={`/staff/notifications/${n.id}/redeliver`}>
@@ -129,4 +130,17 @@ export function registerNotificationsPage(ui: Hono<UiEnv>) {
         : { problem: t.problems[sent.problem.code] ?? sent.problem.detail },
     );
   });
+}
+
+/**
+ * A row's last error (a short code of src/notify/dispatcher.ts, such as "network ENOTFOUND"
+ * or "http 500") in the page's words, with the technical detail after it.
+ */
+function errorText(t: Strings, error: string): string {
+  const whole = t.notificationErrors[error];
+  if (whole) return whole;
+  const [kind = '', ...detail] = error.split(' ');
+  const worded = t.notificationErrors[kind];
+  if (!worded) return error;
+  return detail.length > 0 ? `${worded}${t.matching.inParens(detail.join(' '))}` : worded;
 }

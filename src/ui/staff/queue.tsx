@@ -120,7 +120,7 @@ export function registerQueue(ui: Hono<UiEnv>) {
         {page.items.length === 0 ? (
           <p>{t.noRequests}</p>
         ) : (
-          <section class="table-wrap" aria-label={t.queueTitle} tabindex={0}>
+          <section class="table-wrap queue" aria-label={t.queueTitle} tabindex={0}>
             <table>
               <thead>
                 <tr>

@@ -1,7 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { companyStatusUrl } from '../../auth/company-link.ts';
-import { bookableRange } from '../../domain/availability.ts';
-import { MINUTE_MS } from '../../domain/time.ts';
+import type { ExpertBody } from '../../routes/experts/schema.ts';
 import type { RequestBody } from '../../routes/requests/schema.ts';
 import type { SessionBody } from '../../routes/sessions/schema.ts';
 import { CsrfField } from '../area-page.tsx';
@@ -10,7 +9,7 @@ import type { UiEnv } from '../context.ts';
 import { Alert, Notice } from '../fields.tsx';
 import { type Flash, redirectWith, takeFlash } from '../flash.ts';
 import { type FormValues, readForm } from '../form-values.ts';
-import { byDay, formatDateTime, formatDay, formatTime, localInputValue } from '../format.ts';
+import { byDay, formatDateTime, formatDay, formatTime } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound } from '../page-errors.ts';
 import { QuotaNote } from '../quota-note.tsx';
@@ -27,13 +26,12 @@ import { ForceField } from './over-budget.tsx';
 import { requestOutcomes } from './request-outcomes.tsx';
 import { canChange, requireReader, requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
-import { VisitPanel } from './visit-panel.tsx';
+import { bookableInputRange, VisitPanel } from './visit-panel.tsx';
 
 const MATCHES = 10;
 const MORE_MATCHES = 50;
 const SLOTS_PER_EXPERT = 12;
 const ALL_SLOTS = 500;
-const GRID_MS = 30 * MINUTE_MS;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type Match = {
@@ -192,7 +190,7 @@ async function requestPage(c: Context<SignedInEnv>) {
   const staff = canChange(c);
   const bookable = staff && (request.status === 'received' || request.status === 'accepted');
   const visit = request.sessions.find((s) => s.status === 'confirmed') ?? null;
-  const [{ matches, excluded, fullFiscalYears }, trail, link] = await Promise.all([
+  const [{ matches, excluded, fullFiscalYears }, trail, link, expert] = await Promise.all([
     bookable
       ? readSignedIn<Matches>(
           c,
@@ -208,10 +206,12 @@ async function requestPage(c: Context<SignedInEnv>) {
     flash.notice === 'linkIssued'
       ? companyStatusUrl(c.get('deps').db, c.get('deps').config, id)
       : Promise.resolve(undefined),
+    staff && visit
+      ? readSignedIn<ExpertBody>(c, `/v1/experts/${visit.expertId}`)
+      : Promise.resolve(null),
   ]);
   const csrf = c.get('session').csrf;
-  const { clock, config } = c.get('deps');
-  const range = bookableRange(clock(), config);
+  const { config } = c.get('deps');
   return staffPage(
     c,
     { title: request.company.name, area: 'requests' },
@@ -234,7 +234,9 @@ async function requestPage(c: Context<SignedInEnv>) {
       {staff && request.status === 'received' && (
         <ReviewPanel t={t} requestId={request.id} csrf={csrf} />
       )}
-      {staff && visit && <VisitPanel t={t} request={request} visit={visit} csrf={csrf} />}
+      {staff && visit && expert && (
+        <VisitPanel t={t} request={request} visit={visit} expert={expert} csrf={csrf} />
+      )}
       <section class="panel" aria-labelledby="facts-title">
         <h2 id="facts-title">{t.requestDetails}</h2>
         <RequestFacts t={t} request={request} />
@@ -307,8 +309,7 @@ async function requestPage(c: Context<SignedInEnv>) {
                 requestId={request.id}
                 csrf={csrf}
                 matches={matches}
-                min={localInputValue(Math.ceil(range.start / GRID_MS) * GRID_MS)}
-                max={localInputValue(Math.floor(range.end / GRID_MS) * GRID_MS)}
+                {...bookableInputRange(c)}
               />
             </>
           )}

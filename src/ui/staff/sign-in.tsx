@@ -7,7 +7,7 @@ import { redirectWith, takeFlash } from '../flash.ts';
 import { readForm } from '../form-values.ts';
 import { registerLinkSignIn } from '../link-sign-in.tsx';
 import { renderPage } from '../render.tsx';
-import { requireStaff, staffArea } from './session.ts';
+import { requireReader, staffArea } from './session.ts';
 
 export function registerSignIn(ui: Hono<UiEnv>) {
   ui.get('/staff/sign-in', async (c) => {
@@ -45,7 +45,8 @@ export function registerSignIn(ui: Hono<UiEnv>) {
 
   registerLinkSignIn(ui, staffArea, '/staff');
 
-  ui.post('/staff/sign-out', requireStaff, async (c) => {
+  // A viewer signs out as staff do: it changes nothing but the browser's own session.
+  ui.post('/staff/sign-out', requireReader, async (c) => {
     await staffArea.end(c);
     return redirectWith(c, '/staff/sign-in', { notice: 'signedOut' });
   });

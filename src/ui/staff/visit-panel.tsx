@@ -1,4 +1,6 @@
 import type { Context, Hono } from 'hono';
+import { bookableRange } from '../../domain/availability.ts';
+import { MINUTE_MS } from '../../domain/time.ts';
 import type { ExpertBody } from '../../routes/experts/schema.ts';
 import type { RequestBody } from '../../routes/requests/schema.ts';
 import type { SessionBody } from '../../routes/sessions/schema.ts';
@@ -7,7 +9,7 @@ import { Confirm } from '../confirm.tsx';
 import type { UiEnv } from '../context.ts';
 import { redirectWith, takeFlash } from '../flash.ts';
 import { formValues, readForm } from '../form-values.ts';
-import { formatDateTime, formatRange, formatTime } from '../format.ts';
+import { formatDateTime, formatRange, formatTime, localInputValue } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound } from '../page-errors.ts';
 import { prefectureName } from '../request-facts.tsx';
@@ -17,16 +19,32 @@ import { fileVisitReport, VisitReportForm } from '../visit-report.tsx';
 import { requireStaff } from './session.ts';
 import { staffPage } from './staff-page.tsx';
 
+const GRID_MS = 30 * MINUTE_MS;
+const LOCAL_INPUT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The bookable period (MIN_NOTICE_HOURS to HORIZON_DAYS ahead) as a datetime-local field's
+ * min and max in Japan time, on the half-hour grid staff book on.
+ */
+export function bookableInputRange(c: Context<SignedInEnv>) {
+  const { clock, config } = c.get('deps');
+  const range = bookableRange(clock(), config);
+  return {
+    min: localInputValue(Math.ceil(range.start / GRID_MS) * GRID_MS),
+    max: localInputValue(Math.floor(range.end / GRID_MS) * GRID_MS),
+  };
+}
 
 /** The booked visit on its request's page, with what staff can do to it. */
 export function VisitPanel(props: {
   t: Strings;
   request: RequestBody;
   visit: SessionBody;
+  expert: Pick<ExpertBody, 'name' | 'affiliation'>;
   csrf: string;
 }) {
-  const { t, request, visit, csrf } = props;
+  const { t, request, visit, expert, csrf } = props;
   const base = `/staff/requests/${request.id}/visits/${visit.id}`;
   return (
     <section class="panel" aria-labelledby="visit-title">
@@ -44,7 +62,8 @@ export function VisitPanel(props: {
         </dd>
         <dt>{t.expert}</dt>
         <dd>
-          <a href={`/staff/experts/${visit.expertId}`}>{t.expertPage}</a>
+          <a href={`/staff/experts/${visit.expertId}`}>{expert.name}</a>
+          {expert.affiliation && t.matching.inParens(expert.affiliation)}
         </dd>
       </dl>
       {visit.format === 'online' && (
@@ -124,8 +143,7 @@ export function registerVisitActions(ui: Hono<UiEnv>) {
             {flash.problem}
           </div>
         )}
-        <form method="post" action={c.req.path} class="panel stack">
-          <CsrfField csrf={c.get('session').csrf} />
+        <form method="get" action={`${c.req.path}/confirm`} class="panel stack">
           <div class="field">
             <label for="move-to">{t.moveToListed}</label>
             <select id="move-to" name="start">
@@ -146,22 +164,50 @@ export function registerVisitActions(ui: Hono<UiEnv>) {
               type="datetime-local"
               id="move-free"
               name="startLocal"
+              {...bookableInputRange(c)}
               step={1800}
               aria-describedby="move-free-hint"
             />
           </div>
           <div class="actions">
-            <button type="submit">{t.rescheduleButton}</button>
+            <button type="submit">{t.rescheduleCheck}</button>
           </div>
         </form>
       </>,
     );
   });
+  // The time chosen, from the old to the new, before anyone is told of the move.
+  ui.get(`${path}/reschedule/confirm`, requireStaff, async (c) => {
+    const t = c.get('t');
+    const { requestId, sessionId } = ids(c);
+    const chooser = `/staff/requests/${requestId}/visits/${sessionId}/reschedule`;
+    const local = c.req.query('startLocal') ?? '';
+    const at = Date.parse(
+      c.req.query('start') || (LOCAL_INPUT.test(local) ? `${local}:00+09:00` : ''),
+    );
+    if (Number.isNaN(at)) return redirectWith(c, chooser, { problem: t.chooseATime });
+    const visit = await readSignedIn<SessionBody>(c, `/v1/sessions/${sessionId}`);
+    const length = Date.parse(visit.end) - Date.parse(visit.start);
+    return staffPage(
+      c,
+      { title: t.rescheduleTitle, area: 'requests' },
+      <Confirm
+        t={t}
+        title={t.rescheduleTitle}
+        lead={t.rescheduleConfirmLead(
+          formatRange(t, visit.start, visit.end),
+          formatRange(t, at, at + length),
+        )}
+        action={chooser}
+        button={t.rescheduleButton}
+        back={chooser}
+        hidden={{ csrf: c.get('session').csrf, start: new Date(at).toISOString() }}
+      />,
+    );
+  });
   ui.post(`${path}/reschedule`, requireStaff, async (c) => {
     const { requestId, sessionId } = ids(c);
-    const form = await readForm(c);
-    const local = form.get('startLocal');
-    const start = form.get('start') || (local ? `${local}:00+09:00` : '');
+    const start = (await readForm(c)).get('start');
     const moved = await asSignedIn(c, 'POST', `/v1/sessions/${sessionId}/reschedule`, { start });
     if (moved.status === 404) throw new PageNotFound();
     const t = c.get('t');
