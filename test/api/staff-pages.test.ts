@@ -163,14 +163,23 @@ describe('a request’s visit, managed from its page', () => {
     try {
       await staff.post('/staff/sign-in', { token: STAFF_TOKEN });
       csrf = fieldValue((await staff.get('/staff')).html, 'csrf') ?? '';
+      // The form offers the booked times as the actual ones, for staff to correct.
+      const form = await staff.get(`${base}/report`);
+      expect(fieldValue(form.html, 'actualStart')).toBe('2026-12-11T10:00');
       const reported = await post(`${base}/report`, {
         topicsCovered: ['identify'],
         summary: '電話で聞き取り、事務局が記録。',
         followUpNeeded: 'no',
+        actualStart: '2026-12-11T10:15',
+        actualEnd: '2026-12-11T11:45',
       });
       expect(reported.html).toContain('訪問報告を提出しました。');
       expect(reported.html).toContain('訪問報告（実施済み）');
       expect(reported.html).toContain('日時の変更');
+      expect((await api.call('GET', `/v1/sessions/${session.id}`)).body).toMatchObject({
+        actualStart: '2026-12-11T01:15:00.000Z',
+        actualEnd: '2026-12-11T02:45:00.000Z',
+      });
     } finally {
       api.setNow('2026-11-25T00:00:00Z');
       await staff.post('/staff/sign-in', { token: STAFF_TOKEN });

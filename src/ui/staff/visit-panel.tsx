@@ -248,6 +248,7 @@ export function registerVisitActions(ui: Hono<UiEnv>) {
           values={formValues(flash.values)}
           errors={errors}
           requested={request.topics}
+          booked={visit}
         />
       </>,
     );
