@@ -1,16 +1,11 @@
 import type { FormValues } from '../form-values.ts';
+import { tokyoInputInstant } from '../format.ts';
 
 export const WINDOW_ROWS = 5;
 
 /** Full-width digits and hyphens are how many people type a 法人番号; the API wants 13 digits. */
 export const corporateNumberDigits = (value: string) =>
   value.normalize('NFKC').replace(/[\s-]/g, '');
-
-/** A datetime-local value is Japan time: it is sent on with the +09:00 offset. */
-function tokyoInstantInput(value: string): string {
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(value);
-  return match ? `${match[1]}${match[2] ?? ':00'}+09:00` : value;
-}
 
 // A number field left as text when it is not a whole number, so the API names the field.
 const wholeNumber = (value: string) => {
@@ -53,8 +48,8 @@ export function applicationFrom(form: FormValues) {
     format: form.get('format'),
     durationMinutes: wholeNumber(form.get('durationMinutes')),
     preferredWindows: rows.map((w) => ({
-      start: tokyoInstantInput(w.start),
-      end: tokyoInstantInput(w.end),
+      start: tokyoInputInstant(w.start),
+      end: tokyoInputInstant(w.end),
     })),
     notes: form.get('notes'),
   };

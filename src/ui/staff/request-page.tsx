@@ -9,7 +9,7 @@ import type { UiEnv } from '../context.ts';
 import { Alert, Notice } from '../fields.tsx';
 import { type Flash, redirectWith, takeFlash } from '../flash.ts';
 import { type FormValues, readForm } from '../form-values.ts';
-import { byDay, formatDateTime, formatDay, formatTime } from '../format.ts';
+import { byDay, formatDateTime, formatDay, formatTime, tokyoInputInstant } from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound } from '../page-errors.ts';
 import { QuotaNote } from '../quota-note.tsx';
@@ -55,7 +55,7 @@ export function registerRequestPage(ui: Hono<UiEnv>) {
     const form = await readForm(c);
     const id = requestId(c);
     // A slot button posts its start; the free form posts a Japan-time datetime-local value.
-    const start = form.get('start') || tokyoInput(form.get('startLocal'));
+    const start = form.get('start') || tokyoInputInstant(form.get('startLocal'));
     const booked = await asSignedIn(c, 'POST', `/v1/requests/${id}/sessions`, {
       expertId: form.get('expertId'),
       start,
@@ -98,7 +98,6 @@ function requestId(c: Context<SignedInEnv>): string {
 }
 
 /** A Japan-time datetime-local value (2026-12-03T10:00) as an RFC 3339 instant. */
-const tokyoInput = (value: string) => (value ? `${value}:00+09:00` : '');
 const reasonOf = (reason: string) => (reason === '' ? {} : { reason });
 
 /** What an API call's answer tells the page it redirects to. */

@@ -9,7 +9,13 @@ import { Confirm } from '../confirm.tsx';
 import type { UiEnv } from '../context.ts';
 import { redirectWith, takeFlash } from '../flash.ts';
 import { formValues, readForm } from '../form-values.ts';
-import { formatDateTime, formatRange, formatTime, localInputValue } from '../format.ts';
+import {
+  formatDateTime,
+  formatRange,
+  formatTime,
+  localInputValue,
+  tokyoInputInstant,
+} from '../format.ts';
 import type { Strings } from '../i18n/strings.ts';
 import { PageNotFound } from '../page-errors.ts';
 import { prefectureName } from '../request-facts.tsx';
@@ -183,7 +189,7 @@ export function registerVisitActions(ui: Hono<UiEnv>) {
     const chooser = `/staff/requests/${requestId}/visits/${sessionId}/reschedule`;
     const local = c.req.query('startLocal') ?? '';
     const at = Date.parse(
-      c.req.query('start') || (LOCAL_INPUT.test(local) ? `${local}:00+09:00` : ''),
+      c.req.query('start') || (LOCAL_INPUT.test(local) ? tokyoInputInstant(local) : ''),
     );
     if (Number.isNaN(at)) return redirectWith(c, chooser, { problem: t.chooseATime });
     const visit = await readSignedIn<SessionBody>(c, `/v1/sessions/${sessionId}`);
