@@ -317,6 +317,16 @@ describe.each(engines)('fees and travel in the browser, on %s', { timeout: 180_0
     expect(after.exports).toHaveLength(1);
     expect((await api(`/v1/travel-claims/${claimId}`)).paid).toBe(true);
 
+    // The month's CSV, as the page links it: BOM, Japanese headings, the expert's paid row.
+    const href = await staff.getByRole('link', { name: '支払一覧（CSV）' }).getAttribute('href');
+    const csv = await staff.request.get(href ?? '');
+    expect(csv.headers()['content-type']).toContain('text/csv');
+    const text = (await csv.body()).toString('utf8');
+    expect(text.startsWith('\uFEFF支払月,専門家ID,専門家,')).toBe(true);
+    const row = text.split('\r\n').find((line) => line.includes('佐藤 花子')) ?? '';
+    // Fee, travel, withholding, net, paid, due.
+    expect(row).toMatch(/,10300,4000,1051,13249,13249,0$/);
+
     // The confirmation page again, as a second export would go: it pays nothing more.
     await staff.goto(`/staff/payments/export?fiscalYear=${fy}&month=${month}`);
     expect(await staff.locator('main').textContent()).toContain('合計 0円');
