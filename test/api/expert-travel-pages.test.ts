@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_FEE_RATES } from '../../src/domain/fees.ts';
 import { type TestApi, testApi } from '../support/api.ts';
 import { jst } from '../support/booking.ts';
 import { OFFICE_ENV, payee, report, type Visit, visitOn } from '../support/money.ts';
@@ -21,13 +22,7 @@ beforeAll(async () => {
   api = await testApi(OFFICE_ENV);
   const set = await api.call('PUT', '/v1/fees/2026', {
     body: {
-      hourlyRateYen: 5_150,
-      unitMinutes: 30,
-      dailyCapYen: 30_900,
-      withholdingBp: 1_021,
-      withholdingAboveBp: 2_042,
-      withholdingThresholdYen: 1_000_000,
-      withholdTravel: false,
+      ...DEFAULT_FEE_RATES,
       dailyAllowanceYen: 2_000,
       lodgingCapYen: 10_000,
       travelEstimateYen: 5_000,

@@ -1,7 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/types.ts';
 import { corporateNumberCheckDigit } from '../../src/domain/corporate-number.ts';
 import { addDays, DAY_MS, HOUR_MS, tokyoDate } from '../../src/domain/time.ts';
@@ -15,6 +13,7 @@ import { smtpSink } from '../support/notify.ts';
 import { httpCall, type ServerProcess } from '../support/server.ts';
 import { expectAxeClean } from './support/axe.ts';
 import { DESKTOP, launchChromium, PHONE, screenshot } from './support/chromium.ts';
+import { seedingApp } from './support/seeding-app.ts';
 import { engines, pageServer } from './support/server.ts';
 
 // An expert's whole way through their pages in headless Chromium, against a real server process
@@ -73,25 +72,7 @@ const corporateNumber = (series: string, n: number) => {
  * back (so they lie in the past of the server's real clock) and one coming visit.
  */
 async function seedExpert(database: Database, journey: Journey): Promise<Seeded> {
-  let now = Date.now() - 12 * DAY_MS;
-  const app = createApp({
-    db: database.db,
-    config: loadConfig({ STAFF_TOKEN }),
-    clock: () => new Date(now),
-  });
-  const call = async (method: string, path: string, body?: unknown, token = STAFF_TOKEN) => {
-    const res = await app.request(path, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text);
-  };
+  const { call, clock } = seedingApp(database, {}, Date.now() - 12 * DAY_MS);
   const created = await call(
     'POST',
     '/v1/experts',
@@ -101,10 +82,10 @@ async function seedExpert(database: Database, journey: Journey): Promise<Seeded>
   await call('PUT', `/v1/experts/${created.id}/availability`, { weekly: week, overrides: [] });
   const book = async (n: number) => {
     const body = application(
-      { now: () => new Date(now) },
+      { now: clock.date },
       {
         company: {
-          ...application({ now: () => new Date(now) }).company,
+          ...application({ now: clock.date }).company,
           name: journey.company,
           corporateNumber: corporateNumber(journey.series, n),
         },
@@ -133,7 +114,7 @@ async function seedExpert(database: Database, journey: Journey): Promise<Seeded>
     return session.id as string;
   };
   const past = [await book(1), await book(2)];
-  now = Date.now();
+  clock.now = Date.now();
   const upcoming = await book(3);
   return { expertId: created.id, past, upcoming };
 }

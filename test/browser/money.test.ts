@@ -1,7 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/types.ts';
 import { DAY_MS, fiscalYearOf, HOUR_MS, tokyoDate } from '../../src/domain/time.ts';
 import { type Reply, STAFF_TOKEN } from '../support/api.ts';
@@ -10,6 +8,7 @@ import { OFFICE_ENV } from '../support/money.ts';
 import type { ServerProcess } from '../support/server.ts';
 import { expectAxeClean } from './support/axe.ts';
 import { DESKTOP, launchChromium, newPage, PHONE, screenshot } from './support/chromium.ts';
+import { seedingApp } from './support/seeding-app.ts';
 import { engines, pageServer } from './support/server.ts';
 
 // The money of one visit, through the pages, from the rates to the bank file: the office sets
@@ -26,25 +25,7 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0
 
 /** A completed, confirmed on-site visit of two hours, made through the API ten days back. */
 async function confirmedVisit(database: Database, made: Partial<Made>) {
-  let now = Date.now() - 10 * DAY_MS;
-  const app = createApp({
-    db: database.db,
-    config: loadConfig({ STAFF_TOKEN, ...OFFICE_ENV }),
-    clock: () => new Date(now),
-  });
-  const call = async (method: string, path: string, body?: unknown, token = STAFF_TOKEN) => {
-    const res = await app.request(path, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text);
-  };
+  const { call, clock } = seedingApp(database, OFFICE_ENV, Date.now() - 10 * DAY_MS);
   const week = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '17:00' }));
   const created = await call(
     'POST',
@@ -59,7 +40,7 @@ async function confirmedVisit(database: Database, made: Partial<Made>) {
     accountNumber: '1234567',
     holderName: 'サトウ ハナコ',
   });
-  const applied = await call('POST', '/v1/requests', application({ now: () => new Date(now) }), '');
+  const applied = await call('POST', '/v1/requests', application({ now: clock.date }), '');
   await call('POST', `/v1/requests/${applied.request.id}/accept`, {});
   const { slots } = await call(
     'GET',
@@ -75,7 +56,7 @@ async function confirmedVisit(database: Database, made: Partial<Made>) {
     { expertId: created.id, start: slot.start },
     applied.accessToken,
   );
-  now = Date.parse(session.start) + 3 * HOUR_MS;
+  clock.now = Date.parse(session.start) + 3 * HOUR_MS;
   await call('POST', `/v1/sessions/${session.id}/report`, {
     topicsCovered: ['identify'],
     summary: '守るべき情報の洗い出しを行った。',

@@ -1,7 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/types.ts';
 import { DAY_MS, HOUR_MS } from '../../src/domain/time.ts';
 import { STAFF_TOKEN } from '../support/api.ts';
@@ -10,6 +8,7 @@ import { levels } from '../support/outcomes.ts';
 import type { ServerProcess } from '../support/server.ts';
 import { expectAxeClean } from './support/axe.ts';
 import { launchChromium, newPage, screenshot } from './support/chromium.ts';
+import { seedingApp } from './support/seeding-app.ts';
 import { engines, pageServer } from './support/server.ts';
 
 // A company answers the survey of its completed visit and its readiness after the visits on
@@ -36,30 +35,12 @@ type Made = { requestId: string; token: string };
 
 /** A completed visit, made through the API on a clock twelve days back. */
 async function completedVisit(database: Database, made: Partial<Made>) {
-  let now = Date.now() - 12 * DAY_MS;
-  const app = createApp({
-    db: database.db,
-    config: loadConfig({ STAFF_TOKEN }),
-    clock: () => new Date(now),
-  });
-  const call = async (method: string, path: string, body?: unknown, token = STAFF_TOKEN) => {
-    const res = await app.request(path, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text);
-  };
+  const { call, clock } = seedingApp(database, {}, Date.now() - 12 * DAY_MS);
   const week = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '17:00' }));
   const created = await call('POST', '/v1/experts', expert({ prefectures: ['23'] }));
   await call('PUT', `/v1/experts/${created.id}/availability`, { weekly: week, overrides: [] });
   const body = application(
-    { now: () => new Date(now) },
+    { now: clock.date },
     {
       readiness: levels(1, 0, 1, 0, 1, 0, 2, 2, 1),
     },
@@ -80,7 +61,7 @@ async function completedVisit(database: Database, made: Partial<Made>) {
     { expertId: slot.expert.id, start: slot.start },
     applied.accessToken,
   );
-  now = Date.parse(session.start) + 3 * HOUR_MS;
+  clock.now = Date.parse(session.start) + 3 * HOUR_MS;
   await call('POST', `/v1/sessions/${session.id}/report`, {
     topicsCovered: ['identify', 'classify', 'access'],
     summary: '守るべき情報の洗い出しを行った。',

@@ -1,7 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
+import type { Database } from '../../src/db/types.ts';
 import { corporateNumberCheckDigit } from '../../src/domain/corporate-number.ts';
 import { prefectures } from '../../src/domain/taxonomy.ts';
 import { DAY_MS, fiscalYearOf, HOUR_MS } from '../../src/domain/time.ts';
@@ -14,6 +13,7 @@ import { httpCall, type ServerProcess } from '../support/server.ts';
 import { expectAxeClean } from './support/axe.ts';
 import { DESKTOP, launchChromium, PHONE, screenshot } from './support/chromium.ts';
 import { shiftedClock } from './support/clock.ts';
+import { seedingApp } from './support/seeding-app.ts';
 import { engines, pageServer } from './support/server.ts';
 
 // The programme office's whole job in the browser, on the demo programme: a deep link
@@ -81,25 +81,8 @@ const localValue = (instant: number) => new Date(instant + 9 * HOUR_MS).toISOStr
 type Seeded = { expertId: string; requests: Record<string, string> };
 
 /** Before the server starts: the journey expert, both applications, an unreachable webhook. */
-async function seedJourneys(database: Parameters<typeof createApp>[0]['db'], seeded: Seeded) {
-  const app = createApp({
-    db: database,
-    config: loadConfig({ STAFF_TOKEN }),
-    clock: () => new Date(),
-  });
-  const call = async (method: string, path: string, body: unknown, token: string | null) => {
-    const res = await app.request(path, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text);
-  };
+async function seedJourneys(database: Database, seeded: Seeded) {
+  const { call } = seedingApp(database, {}, Date.now());
   const made = await call(
     'POST',
     '/v1/experts',
@@ -109,19 +92,13 @@ async function seedJourneys(database: Parameters<typeof createApp>[0]['db'], see
       prefectures: ['23'],
       topics: ['identify', 'classify', 'access', 'training'],
     }),
-    STAFF_TOKEN,
   );
   const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
     weekday,
     start: '08:00',
     end: '20:00',
   }));
-  await call(
-    'PUT',
-    `/v1/experts/${made.id}/availability`,
-    { weekly: everyDay, overrides: [] },
-    STAFF_TOKEN,
-  );
+  await call('PUT', `/v1/experts/${made.id}/availability`, { weekly: everyDay, overrides: [] });
   seeded.expertId = made.id;
   for (const journey of JOURNEYS) {
     const body = application(
@@ -145,15 +122,13 @@ async function seedJourneys(database: Parameters<typeof createApp>[0]['db'], see
         privacyConsent: true,
       },
     );
-    const applied = await call('POST', '/v1/requests', body, null);
+    const applied = await call('POST', '/v1/requests', body, '');
     seeded.requests[journey.lang] = applied.request.id;
   }
-  await call(
-    'POST',
-    '/v1/webhooks',
-    { url: UNREACHABLE_WEBHOOK, events: ['request.accepted', 'session.booked'] },
-    STAFF_TOKEN,
-  );
+  await call('POST', '/v1/webhooks', {
+    url: UNREACHABLE_WEBHOOK,
+    events: ['request.accepted', 'session.booked'],
+  });
 }
 
 describe.each(engines)(
@@ -173,7 +148,7 @@ describe.each(engines)(
         engine,
         // Email is off (no SMTP_URL), so its rows wait; the webhook's first failure is its last.
         env: { ...clock.env, NOTIFY_MAX_ATTEMPTS: '1' },
-        seed: (database) => seedJourneys(database.db, seeded),
+        seed: (database) => seedJourneys(database, seeded),
       });
       api = httpCall(server.url);
       browser = await launchChromium();
