@@ -82,7 +82,7 @@ type Seeded = { expertId: string; requests: Record<string, string> };
 
 /** Before the server starts: the journey expert, both applications, an unreachable webhook. */
 async function seedJourneys(database: Database, seeded: Seeded) {
-  const { call } = seedingApp(database, {}, Date.now());
+  const { call, clock } = seedingApp(database, {}, Date.now());
   const made = await call(
     'POST',
     '/v1/experts',
@@ -101,8 +101,10 @@ async function seedJourneys(database: Database, seeded: Seeded) {
   await call('PUT', `/v1/experts/${made.id}/availability`, { weekly: everyDay, overrides: [] });
   seeded.expertId = made.id;
   for (const journey of JOURNEYS) {
+    // A minute apart, so the queue's newest-first order of the two is the journeys' order.
+    clock.now += 60_000;
     const body = application(
-      { now: () => new Date() },
+      { now: clock.date },
       {
         company: {
           name: journey.company,
