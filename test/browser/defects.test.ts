@@ -583,7 +583,10 @@ describe.each(engines)('defects of the first walk, on %s', { timeout: 180_000 },
       expect(before).not.toContain(prefix);
       await page.getByRole('button', { name: button, exact: true }).click();
       await page.locator('#error-summary').waitFor();
-      expect(await page.evaluate<string>('document.activeElement?.id')).toBe('error-summary');
+      // The page's script moves the focus once it has loaded, which can be after the summary shows.
+      await expect
+        .poll(() => page.evaluate<string>('document.activeElement?.id'))
+        .toBe('error-summary');
       expect(await page.title()).toBe(`${prefix}: ${before}`);
       await expectAxeClean(page, `the form sent empty (${lang})`);
       await shot(page, `12-focus-${lang}`);
