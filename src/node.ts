@@ -14,6 +14,7 @@ import { socketAddress } from './http/socket-address.ts';
 import { startDispatcher } from './notify/dispatcher.ts';
 import { smtpMailer } from './notify/smtp.ts';
 import { nodeWebhookTransport } from './notify/webhook-transport-node.ts';
+import { warmCalendars } from './routes/requests/candidates.ts';
 import { startEvery } from './schedule.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -35,6 +36,13 @@ const server = serve(
       database: database.kind === 'postgres' ? 'postgres' : `pglite:${config.dataDir}`,
     });
   },
+);
+
+// Matching keeps the experts' busy time in memory (src/routes/requests/calendars.ts): it is
+// read now, in the background, so that the first requests do not wait for it.
+warmCalendars(database.db, deps.clock(), config).then(
+  (read) => jsonLog('info', 'calendars read', read),
+  (error: unknown) => jsonLog('error', 'calendars not read', { error: String(error) }),
 );
 
 // The first minute: on a service nobody can sign in to as staff yet, a one-time link to do so.

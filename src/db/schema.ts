@@ -278,6 +278,22 @@ export const expertMonthlyVisits = pgTable(
   (t) => [primaryKey({ columns: [t.expertId, t.month] })],
 );
 
+// How many times each expert's busy time has changed: their busy blocks, their active sessions
+// (and so their monthly load). Bumped by triggers in the same transaction as the change
+// (migration 0010), so a process's copy of an expert's calendar read at this version is current
+// while the version is.
+// Experts fall into 256 buckets by the last byte of their id: a process learns which buckets
+// changed from one small sum per bucket, and reads the versions of those buckets only.
+export const expertCalendarVersions = pgTable(
+  'expert_calendar_versions',
+  {
+    expertId: uuid('expert_id').primaryKey(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    bucket: smallint('bucket').notNull().generatedAlwaysAs(sql`get_byte(uuid_send(expert_id), 15)`),
+  },
+  (t) => [index('expert_calendar_versions_bucket_idx').on(t.bucket)],
+);
+
 // One row per statement that changes what a fiscal year's reports show (0: every year, and
 // any change to the experts or their hours, which matching keeps a copy of), added by triggers
 // in the same transaction (migration 0004). Rows are only ever added, so the number

@@ -166,6 +166,41 @@ export function slotsInWorkingTime(
 }
 
 /**
+ * The first start slotsInWorkingTime would give that `accept` takes, without listing the rest:
+ * ranking needs every eligible expert's first slot but the full slots of only a few. Slots
+ * are on the same grid; `obstacles` are busy time and sessions' blocked ranges (their own
+ * buffers included), each widened by the new visit's buffer as blockedTime does.
+ */
+export function firstSlotInWorkingTime(
+  /** Merged, in time order (as merge gives it). */
+  working: readonly Interval[],
+  obstacles: readonly Interval[],
+  input: { bufferMinutes: number; durationMinutes: number; stepMinutes?: number },
+  accept: (start: number) => boolean,
+): number | undefined {
+  const buffer = input.bufferMinutes * MINUTE_MS;
+  const duration = input.durationMinutes * MINUTE_MS;
+  const step = (input.stepMinutes ?? 30) * MINUTE_MS;
+  for (const w of working) {
+    let start = Math.ceil(w.start / step) * step;
+    while (start + duration <= w.end) {
+      // Every start before the end of the furthest-reaching obstacle in the way is in its way
+      // too, so the next one to try is the first on the grid after it.
+      let clear = start;
+      for (const o of obstacles) {
+        if (o.start < o.end && o.start - buffer < start + duration && o.end + buffer > start) {
+          clear = Math.max(clear, o.end + buffer);
+        }
+      }
+      if (clear > start) start = Math.ceil(clear / step) * step;
+      else if (accept(start)) return start;
+      else start += step;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Rules a saved availability must satisfy; paths are dotted ('weekly.0.start',
  * 'overrides.2.date'). With `now`, override dates must also fall between one year before and
  * two years after today in Tokyo: older rows can no longer matter, later ones are typos

@@ -155,7 +155,7 @@ export function rankMatches(
   request: MatchRequest,
   candidates: readonly MatchCandidate[],
 ): RankedMatch[] {
-  return rankEligible(request, eligibleOf(request, candidates));
+  return scoreEligible(request, eligibleOf(request, candidates)).map(describeMatch);
 }
 
 /** The candidates that pass the hard filters, each with its slots under the monthly cap. */
@@ -170,12 +170,17 @@ export function eligibleOf(
   });
 }
 
+/** An eligible expert with its score and the parts it is made of, in the order they are told. */
+export type Scored = { eligible: Eligible; score: number; parts: readonly Part[] };
+
 /**
- * Scores and orders eligible experts. The earliest-slot part compares each first slot with
- * those of all the others, so `eligible` must hold every eligible expert, though the slots
- * beyond each one's first may be left out: the order and scores do not depend on them.
+ * Scores and orders eligible experts, without putting them into words: for thousands of
+ * experts of whom a few are shown, only those few need describeMatch. The earliest-slot part
+ * compares each first slot with those of all the others, so `eligible` must hold every eligible
+ * expert, though the slots beyond each one's first may be left out: the order and scores do
+ * not depend on them.
  */
-export function rankEligible(request: MatchRequest, eligible: readonly Eligible[]): RankedMatch[] {
+export function scoreEligible(request: MatchRequest, eligible: readonly Eligible[]): Scored[] {
   let earliest = Number.POSITIVE_INFINITY;
   let latest = Number.NEGATIVE_INFINITY;
   for (const { first } of eligible) {
@@ -194,38 +199,60 @@ export function rankEligible(request: MatchRequest, eligible: readonly Eligible[
     return part;
   };
 
+  // So do their industries, topics, formats and loads: each part is worked out once.
+  const industryParts = remembered((expert: MatchExpert) =>
+    industryFit(request.company.industryCode, expert),
+  );
+  const topicParts = remembered((expert: MatchExpert) =>
+    topicCoverage(request.topics, expert.topics),
+  );
+  const formatParts = new Map<VisitFormat, Part>();
+  const loadParts = new Map<number, Part>();
+
   return eligible
-    .map((e) => {
+    .map((e): Scored => {
+      const { expert, visitsThisFiscalYear: visits } = e.candidate;
+      let formatted = formatParts.get(e.format);
+      if (!formatted) {
+        formatted = formatPart(request, e.format);
+        formatParts.set(e.format, formatted);
+      }
+      let loaded = loadParts.get(visits);
+      if (!loaded) {
+        loaded = load(visits);
+        loadParts.set(visits, loaded);
+      }
       const parts = [
-        industryFit(request.company.industryCode, e.candidate.expert),
-        topicCoverage(request.topics, e.candidate.expert.topics),
-        formatPart(request, e.format),
-        continuity(request, e.candidate.expert),
-        load(e.candidate.visitsThisFiscalYear),
+        industryParts(`${expert.industries.join(',')}|${expert.tags.join(',')}`, expert),
+        topicParts(expert.topics.join(','), expert),
+        formatted,
+        continuity(request, expert),
+        loaded,
         earliestPart(e.first),
       ];
-      const tenths = parts.reduce((sum, p) => sum + Math.round(p.points * 10), 0);
-      return {
-        match: {
-          expertId: e.candidate.expert.id,
-          format: e.format,
-          score: tenths / 10,
-          reasons: parts.flatMap((p) => (p.reason ? [p.reason] : [])),
-          factors: parts.flatMap((p) => (p.factor ? [p.factor] : [])),
-          slots: e.slots,
-        },
-        first: e.first,
-        visits: e.candidate.visitsThisFiscalYear,
-      };
+      let tenths = 0;
+      for (const p of parts) tenths += Math.round(p.points * 10);
+      return { eligible: e, score: tenths / 10, parts };
     })
     .sort(
       (a, b) =>
-        b.match.score - a.match.score ||
-        a.first - b.first ||
-        a.visits - b.visits ||
-        compareCodeUnits(a.match.expertId, b.match.expertId),
-    )
-    .map((r) => r.match);
+        b.score - a.score ||
+        a.eligible.first - b.eligible.first ||
+        a.eligible.candidate.visitsThisFiscalYear - b.eligible.candidate.visitsThisFiscalYear ||
+        compareCodeUnits(a.eligible.candidate.expert.id, b.eligible.candidate.expert.id),
+    );
+}
+
+/** A scored expert as a match, in words and as data, with its slots. */
+export function describeMatch({ eligible, score, parts }: Scored): RankedMatch {
+  return {
+    expertId: eligible.candidate.expert.id,
+    format: eligible.format,
+    score,
+    reasons: parts.flatMap((p) => (p.reason ? [p.reason] : [])),
+    factors: parts.flatMap((p) => (p.factor ? [p.factor] : [])),
+    slots: eligible.slots,
+  };
 }
 
 function eligibility(
@@ -249,7 +276,7 @@ function eligibility(
  * tokyoMonthKey, remembered by Tokyo day: every expert's slots fall on the same few days, and
  * formatting a date for each slot of each expert was a good part of ranking's time.
  */
-function monthKeys(): (instant: number) => string {
+export function monthKeys(): (instant: number) => string {
   const byDay = new Map<number, string>();
   return (instant) => {
     const day = Math.floor((instant + TOKYO_OFFSET_MS) / DAY_MS);
@@ -262,7 +289,23 @@ function monthKeys(): (instant: number) => string {
   };
 }
 
-type Part = { points: number; reason: string | null; factor: MatchFactor | null };
+/** One part of a score, with how it is told. */
+export type Part = { points: number; reason: string | null; factor: MatchFactor | null };
+
+/** A part worked out once for every expert of the same `key` (what the part depends on). */
+function remembered(
+  part: (expert: MatchExpert) => Part,
+): (key: string, expert: MatchExpert) => Part {
+  const parts = new Map<string, Part>();
+  return (key, expert) => {
+    let known = parts.get(key);
+    if (!known) {
+      known = part(expert);
+      parts.set(key, known);
+    }
+    return known;
+  };
+}
 
 const NOTHING: Part = { points: 0, reason: null, factor: null };
 

@@ -1,28 +1,9 @@
-import {
-  and,
-  desc,
-  eq,
-  gt,
-  gte,
-  inArray,
-  lt,
-  ne,
-  or,
-  type SQL,
-  type SQLWrapper,
-  sql,
-} from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Config } from '../../config.ts';
-import {
-  busyBlocks,
-  certifications,
-  companies,
-  expertMonthlyVisits,
-  type requests,
-  sessions,
-} from '../../db/schema.ts';
+import { certifications, companies, type requests, sessions } from '../../db/schema.ts';
 import type { Queryable } from '../../db/types.ts';
+import { calendarsOf, calendarVersions, type ExpertCalendar, intervalsNear } from './calendars.ts';
 import {
   changesSeen,
   type Directory,
@@ -64,9 +45,10 @@ type RequestRow = typeof requests.$inferSelect;
 const ACTIVE = ['confirmed', 'completed'] as const;
 // The widest travel buffer an expert may have (schema check): obstacles this far outside the
 // windows can still block a slot inside them.
-const MAX_BUFFER_MS = 480 * MINUTE_MS;
-// From how many experts their busy time is read by range first (see loadObstacles).
-const FENCE_FROM = 50;
+export const MAX_BUFFER_MS = 480 * MINUTE_MS;
+// How far past the horizon an expert's calendar is read: it serves a week of requests as the
+// horizon moves on.
+const READ_AHEAD_MS = 7 * 24 * 60 * MINUTE_MS;
 
 export type CandidateOptions = {
   /** Only this expert (the slots a visit can be moved to). */
@@ -95,7 +77,10 @@ export type Pool = {
   availability: Map<string, Availability>;
   load: Map<string, { year: number; months: Record<string, number> }>;
   ownVisits: Interval[];
-  replacing: string | undefined;
+  /** The experts' busy time and load, each covering the windows and the buffers around them. */
+  calendars: ReadonlyMap<string, ExpertCalendar>;
+  /** The blocked range of the visit being moved, which blocks nothing. */
+  moving: Interval | undefined;
 };
 
 /** Busy blocks and sessions (blocked ranges) of some experts near some windows. */
@@ -111,9 +96,7 @@ export async function loadPool(
   now: Date,
   config: Pick<Config, 'minNoticeHours' | 'horizonDays'>,
   options: CandidateOptions,
-  /** Obstacles to read in the same round trip, for a pool small enough to read whole. */
-  prefetch?: (experts: readonly ExpertRow[], windows: Interval[]) => Promise<Obstacles | undefined>,
-): Promise<{ pool: Pool; prefetched: Obstacles | undefined }> {
+): Promise<Pool> {
   const bookable = bookableRange(now, config);
   const windows = request.preferredWindows
     .map((w) => ({ start: Math.max(Date.parse(w.start), bookable.start), end: Date.parse(w.end) }))
@@ -141,9 +124,10 @@ export async function loadPool(
     availability: new Map(),
     load: new Map(),
     ownVisits: [],
-    replacing: options.replacing,
+    calendars: new Map(),
+    moving: undefined,
   };
-  if (windows.length === 0) return { pool, prefetched: undefined };
+  if (windows.length === 0) return pool;
 
   const span = { start: windows[0]?.start ?? 0, end: Math.max(...windows.map((w) => w.end)) };
   const overrideDates = {
@@ -157,8 +141,6 @@ export async function loadPool(
   const fyRange = fiscalYearRange(fiscalYearOf(now));
   const fy = { start: tokyoDate(fyRange.start), end: tokyoDate(fyRange.end) };
 
-  const loadFrom = [months.start, fy.start].sort()[0] ?? fy.start;
-  const loadTo = [months.end, fy.end].sort()[1] ?? fy.end;
   // One round trip: the queries run with this process's copy of the experts, checked in the
   // same round; should it be stale, it is read again and the round repeated.
   const round = async (directory: Directory, checked: boolean) => {
@@ -170,31 +152,17 @@ export async function loadPool(
         e.active &&
         visitFormat(matchRequest, e) !== null,
     );
-    const ids = `{${experts.map((e) => e.id).join(',')}}`;
-    const [seen, read, load, moved, followUp, companyVisits, certified] = await Promise.all([
+    const [seen, versions, moved, followUp, companyVisits, certified] = await Promise.all([
       checked ? directory.changes : changesSeen(q),
-      prefetch ? prefetch(experts, windows) : Promise.resolve(undefined),
-      // The load in one pass over the months of every expert in the pool.
-      q
-        .select({
-          expertId: expertMonthlyVisits.expertId,
-          year: sql<number>`coalesce(sum(${expertMonthlyVisits.visits}) filter (where ${expertMonthlyVisits.month} >= ${fy.start} and ${expertMonthlyVisits.month} < ${fy.end}), 0)::int`,
-          months: sql<
-            string | null
-          >`string_agg(to_char(${expertMonthlyVisits.month}, 'YYYY-MM') || ' ' || ${expertMonthlyVisits.visits}, ',') filter (where ${expertMonthlyVisits.month} >= ${months.start} and ${expertMonthlyVisits.month} < ${months.end})`,
-        })
-        .from(expertMonthlyVisits)
-        .where(
-          and(
-            sql`${expertMonthlyVisits.expertId} = any(${ids}::uuid[])`,
-            gte(expertMonthlyVisits.month, loadFrom),
-            lt(expertMonthlyVisits.month, loadTo),
-          ),
-        )
-        .groupBy(expertMonthlyVisits.expertId),
+      calendarVersions(q),
       options.replacing
         ? q
-            .select({ expertId: sessions.expertId, start: sessions.start })
+            .select({
+              expertId: sessions.expertId,
+              start: sessions.start,
+              blockedFrom: sessions.blockedFrom,
+              blockedTo: sessions.blockedTo,
+            })
             .from(sessions)
             .where(and(eq(sessions.id, options.replacing), inArray(sessions.status, [...ACTIVE])))
         : Promise.resolve([]),
@@ -222,13 +190,13 @@ export async function loadPool(
         .where(eq(certifications.companyId, companyOf(request, corporateNumber))),
     ]);
     if (seen !== directory.changes) return null;
-    return { directory, experts, read, load, moved, followUp, companyVisits, certified };
+    return { directory, experts, versions, moved, followUp, companyVisits, certified };
   };
   const last = lastDirectory(q);
   const result =
     (last && (await round(last, false))) ?? (await round(await readDirectory(q), true));
   if (!result) throw new Error('unreachable: a directory read in this round is current');
-  const { directory, read, load, moved, followUp, companyVisits } = result;
+  const { directory, versions, moved, followUp, companyVisits } = result;
   matchRequest.company.certifications = result.certified;
   for (const expert of result.experts) {
     const conflict = conflictOf(matchRequest, expert);
@@ -247,13 +215,25 @@ export async function loadPool(
           .join(',') ?? null,
     })),
   );
-  for (const row of load) {
-    const months: Record<string, number> = {};
-    for (const entry of row.months?.split(',') ?? []) {
-      const [month = '', visits] = entry.split(' ');
-      months[month] = Number(visits);
+  // Only what lies near a window can block a slot in it, buffers included.
+  pool.calendars = await calendarsOf(
+    q,
+    pool.experts.map((e) => e.id),
+    versions,
+    { start: span.start - MAX_BUFFER_MS, end: span.end + MAX_BUFFER_MS },
+    calendarReach(bookable),
+  );
+  const inFy = { start: fy.start.slice(0, 7), end: fy.end.slice(0, 7) };
+  const nearMonths = { start: months.start.slice(0, 7), end: months.end.slice(0, 7) };
+  for (const [expertId, calendar] of pool.calendars) {
+    if (calendar.months.length === 0) continue;
+    let year = 0;
+    const counted: Record<string, number> = {};
+    for (const [month, visits] of calendar.months) {
+      if (month >= inFy.start && month < inFy.end) year += visits;
+      if (month >= nearMonths.start && month < nearMonths.end) counted[month] = visits;
     }
-    pool.load.set(row.expertId, { year: Number(row.year), months });
+    pool.load.set(expertId, { year, months: counted });
   }
   // The visit being moved counts toward neither the cap nor the load.
   for (const visit of moved) {
@@ -262,8 +242,42 @@ export async function loadPool(
     if (load?.months[month]) load.months[month] -= 1;
     if (load && visit.start >= fyRange.start && visit.start < fyRange.end) load.year -= 1;
   }
+  const [movedVisit] = moved;
+  pool.moving = movedVisit && {
+    start: movedVisit.blockedFrom.getTime(),
+    end: movedVisit.blockedTo.getTime(),
+  };
   pool.ownVisits = companyVisits.map((v) => ({ start: v.start.getTime(), end: v.end.getTime() }));
-  return { pool, prefetched: read };
+  return pool;
+}
+
+/** What is read of an expert's calendar: the bookable range and the buffers around it. */
+function calendarReach(bookable: Interval): Interval {
+  return {
+    start: bookable.start - MAX_BUFFER_MS,
+    end: bookable.end + MAX_BUFFER_MS + READ_AHEAD_MS,
+  };
+}
+
+/**
+ * Reads every active expert's calendar into memory, as matching would on its first request
+ * for them, a thousand experts at a time: a server does this as it starts, so that its first
+ * requests find them there.
+ */
+export async function warmCalendars(
+  q: Queryable,
+  now: Date,
+  config: Pick<Config, 'minNoticeHours' | 'horizonDays'>,
+): Promise<{ experts: number; seconds: number }> {
+  const started = performance.now();
+  const directory = lastDirectory(q) ?? (await readDirectory(q));
+  const ids = directory.experts.filter((e) => e.active).map((e) => e.id);
+  const versions = await calendarVersions(q);
+  const reach = calendarReach(bookableRange(now, config));
+  for (let i = 0; i < ids.length; i += 1_000) {
+    await calendarsOf(q, ids.slice(i, i + 1_000), versions, reach, reach);
+  }
+  return { experts: ids.length, seconds: Math.round(performance.now() - started) / 1000 };
 }
 
 function activeSessions(options: CandidateOptions): SQL | undefined {
@@ -277,66 +291,22 @@ function activeSessions(options: CandidateOptions): SQL | undefined {
  * The busy blocks and sessions of these experts that could block a slot inside `windows`:
  * those within `marginMs` (the widest travel buffer among them) of the windows.
  */
-export async function loadObstacles(
-  q: Queryable,
-  expertIds: readonly string[],
+export function obstaclesNear(
+  pool: Pool,
+  experts: readonly ExpertRow[],
   windows: readonly Interval[],
   marginMs: number,
-  options: CandidateOptions,
-): Promise<Obstacles> {
-  if (windows.length === 0 || expertIds.length === 0) {
-    return { busy: new Map(), booked: new Map() };
+): Obstacles {
+  const ranges = merge(windows.map((w) => ({ start: w.start - marginMs, end: w.end + marginMs })));
+  const busy = new Map<string, Interval[]>();
+  const booked = new Map<string, Interval[]>();
+  for (const expert of experts) {
+    const calendar = pool.calendars.get(expert.id);
+    if (!calendar) continue;
+    busy.set(expert.id, intervalsNear(calendar.busy, calendar.longest, ranges));
+    booked.set(expert.id, intervalsNear(calendar.booked, calendar.longest, ranges, pool.moving));
   }
-  const ids = `{${expertIds.join(',')}}`;
-  const ranges = near(windows, marginMs);
-  // For a few experts, the GiST index finds each one's rows near the windows. For thousands, it
-  // would test every entry it reads against the whole list of ids; reading everyone's rows in
-  // the ranges (OFFSET 0 keeps the planner from folding the ids back into the index scan) and
-  // dropping the others by a hashed lookup reads more rows and costs a third as much.
-  const fenced = expertIds.length > FENCE_FROM;
-  const nearBusy = q
-    .select({ expertId: busyBlocks.expertId, start: busyBlocks.start, end: busyBlocks.end })
-    .from(busyBlocks)
-    .where(
-      and(
-        fenced ? undefined : sql`${busyBlocks.expertId} = any(${ids}::uuid[])`,
-        rangeOverlapsAny(busyBlocks.start, busyBlocks.end, ranges),
-      ),
-    )
-    .offset(0)
-    .as('near_busy');
-  const nearBooked = q
-    .select({ expertId: sessions.expertId, start: sessions.blockedFrom, end: sessions.blockedTo })
-    .from(sessions)
-    .where(
-      and(
-        fenced ? undefined : sql`${sessions.expertId} = any(${ids}::uuid[])`,
-        activeSessions(options),
-        rangeOverlapsAny(sessions.blockedFrom, sessions.blockedTo, ranges),
-      ),
-    )
-    .offset(0)
-    .as('near_booked');
-  const [busy, booked] = await Promise.all([
-    q
-      .select({ expertId: nearBusy.expertId, intervals: intervalsOf(nearBusy.start, nearBusy.end) })
-      .from(nearBusy)
-      .where(sql`${nearBusy.expertId} = any(${ids}::uuid[])`)
-      .groupBy(nearBusy.expertId),
-    q
-      .select({
-        expertId: nearBooked.expertId,
-        intervals: intervalsOf(nearBooked.start, nearBooked.end),
-      })
-      .from(nearBooked)
-      .where(sql`${nearBooked.expertId} = any(${ids}::uuid[])`)
-      .groupBy(nearBooked.expertId),
-  ]);
-  const byExpert = (rows: { expertId: string; intervals: [number, number][] }[]) =>
-    new Map(
-      rows.map((r) => [r.expertId, r.intervals.map(([start, end]): Interval => ({ start, end }))]),
-    );
-  return { busy: byExpert(busy), booked: byExpert(booked) };
+  return { busy, booked };
 }
 
 /**
@@ -382,7 +352,7 @@ export function candidatesIn(
   });
 }
 
-const NO_HOURS: Availability = { weekly: [], overrides: [] };
+export const NO_HOURS: Availability = { weekly: [], overrides: [] };
 
 /**
  * Everything matching needs for the experts of `options` (one expert, for a visit being
@@ -400,23 +370,8 @@ export async function loadCandidates(
   candidates: MatchCandidate[];
   experts: Map<string, ExpertRow>;
 }> {
-  const { pool, prefetched } = await loadPool(
-    q,
-    request,
-    corporateNumber,
-    now,
-    config,
-    options,
-    (experts, windows) =>
-      loadObstacles(
-        q,
-        experts.map((e) => e.id),
-        windows,
-        MAX_BUFFER_MS,
-        options,
-      ),
-  );
-  const obstacles = prefetched ?? { busy: new Map(), booked: new Map() };
+  const pool = await loadPool(q, request, corporateNumber, now, config, options);
+  const obstacles = obstaclesNear(pool, pool.experts, pool.windows, MAX_BUFFER_MS);
   return {
     matchRequest: pool.matchRequest,
     candidates: candidatesIn(pool, pool.experts, obstacles, pool.windows),
@@ -472,23 +427,6 @@ function near(windows: readonly Interval[], marginMs = MAX_BUFFER_MS): Range[] {
 }
 
 /**
- * Rows whose [start, end) overlaps one of the ranges, as the GiST indexes on (expert_id,
- * tstzrange(start, end)) of busy blocks and of active sessions (the EXCLUDE constraint's) can
- * answer it: only the rows near the windows are read, however far ahead the windows lie and
- * however long an event is, where an (expert, start) index reads every earlier row as well.
- */
-function rangeOverlapsAny(start: PgColumn, end: PgColumn, ranges: Range[]): SQL | undefined {
-  const merged = merge(ranges.map((r) => ({ start: r.start.getTime(), end: r.end.getTime() })));
-  const iso = (ms: number) => new Date(ms).toISOString();
-  return or(
-    ...merged.map(
-      (r) =>
-        sql`tstzrange(${start}, ${end}) && tstzrange(${iso(r.start)}::timestamptz, ${iso(r.end)}::timestamptz)`,
-    ),
-  );
-}
-
-/**
  * The company record whose visits a slot must not overlap: the request's own once accepted;
  * before that (staff weighing a received application) the record its corporate number would
  * be linked to, if there is one.
@@ -513,15 +451,4 @@ function overlapsAny(start: PgColumn, end: PgColumn, ranges: Range[]): SQL | und
     gt(end, hull.start),
     or(...ranges.map((r) => and(lt(start, r.end), gt(end, r.start)))),
   );
-}
-
-/**
- * A group's intervals as JSON pairs of epoch milliseconds: a few hundred rows of parsed JSON
- * rather than thousands of rows of timestamps, each parsed into a Date, which took most of this
- * endpoint's time. Instants are stored in whole milliseconds (they come from JS Dates), so
- * rounding only undoes float8's inexact seconds.
- */
-function intervalsOf(start: SQLWrapper, end: SQLWrapper): SQL<[number, number][]> {
-  const epochMs = (column: SQLWrapper) => sql`round(date_part('epoch', ${column}) * 1000)`;
-  return sql<[number, number][]>`json_agg(json_build_array(${epochMs(start)}, ${epochMs(end)}))`;
 }

@@ -2,58 +2,47 @@ import type { Config } from '../../config.ts';
 import type { Queryable } from '../../db/types.ts';
 import {
   type Availability,
+  firstSlotInWorkingTime,
   slotsInWorkingTime,
   windowWorkingTime,
 } from '../../domain/availability.ts';
-import { isHoliday } from '../../domain/holidays.ts';
 import { type Interval, merge } from '../../domain/intervals.ts';
 import {
+  describeMatch,
   type Eligible,
   eligibleOf,
+  mayVisit,
+  monthKeys,
   type RankedMatch,
-  rankEligible,
+  type Scored,
+  scoreEligible,
 } from '../../domain/matching.ts';
+import { MINUTE_MS } from '../../domain/time.ts';
+import { intervalsNear } from './calendars.ts';
 import {
-  DAY_MS,
-  HOUR_MS,
-  MINUTE_MS,
-  TOKYO_OFFSET_MS,
-  tokyoDate,
-  tokyoMonthKey,
-  tokyoWeekday,
-} from '../../domain/time.ts';
-import { candidatesIn, type ExpertRow, loadObstacles, loadPool, type Pool } from './candidates.ts';
+  candidatesIn,
+  type ExpertRow,
+  loadPool,
+  MAX_BUFFER_MS,
+  NO_HOURS,
+  obstaclesNear,
+  type Pool,
+} from './candidates.ts';
 
-// How matching stays exact while it reads a fraction of the busy time of thousands of experts.
+// How matching stays exact while it weighs thousands of experts in a few milliseconds each.
 //
 // The score needs each eligible expert's first slot (the earliest-slot part compares it with
-// the earliest and latest first slot of all of them), never the slots after it. A first slot
-// found in an early part of the windows is the first slot over all of them: slots are on a
-// grid counted from the epoch, and cutting the windows short only removes slots that end after
-// the cut. So busy time is read in stages: the windows up to their first working day (eight
-// hours of weekday office time, 09:00–18:00 JST, holidays aside), then up to their fourth, then
-// all of them, each stage only for the experts with no slot yet. Most experts are free on the
-// first working day, and only the busy few are read in full. Where the stages are cut only
-// decides how much is read, never the answer.
-//
-// With every first slot known, every score and so the order is exact. Full slots are then read
-// only for the experts shown: the first `top` for matches. For the company's slots, each start
-// goes to the best-ranked expert free then, so experts are read in rank order, each only around
-// the starts still open that its working hours could offer (busy time aside, under its monthly
-// cap); one with none is skipped, as it could take nothing. Once the best-ranked have taken
-// most starts, the others are read only around the few starts left.
-const STAGES_MS = [8 * HOUR_MS, 32 * HOUR_MS];
-const OFFICE_HOURS = { start: 9 * HOUR_MS, end: 18 * HOUR_MS };
-// Below this many experts one read over all the windows costs less than the round trips of the
-// stages, and leaves nothing more to read for the slots.
-const STAGED_FROM = 500;
-// Experts whose busy time is read together while walking the ranking for the company's slots.
-const SLOTS_BATCH = 50;
+// the earliest and latest first slot of all of them), never the slots after it. So every
+// expert's first slot is found by walking their working time past their busy time, stopping
+// at the first start that fits (most experts are free early in the windows), with busy time
+// read from memory (calendars.ts): nothing per expert is read from the database unless it
+// changed. With every first slot known, every score and so the order is exact. Full slots are
+// then worked out only for the experts shown: the first `top` for matches. For the company's
+// slots, each start goes to the best-ranked expert free then, so experts are taken in rank
+// order, each only around the starts still open that its working hours could offer (busy
+// time aside, under its monthly cap); one with none is skipped, as it could take nothing.
 
 export type Wanted = { top: number } | { everySlot: true };
-
-/** What a stage read of an expert it found: their slot starts, exact up to the stage's cut. */
-type Known = { starts: ReadonlySet<number>; cut: number };
 
 export async function rankRequest(
   q: Queryable,
@@ -62,161 +51,116 @@ export async function rankRequest(
   now: Date,
   config: Pick<Config, 'minNoticeHours' | 'horizonDays'>,
   wanted: Wanted,
-  /** Pools of at least this many experts are read in stages (tests stage the smallest). */
-  stagedFrom = STAGED_FROM,
 ): Promise<{ ranked: RankedMatch[]; experts: Map<string, ExpertRow>; excluded: Pool['excluded'] }> {
-  const stages = (windows: Interval[]) => [
-    ...STAGES_MS.map((ms) => {
-      const cut = afterOfficeTime(windows, ms);
-      return { windows: before(windows, cut), cut };
-    }),
-    { windows, cut: Number.POSITIVE_INFINITY },
-  ];
-  // A small pool is read whole in the round trip that reads it; a large one in stages.
-  const { pool, prefetched } = await loadPool(
-    q,
-    request,
-    corporateNumber,
-    now,
-    config,
-    {},
-    async (experts, windows) =>
-      experts.length < stagedFrom
-        ? loadObstacles(
-            q,
-            experts.map((e) => e.id),
-            windows,
-            Math.max(0, ...experts.map((e) => e.travelBufferMinutes)) * MINUTE_MS,
-            {},
-          )
-        : undefined,
-  );
+  const pool = await loadPool(q, request, corporateNumber, now, config, {});
   const experts = new Map(pool.experts.map((e) => [e.id, e]));
-  const read = (rows: readonly ExpertRow[], windows: Interval[]) =>
-    loadObstacles(
-      q,
-      rows.map((e) => e.id),
-      aroundWorkingTime(pool, rows, windows),
-      Math.max(0, ...rows.map((e) => e.travelBufferMinutes)) * MINUTE_MS,
-      {},
-    );
+  const ranked = scoreEligible(pool.matchRequest, firstSlots(pool));
+  if (!('top' in wanted)) {
+    return { ranked: everySlotOwner(pool, ranked, experts), experts, excluded: pool.excluded };
+  }
+  // The full slots of the experts shown.
+  const shown = ranked.slice(0, wanted.top).map(describeMatch);
+  const rows = shown.flatMap((m) => experts.get(m.expertId) ?? []);
+  const obstacles = obstaclesNear(
+    pool,
+    rows,
+    aroundWorkingTime(pool, rows, pool.windows),
+    Math.max(0, ...rows.map((e) => e.travelBufferMinutes)) * MINUTE_MS,
+  );
+  const slots = new Map(
+    eligibleOf(pool.matchRequest, candidatesIn(pool, rows, obstacles, pool.windows)).map((e) => [
+      e.candidate.expert.id,
+      e.slots,
+    ]),
+  );
+  for (const m of shown) m.slots = slots.get(m.expertId) ?? [];
+  return { ranked: shown, experts, excluded: pool.excluded };
+}
 
-  const found: Eligible[] = [];
-  const complete = new Set<string>();
-  const known = new Map<string, Known>();
-  let remaining = pool.experts;
-  const plan =
-    pool.experts.length < stagedFrom
-      ? [{ windows: pool.windows, cut: Number.POSITIVE_INFINITY }]
-      : stages(pool.windows);
-  for (const [i, { windows, cut }] of plan.entries()) {
-    if (remaining.length === 0) break;
-    // A stage no wider than the last reads nothing new.
-    if (i > 0 && covers(plan[i - 1]?.windows ?? [], windows)) continue;
-    const obstacles = (i === 0 && prefetched) || (await read(remaining, windows));
-    const whole = covers(windows, pool.windows);
-    const eligible = eligibleOf(
-      pool.matchRequest,
-      candidatesIn(pool, remaining, obstacles, windows),
-    );
-    const seen = new Set<string>();
-    for (const e of eligible) {
-      found.push(e);
-      seen.add(e.candidate.expert.id);
-      if (whole) complete.add(e.candidate.expert.id);
-      else known.set(e.candidate.expert.id, { starts: new Set(e.slots.map((s) => s.start)), cut });
+/**
+ * Every expert of the pool who has a slot, with the first one: the slots themselves are left
+ * empty, to be worked out for the experts shown. What candidatesIn and eligibleOf would give,
+ * cut to the first slot.
+ */
+function firstSlots(pool: Pool): Eligible[] {
+  const duration = pool.request.durationMinutes * MINUTE_MS;
+  const ranges = merge(
+    pool.windows.map((w) => ({ start: w.start - MAX_BUFFER_MS, end: w.end + MAX_BUFFER_MS })),
+  );
+  const working = new Map<Availability, Interval[]>();
+  const month = monthKeys();
+  return pool.experts.flatMap((expert): Eligible[] => {
+    const format = mayVisit(pool.matchRequest, expert);
+    const calendar = pool.calendars.get(expert.id);
+    if (!format || !calendar) return [];
+    const availability = pool.availability.get(expert.id) ?? NO_HOURS;
+    let hours = working.get(availability);
+    if (!hours) {
+      hours = merge(windowWorkingTime(availability, pool.windows, pool.bookable));
+      working.set(availability, hours);
     }
-    remaining = whole ? [] : remaining.filter((e) => !seen.has(e.id));
-  }
-
-  const ranked = rankEligible(pool.matchRequest, found);
-  // The slots of these experts inside `windows`, read afresh unless read in full already.
-  const slotsIn = async (matches: RankedMatch[], windows: Interval[]) => {
-    const partial = matches.filter((m) => !complete.has(m.expertId));
-    if (partial.length === 0) return;
-    const rows = partial.flatMap((m) => experts.get(m.expertId) ?? []);
-    const obstacles = await read(rows, windows);
-    const slots = new Map(
-      eligibleOf(pool.matchRequest, candidatesIn(pool, rows, obstacles, windows)).map((e) => [
-        e.candidate.expert.id,
-        e.slots,
-      ]),
+    const load = pool.load.get(expert.id);
+    const months = load?.months ?? {};
+    const first = firstSlotInWorkingTime(
+      hours,
+      [
+        ...intervalsNear(calendar.busy, calendar.longest, ranges),
+        ...intervalsNear(calendar.booked, calendar.longest, ranges, pool.moving),
+      ],
+      {
+        bufferMinutes: format === 'onsite' ? expert.travelBufferMinutes : 0,
+        durationMinutes: pool.request.durationMinutes,
+      },
+      (start) =>
+        (months[month(start)] ?? 0) < expert.maxVisitsPerMonth &&
+        !pool.ownVisits.some((v) => v.start < start + duration && start < v.end),
     );
-    for (const m of partial) m.slots = slots.get(m.expertId) ?? [];
-  };
-
-  if ('top' in wanted) {
-    const shown = ranked.slice(0, wanted.top);
-    await slotsIn(shown, pool.windows);
-    return { ranked: shown, experts, excluded: pool.excluded };
-  }
-  const owners = await everySlotOwner(pool, ranked, experts, known, slotsIn);
-  return { ranked: owners, experts, excluded: pool.excluded };
+    if (first === undefined) return [];
+    const candidate = {
+      expert,
+      visitsThisFiscalYear: load?.year ?? 0,
+      activeVisitsByMonth: months,
+      slots: [],
+    };
+    return [{ candidate, format, slots: [], first }];
+  });
 }
 
 /**
  * The ranked experts who own a start of the company's slots, in rank order, each with its
- * slots among the starts still open when it was read: what bestExpertPerSlot needs to give the
- * same answer as over every expert's full slots. Experts are read in batches that double, each
- * only inside the slots of the starts its members could still take, so once the best-ranked
- * have taken most starts, the rest are read only around the few starts left.
+ * slots among the starts still open when it was reached: what bestExpertPerSlot needs to give
+ * the same answer as over every expert's full slots. An expert is asked only about the starts
+ * still open that its working hours could offer, each checked against its busy time, so once
+ * the best-ranked have taken most starts, the others cost little.
  */
-async function everySlotOwner(
+function everySlotOwner(
   pool: Pool,
-  ranked: RankedMatch[],
+  ranked: readonly Scored[],
   experts: Map<string, ExpertRow>,
-  known: ReadonlyMap<string, Known>,
-  slotsIn: (matches: RankedMatch[], windows: Interval[]) => Promise<void>,
-): Promise<RankedMatch[]> {
+): RankedMatch[] {
   const taken = new Set<number>();
   const openStarts = couldOffer(pool, taken);
   const duration = pool.request.durationMinutes * MINUTE_MS;
   const owners: RankedMatch[] = [];
-  let next = 0;
-  let size = SLOTS_BATCH;
-  while (next < ranked.length) {
-    const batch: { match: RankedMatch; settled: number[] }[] = [];
-    const unread: RankedMatch[] = [];
-    const toRead = new Set<RankedMatch>();
-    const starts = new Set<number>();
-    while (next < ranked.length && batch.length < size) {
-      const match = ranked[next++] as RankedMatch;
-      const expert = experts.get(match.expertId);
-      if (!expert) continue;
-      // Starts ending before the cut of the stage that found the expert are settled by what
-      // that stage read: a slot there is one over all the windows, and no slot there is none.
-      const stage = known.get(match.expertId);
-      const settled: number[] = [];
-      const open: number[] = [];
-      for (const start of openStarts(expert)) {
-        if (stage && start + duration <= stage.cut) {
-          if (stage.starts.has(start)) settled.push(start);
-        } else open.push(start);
-      }
-      if (settled.length === 0 && open.length === 0) continue;
-      batch.push({ match, settled });
-      if (open.length > 0) {
-        unread.push(match);
-        toRead.add(match);
-      }
-      for (const start of open) starts.add(start);
-    }
-    if (batch.length === 0) break;
-    // A start is a slot inside these windows exactly when it is one inside all of them.
-    await slotsIn(unread, merge([...starts].map((start) => ({ start, end: start + duration }))));
-    for (const { match, settled } of batch) {
-      if (!toRead.has(match)) match.slots = [];
-      const read = new Set(match.slots.map((slot) => slot.start));
-      match.slots = [
-        ...match.slots,
-        ...settled
-          .filter((start) => !read.has(start))
-          .map((start) => ({ start, end: start + duration })),
-      ].sort((a, b) => a.start - b.start);
-      owners.push(match);
-      for (const slot of match.slots) taken.add(slot.start);
-    }
-    size *= 2;
+  for (const scored of ranked) {
+    const id = scored.eligible.candidate.expert.id;
+    const expert = experts.get(id);
+    const calendar = pool.calendars.get(id);
+    if (!expert || !calendar) continue;
+    const buffer = scored.eligible.format === 'onsite' ? expert.travelBufferMinutes * MINUTE_MS : 0;
+    const free = openStarts(expert).filter((start) => {
+      // The visit with its buffer on both sides must miss every busy block and session.
+      const around = [{ start: start - buffer, end: start + duration + buffer }];
+      return (
+        intervalsNear(calendar.busy, calendar.longest, around).length === 0 &&
+        intervalsNear(calendar.booked, calendar.longest, around, pool.moving).length === 0
+      );
+    });
+    if (free.length === 0) continue;
+    const match = describeMatch(scored);
+    match.slots = free.map((start) => ({ start, end: start + duration }));
+    owners.push(match);
+    for (const start of free) taken.add(start);
   }
   return owners;
 }
@@ -228,6 +172,7 @@ async function everySlotOwner(
  */
 function couldOffer(pool: Pool, taken: ReadonlySet<number>): (expert: ExpertRow) => number[] {
   const starts = new Map<Availability, number[]>();
+  const month = monthKeys();
   return (expert) => {
     const availability = pool.availability.get(expert.id);
     if (!availability) return [];
@@ -247,27 +192,8 @@ function couldOffer(pool: Pool, taken: ReadonlySet<number>): (expert: ExpertRow)
     const free = open.filter((start) => !taken.has(start));
     starts.set(availability, free);
     const months = pool.load.get(expert.id)?.months ?? {};
-    return free.filter((start) => (months[tokyoMonthKey(start)] ?? 0) < expert.maxVisitsPerMonth);
+    return free.filter((start) => (months[month(start)] ?? 0) < expert.maxVisitsPerMonth);
   };
-}
-
-/** The instant by which the windows hold `amount` of weekday office time (∞ if they never do). */
-function afterOfficeTime(windows: readonly Interval[], amount: number): number {
-  let held = 0;
-  for (const w of merge(windows)) {
-    const firstMidnight =
-      Math.floor((w.start + TOKYO_OFFSET_MS) / DAY_MS) * DAY_MS - TOKYO_OFFSET_MS;
-    for (let midnight = firstMidnight; midnight < w.end; midnight += DAY_MS) {
-      const date = tokyoDate(midnight);
-      if (tokyoWeekday(date) > 5 || isHoliday(date)) continue;
-      const from = Math.max(w.start, midnight + OFFICE_HOURS.start);
-      const to = Math.min(w.end, midnight + OFFICE_HOURS.end);
-      if (to <= from) continue;
-      if (held + (to - from) >= amount) return from + (amount - held);
-      held += to - from;
-    }
-  }
-  return Number.POSITIVE_INFINITY;
 }
 
 /**
@@ -286,16 +212,4 @@ function aroundWorkingTime(
       availability ? windowWorkingTime(availability, windows, pool.bookable) : [],
     ),
   );
-}
-
-/** The windows cut off at `cut`. */
-function before(windows: readonly Interval[], cut: number): Interval[] {
-  return windows.flatMap((w) =>
-    w.start < cut ? [{ start: w.start, end: Math.min(w.end, cut) }] : [],
-  );
-}
-
-/** Whether `a` reaches as far as `b` (both cut from the same windows). */
-function covers(a: readonly Interval[], b: readonly Interval[]): boolean {
-  return a.length === b.length && a.every((w, i) => w.end >= (b[i]?.end ?? 0));
 }
