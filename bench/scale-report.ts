@@ -31,6 +31,9 @@ export type ReportFigures = {
   visits: number;
   json: Latency;
   csv: Latency;
+  /** The outcome report (JSON) and a month's payments (JSON), read again and again. */
+  outcomes: Latency;
+  payments: Latency;
   cold: Latency;
   rss: number;
   load: number;
@@ -73,6 +76,21 @@ export async function runScaleReport(sizes = REPORT_SIZES): Promise<ReportFigure
           YEARS,
           LIMIT_MS,
         );
+        note(`scale: outcome report JSON at ${size.visits} visits`);
+        const outcomes = await timeSequential(
+          SAMPLES,
+          () => get(`/v1/reports/outcomes?fiscalYear=${nextYear()}`),
+          YEARS,
+          LIMIT_MS,
+        );
+        note(`scale: payments report JSON at ${size.visits} visits`);
+        let months = 0;
+        const payments = await timeSequential(
+          SAMPLES,
+          () => get(`/v1/reports/payments?fiscalYear=${nextYear()}&month=${1 + (months++ % 12)}`),
+          YEARS,
+          LIMIT_MS,
+        );
         note(`scale: report JSON after a change, at ${size.visits} visits`);
         // Each read follows a change to one of its year's visits (a visit report filed late);
         // only the read is timed.
@@ -97,6 +115,8 @@ export async function runScaleReport(sizes = REPORT_SIZES): Promise<ReportFigure
           visits: size.visits,
           json,
           csv,
+          outcomes,
+          payments,
           cold,
           rss: 0,
           load: (load + (loadavg()[0] ?? 0)) / 2,
@@ -128,6 +148,16 @@ export function reportRows(figures: ReportFigures[]): Row[] {
         figure: `report CSV p95, ${label}`,
         value: `${ms(f.csv.p95)} (p50 ${ms(f.csv.p50)}, n ${f.csv.n})`,
         ...met(f.csv),
+      },
+      {
+        figure: `outcome report JSON p95, ${label}`,
+        value: `${ms(f.outcomes.p95)} (p50 ${ms(f.outcomes.p50)}, n ${f.outcomes.n})`,
+        ...met(f.outcomes),
+      },
+      {
+        figure: `payments report JSON p95 (one month), ${label}`,
+        value: `${ms(f.payments.p95)} (p50 ${ms(f.payments.p50)}, n ${f.payments.n})`,
+        ...met(f.payments),
       },
       {
         figure: `report JSON p95 just after a change, ${label}`,

@@ -18,7 +18,7 @@ export async function runScaleBench(): Promise<Row[]> {
   const reports = await runScaleReport();
   note(`scale: reports done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const feeds = await runScaleFeeds();
-  console.log(growthTable(matches.figures, matches.rss, reports));
+  console.log(growthTable(matches.figures, matches.rss, matches.warmUp, reports));
   return [...matchRows(matches.figures), ...reportRows(reports), ...feedRows(feeds)];
 }
 
@@ -26,6 +26,7 @@ export async function runScaleBench(): Promise<Row[]> {
 function growthTable(
   figures: SizeFigures[],
   rss: Map<number, number>,
+  warmUp: Map<number, number>,
   reports: ReportFigures[],
 ): string {
   const p95 = (l: Latency | undefined) => (l ? `${l.p95.toFixed(0)} ms` : '—');
@@ -48,12 +49,18 @@ function growthTable(
         .map((d) => at(s, d as SizeFigures['distribution'])?.exact.split(' ')[0] ?? '—')
         .join(', '),
     ),
+    row(
+      'calendars read as the server starts',
+      (s) => `${(warmUp.get(s) ?? Number.NaN).toFixed(1)} s`,
+    ),
     row('server peak RSS', (s) => `${(rss.get(s) ?? Number.NaN).toFixed(0)} MiB`),
     '',
     `| visits | ${reports.map((r) => r.visits.toLocaleString('en')).join(' | ')} |`,
     `|---|${reports.map(() => '---').join('|')}|`,
     `| utilisation JSON p95 | ${reports.map((r) => p95(r.json)).join(' | ')} |`,
     `| utilisation CSV p95 | ${reports.map((r) => p95(r.csv)).join(' | ')} |`,
+    `| outcome report JSON p95 | ${reports.map((r) => p95(r.outcomes)).join(' | ')} |`,
+    `| payments report JSON p95 (a month) | ${reports.map((r) => p95(r.payments)).join(' | ')} |`,
     `| JSON p95 just after a change to its year | ${reports.map((r) => p95(r.cold)).join(' | ')} |`,
     `| server peak RSS | ${reports.map((r) => `${r.rss.toFixed(0)} MiB`).join(' | ')} |`,
     '',

@@ -9,7 +9,14 @@ const STOP_TIMEOUT_MS = 15_000;
 
 export const STAFF_TOKEN = 'bench-staff-token-0123456789abcdef';
 
-export type ServerProcess = { url: string; port: number; pid: number; stop: () => Promise<void> };
+export type ServerProcess = {
+  url: string;
+  port: number;
+  pid: number;
+  /** Resolves once the server logs `message` (or has logged it already). */
+  logged: (message: string) => Promise<void>;
+  stop: () => Promise<void>;
+};
 
 /** A free loopback port (the OS picks it; another process could still take it first). */
 export async function freePort(): Promise<number> {
@@ -60,6 +67,15 @@ export async function startProcess(
   running.add(child);
   child.once('exit', () => running.delete(child));
   const tail: string[] = [];
+  const seen = new Set<string>();
+  const waiting = new Map<string, () => void>();
+  child.stdout?.on('data', (chunk: Buffer) => {
+    for (const [, message] of chunk.toString().matchAll(/"message":"([^"]*)"/g)) {
+      if (!message) continue;
+      seen.add(message);
+      waiting.get(message)?.();
+    }
+  });
   const keep = (chunk: Buffer) => {
     // Drained always (the server logs each request), kept only briefly for error messages.
     tail.push(chunk.toString());
@@ -90,6 +106,10 @@ export async function startProcess(
     port,
     pid: child.pid ?? 0,
     url: `http://127.0.0.1:${port}`,
+    logged: (message) =>
+      seen.has(message)
+        ? Promise.resolve()
+        : new Promise((resolve) => waiting.set(message, () => resolve())),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
