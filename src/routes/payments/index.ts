@@ -15,7 +15,7 @@ import {
 import { FiscalYearInput } from '../reports/schema.ts';
 import { attachment } from '../reports/tables.ts';
 import { exportMonth } from './export.ts';
-import { exportsOf, paymentReport, presentExport } from './report.ts';
+import { exportsOf, paymentReport, paymentReportJson, presentExport } from './report.ts';
 import {
   ExportInput,
   MonthInput,
@@ -105,9 +105,12 @@ export function registerPayments(app: OpenAPIHono<AppEnv>) {
         ),
       });
     }
-    const report = await paymentReport(db, query.fiscalYear, month);
-    if (query.format === 'json') return c.json(report, 200);
-    const table = paymentTable(report);
+    if (query.format === 'json') {
+      return c.body(await paymentReportJson(db, query.fiscalYear, month), 200, {
+        'Content-Type': 'application/json',
+      });
+    }
+    const table = paymentTable(await paymentReport(db, query.fiscalYear, month));
     return c.body(toCsv(table.header, table.rows), 200, {
       'Content-Type': 'text/csv; charset=utf-8; header=present',
       'Content-Disposition': attachment(

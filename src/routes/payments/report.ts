@@ -4,7 +4,7 @@ import type { Queryable } from '../../db/types.ts';
 import type { FeeRates } from '../../domain/fees.ts';
 import { fiscalYearLabel, tokyoInstant, tokyoMonthRange } from '../../domain/time.ts';
 import { ratesFrozen, ratesOf } from '../fees/queries.ts';
-import { cachedReport } from '../reports/cache.ts';
+import { cachedReportJson } from '../reports/cache.ts';
 import type { PaymentReport } from './schema.ts';
 import { type ExpertMonth, settlements } from './statement.ts';
 
@@ -70,18 +70,27 @@ function expertRow(m: ExpertMonth, rates: FeeRates): PaymentReport['experts'][nu
 }
 
 /**
- * One month's payments, expert by expert: what was paid, what is due, what is waiting. Kept in
- * the report cache until anything it shows changes (migration 0011 notes the money tables'
- * changes): a month at national scale holds some ten thousand visits.
+ * One month's payments, expert by expert: what was paid, what is due, what is waiting, as
+ * JSON text. Kept in the report cache until anything it shows changes (migration 0011 notes
+ * the money tables' changes): a month at national scale holds some ten thousand visits.
  */
-export function paymentReport(
+export function paymentReportJson(
+  q: Queryable,
+  fiscalYear: number,
+  month: string,
+): Promise<string> {
+  return cachedReportJson(q, `payments ${month}`, fiscalYear, (tx) =>
+    computePaymentReport(tx, fiscalYear, month),
+  );
+}
+
+/** The same report, to be worked with. */
+export async function paymentReport(
   q: Queryable,
   fiscalYear: number,
   month: string,
 ): Promise<PaymentReport> {
-  return cachedReport(q, `payments ${month}`, fiscalYear, (tx) =>
-    computePaymentReport(tx, fiscalYear, month),
-  );
+  return JSON.parse(await paymentReportJson(q, fiscalYear, month)) as PaymentReport;
 }
 
 async function computePaymentReport(

@@ -19,6 +19,19 @@ export async function cachedReport<T>(
   fiscalYear: number,
   compute: (q: Queryable) => Promise<T>,
 ): Promise<T> {
+  return JSON.parse(await cachedReportJson(q, kind, fiscalYear, compute)) as T;
+}
+
+/**
+ * The report as the JSON text it is kept as: a large one (a month's payments at national
+ * scale, megabytes) is served as it is, without parsing and writing it out again.
+ */
+export async function cachedReportJson(
+  q: Queryable,
+  kind: string,
+  fiscalYear: number,
+  compute: (q: Queryable) => Promise<unknown>,
+): Promise<string> {
   const key = `${kind}@${CACHE_VERSION}`;
   const read = await q.transaction(
     async (tx) => {
@@ -37,8 +50,8 @@ export async function cachedReport<T>(
             eq(reportCache.changes, changes),
           ),
         );
-      if (hit) return { value: JSON.parse(hit.body) as T, changes, fresh: false };
-      return { value: await compute(tx), changes, fresh: true };
+      if (hit) return { body: hit.body, changes, fresh: false };
+      return { body: JSON.stringify(await compute(tx)), changes, fresh: true };
     },
     { isolationLevel: 'repeatable read' },
   );
@@ -46,12 +59,12 @@ export async function cachedReport<T>(
     // Another process may have stored a report of a later snapshot meanwhile: keep the later.
     await q
       .insert(reportCache)
-      .values({ kind: key, fiscalYear, changes: read.changes, body: JSON.stringify(read.value) })
+      .values({ kind: key, fiscalYear, changes: read.changes, body: read.body })
       .onConflictDoUpdate({
         target: [reportCache.kind, reportCache.fiscalYear],
         set: { changes: sql`excluded.changes`, body: sql`excluded.body` },
         setWhere: sql`${reportCache.changes} < excluded.changes`,
       });
   }
-  return read.value;
+  return read.body;
 }
