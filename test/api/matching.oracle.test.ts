@@ -66,6 +66,22 @@ async function randomRequests(seed: number) {
 /** The oracle predates the factors as data: the rest is compared (its reasons say the same). */
 const asOracle = (ranked: RankedMatch[]) => ranked.map(({ factors: _, ...rest }) => rest);
 
+/** Each request's matches (top `limit`) and slots equal the oracle's over the data as it is now. */
+async function matchesAndSlotsAsOracle(requested: Awaited<ReturnType<typeof randomRequests>>) {
+  for (const { request, corporateNumber, limit } of requested) {
+    const oracle = await oracleLoad(database.db, request, corporateNumber, NOW, config);
+    const expected = oracleRank(oracle.matchRequest, oracle.candidates);
+    const top = await rankRequest(database.db, request, corporateNumber, NOW, config, {
+      top: limit,
+    });
+    expect(asOracle(top.ranked)).toEqual(expected.slice(0, limit));
+    const every = await rankRequest(database.db, request, corporateNumber, NOW, config, {
+      everySlot: true,
+    });
+    expect(bestExpertPerSlot(every.ranked)).toEqual(oracleBestExpertPerSlot(expected));
+  }
+}
+
 describe('the ranking gives the oracle’s answers', () => {
   it('matches: the same experts in the same order, with the same scores, reasons and slots', async () => {
     let listed = 0;
@@ -84,20 +100,7 @@ describe('the ranking gives the oracle’s answers', () => {
 
   it('matches and slots after the experts, their hours and overrides change', async () => {
     const requested = (await randomRequests(SEED + 3)).slice(0, 20);
-    const compare = async () => {
-      for (const { request, corporateNumber, limit } of requested) {
-        const oracle = await oracleLoad(database.db, request, corporateNumber, NOW, config);
-        const expected = oracleRank(oracle.matchRequest, oracle.candidates);
-        const top = await rankRequest(database.db, request, corporateNumber, NOW, config, {
-          top: limit,
-        });
-        expect(asOracle(top.ranked)).toEqual(expected.slice(0, limit));
-        const every = await rankRequest(database.db, request, corporateNumber, NOW, config, {
-          everySlot: true,
-        });
-        expect(bestExpertPerSlot(every.ranked)).toEqual(oracleBestExpertPerSlot(expected));
-      }
-    };
+    const compare = () => matchesAndSlotsAsOracle(requested);
     await compare();
     const some = (await database.db.select().from(experts)).slice(0, 12);
     for (const [i, expert] of some.entries()) {
@@ -127,20 +130,7 @@ describe('the ranking gives the oracle’s answers', () => {
 
   it('matches and slots after busy time and visits change, read from memory or again', async () => {
     const requested = (await randomRequests(SEED + 4)).slice(0, 16);
-    const compare = async () => {
-      for (const { request, corporateNumber, limit } of requested) {
-        const oracle = await oracleLoad(database.db, request, corporateNumber, NOW, config);
-        const expected = oracleRank(oracle.matchRequest, oracle.candidates);
-        const top = await rankRequest(database.db, request, corporateNumber, NOW, config, {
-          top: limit,
-        });
-        expect(asOracle(top.ranked)).toEqual(expected.slice(0, limit));
-        const every = await rankRequest(database.db, request, corporateNumber, NOW, config, {
-          everySlot: true,
-        });
-        expect(bestExpertPerSlot(every.ranked)).toEqual(oracleBestExpertPerSlot(expected));
-      }
-    };
+    const compare = () => matchesAndSlotsAsOracle(requested);
     // The calendars are in memory after this round; every change below must be seen.
     await compare();
     const first = requested[0]?.request.preferredWindows[0];
